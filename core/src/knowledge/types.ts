@@ -1,0 +1,96 @@
+/**
+ * Schema of the knowledge base (core/src/knowledge/data/*.json). Every fact carries evidence.
+ * Versions are plain "X.Y.Z" Airflow versions. Ranges are half-open: `from` inclusive, `to`
+ * exclusive; `to: null` means "still true in the newest release scanned".
+ */
+
+/** Where a fact was read: repository, path and tag (or commit). */
+export interface Evidence {
+  repo: string; // e.g. "apache/airflow" or "arenadata/airflow"
+  path: string; // file path inside the repository
+  ref: string; // tag, branch or commit the file was read at, e.g. "2.10.3"
+  commit?: string; // full commit sha when known
+  note?: string; // e.g. "listed in __deprecated_classes of airflow/operators/__init__.py"
+}
+
+export interface VersionRange {
+  from: string;
+  to: string | null;
+}
+
+/** Availability of one symbol (module, importable name, argument, context key, feature). */
+export interface Availability {
+  /** Versions in which the symbol can be used (imports, is accepted …). */
+  available: VersionRange[];
+  /** Versions in which it still works but emits a deprecation warning (subset of available). */
+  deprecated?: VersionRange[];
+  /** What to use instead (a dotted path for imports, a name for arguments/keys). */
+  replacement?: string;
+  /** For replacements that live in a provider distribution, its pip name. */
+  replacementProvider?: string;
+  /** Free-text explanation shown in hovers/messages. */
+  note?: string;
+  evidence: Evidence[];
+}
+
+/** modules.json: keys are dotted module paths ("airflow.operators.bash"). */
+export interface ModulesData {
+  scannedVersions: string[];
+  modules: Record<string, Availability>;
+  /** keys are "module:Name" ("airflow.operators.bash:BashOperator"). */
+  names: Record<string, Availability>;
+}
+
+/** arguments.json: keys are callable ids ("DAG", "BaseOperator", "task") then argument names. */
+export interface ArgumentsData {
+  scannedVersions: string[];
+  callables: Record<string, { note?: string; arguments: Record<string, Availability> }>;
+}
+
+/** context.json: template variables / task context keys ("execution_date", "ds", "ti"). */
+export interface ContextData {
+  scannedVersions: string[];
+  keys: Record<string, Availability>;
+}
+
+/** features.json: language features (dynamic task mapping, datasets, assets, setup/teardown …). */
+export interface FeaturesData {
+  features: Record<string, Availability & { title: string }>;
+}
+
+/** releases.json: every Airflow release with its supported Python range. */
+export interface ReleaseInfo {
+  version: string;
+  date?: string;
+  python: string[]; // supported Python minor versions, e.g. ["3.9","3.10","3.11","3.12"]
+  yanked?: boolean;
+  evidence: Evidence[];
+}
+export interface ReleasesData {
+  releases: ReleaseInfo[];
+}
+
+/** platforms.json (KB copy, generated from sources): what each managed platform offers. */
+export interface PlatformVersion {
+  /** Platform-specific version id: "2.10.3" (MWAA), image name (Composer), runtime tag (Astro). */
+  id: string;
+  airflow: string;
+  python: string;
+  /** Other Python versions that platform version offers, if any (Astro -python-X.Y tags). */
+  pythonAlternatives?: string[];
+  status?: 'supported' | 'deprecated' | 'end-of-support' | 'yanked' | 'unknown';
+  releaseDate?: string;
+  endOfSupport?: string;
+  evidence: Evidence[];
+}
+export interface PlatformsData {
+  mwaa: PlatformVersion[];
+  composer: PlatformVersion[];
+  astro: PlatformVersion[];
+}
+
+/** providers.json: provider distributions preinstalled per platform version (for AF141). */
+export interface ProvidersData {
+  /** key: "mwaa:2.10.3" / "composer:<image>" / "astro:<tag>" / "airflow:<version>" → pip names with versions */
+  installed: Record<string, { packages: Record<string, string>; evidence: Evidence[] }>;
+}

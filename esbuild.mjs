@@ -1,0 +1,52 @@
+// One bundler for everything: extension (client), language server, CLI and webviews.
+// `node esbuild.mjs [--watch] [--production]`
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** tree-sitter runtime + Python grammar ship inside the bundle (dist/wasm). */
+function copyWasm() {
+  mkdirSync('dist/wasm', { recursive: true });
+  cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/wasm/web-tree-sitter.wasm');
+  cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/wasm/tree-sitter-python.wasm');
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // Optional native add-ons of transitive deps; never needed at runtime here.
+  external: ['vscode', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate', 'aws-crt', '@aws-sdk/signature-v4-crt'],
+  loader: { '.wasm': 'file' },
+};
+
+const webviewEntries = existsSync('media/src')
+  ? readdirSync('media/src').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join('media/src', f))
+  : [];
+
+const builds = [
+  { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'cli/src/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (webviewEntries.length) {
+  builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: production ? false : 'linked', minify: production, entryPoints: webviewEntries, outdir: 'dist/webview', logLevel: 'warning' });
+}
+
+copyWasm();
+if (watch) {
+  const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(ctxs.map((c) => c.watch()));
+  console.log('[esbuild] watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
