@@ -1,0 +1,107 @@
+import type {
+  ArgumentsData, Availability, ContextData, FeaturesData, ModulesData, PlatformsData, ProvidersData, ReleaseInfo, ReleasesData,
+} from './types';
+import modulesJson from './data/modules.json';
+import argumentsJson from './data/arguments.json';
+import contextJson from './data/context.json';
+import featuresJson from './data/features.json';
+import releasesJson from './data/releases.json';
+import platformsJson from './data/platforms.json';
+import providersJson from './data/providers.json';
+import { inRange } from './availability';
+
+export * from './types';
+export * from './availability';
+
+/** A feature of Airflow's DAG-authoring API, with how to recognise its use in code. */
+export type FeatureFact = Availability & { title: string; detect: FeatureDetector[] };
+/**
+ * How the analyser recognises a feature:
+ * - `decorator`: a decorator resolving to this dotted Airflow path after import resolution,
+ *   e.g. "airflow.decorators.task.sensor" or the short form "task.sensor" (any `task` import).
+ * - `method`: a method called on a task/operator/task-decorated call, e.g. "expand", "as_setup".
+ * - `name`: an imported Airflow name, e.g. "airflow.datasets:Dataset".
+ */
+export type FeatureDetector = { decorator: string } | { method: string } | { name: string };
+
+/** Read-only query API over the generated JSON data. Loaded once per process. */
+export class KnowledgeBase {
+  constructor(
+    private readonly modulesData: ModulesData,
+    private readonly argumentsData: ArgumentsData,
+    private readonly contextData: ContextData,
+    private readonly featuresData: FeaturesData,
+    private readonly releasesData: ReleasesData,
+    private readonly platformsData: PlatformsData,
+    private readonly providersData: ProvidersData,
+  ) {}
+
+  /** Airflow versions whose sources were scanned for modules/arguments/context. */
+  get scannedVersions(): string[] {
+    return this.modulesData.scannedVersions;
+  }
+  module(path: string): Availability | undefined {
+    return this.modulesData.modules[path];
+  }
+  name(module: string, name: string): Availability | undefined {
+    return this.modulesData.names[`${module}:${name}`];
+  }
+  /** Public names importable from `module` at `version` (for `from module import *`). */
+  namesOf(module: string, version: string): string[] {
+    const prefix = `${module}:`;
+    return Object.entries(this.modulesData.names)
+      .filter(([k, av]) => k.startsWith(prefix) && av.available.some((r) => inRange(version, r)))
+      .map(([k]) => k.slice(prefix.length));
+  }
+  /** `callable` is "DAG", "BaseOperator", or an operator class name listed in arguments.json. */
+  argument(callable: string, arg: string): Availability | undefined {
+    return this.argumentsData.callables[callable]?.arguments[arg];
+  }
+  knowsCallable(callable: string): boolean {
+    return callable in this.argumentsData.callables;
+  }
+  argumentsOf(callable: string, version: string): string[] {
+    const c = this.argumentsData.callables[callable];
+    if (!c) return [];
+    return Object.entries(c.arguments).filter(([, av]) => av.available.some((r) => inRange(version, r))).map(([k]) => k);
+  }
+  contextKey(key: string): Availability | undefined {
+    return this.contextData.keys[key];
+  }
+  contextKeys(): string[] {
+    return Object.keys(this.contextData.keys);
+  }
+  feature(id: string): FeatureFact | undefined {
+    return this.featuresData.features[id] as FeatureFact | undefined;
+  }
+  features(): [string, FeatureFact][] {
+    return Object.entries(this.featuresData.features) as [string, FeatureFact][];
+  }
+  releases(): ReleaseInfo[] {
+    return this.releasesData.releases;
+  }
+  platforms(): PlatformsData {
+    return this.platformsData;
+  }
+  /** Provider distributions preinstalled for a target key ("mwaa:2.10.3", "airflow:2.9.2" …). */
+  providersFor(targetKey: string): ProvidersData['installed'][string] | undefined {
+    return this.providersData.installed[targetKey];
+  }
+  providerKeys(): string[] {
+    return Object.keys(this.providersData.installed);
+  }
+}
+
+let instance: KnowledgeBase | undefined;
+export function getKnowledgeBase(): KnowledgeBase {
+  instance ??= new KnowledgeBase(
+    modulesJson as unknown as ModulesData,
+    argumentsJson as unknown as ArgumentsData,
+    contextJson as unknown as ContextData,
+    featuresJson as unknown as FeaturesData,
+    releasesJson as unknown as ReleasesData,
+    platformsJson as unknown as PlatformsData,
+    providersJson as unknown as ProvidersData,
+  );
+  return instance;
+}
