@@ -1,0 +1,337 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Range } from './types';
+
+/**
+ * One pass over a Python syntax tree that records what the rules need: imports (with aliases
+ * and guards), name bindings to Airflow paths, calls with their keyword arguments, decorated
+ * functions, string literals and functions. Positions are LSP-style (0-based, UTF-16).
+ */
+
+export interface ImportFact {
+  kind: 'import' | 'from' | 'star';
+  /** Absolute module path, e.g. "airflow.operators.bash" ("" for relative imports). */
+  module: string;
+  /** Imported name for `from m import name`. */
+  name?: string;
+  alias?: string;
+  /** Range of the module path in the statement. */
+  moduleRange: Range;
+  /** Range of the imported name (from-imports). */
+  nameRange?: Range;
+  /** Range of `name as alias` (or the dotted module for `import`). */
+  itemRange: Range;
+  statementRange: Range;
+  /** Number of names the statement imports (for rewriting a whole statement). */
+  siblings: number;
+  /** Under `if TYPE_CHECKING:` or in a `try:` body with an ImportError-style handler. */
+  guarded: boolean;
+  relative: boolean;
+}
+
+/** What a local name refers to, as a dotted Airflow path. */
+export interface Binding {
+  /** "airflow.operators.bash" (module) or "airflow.operators.bash:BashOperator" (name). */
+  target: string;
+  isModule: boolean;
+}
+
+export interface ArgFact {
+  name?: string; // undefined for positional args
+  value: Node;
+  range: Range; // whole `name=value`
+  nameRange?: Range;
+}
+
+export interface CallFact {
+  node: Node;
+  /** Callee as written, e.g. "DAG", "models.DAG", "BashOperator.partial". */
+  calleeText: string;
+  /** Resolved Airflow path "module:Name" (or module path) when the callee comes from an import. */
+  resolved?: string;
+  /** For attribute calls `x.expand(...)`: the method name and the receiver node. */
+  method?: string;
+  receiver?: Node;
+  calleeRange: Range;
+  range: Range;
+  args: ArgFact[];
+  hasStarArgs: boolean;
+}
+
+export interface DecoratorFact {
+  node: Node;
+  /** Decorator expression without args, e.g. "task.sensor". */
+  text: string;
+  /** Resolved "module:Name.attr" path when the base is an Airflow import. */
+  resolved?: string;
+  call?: CallFact;
+  range: Range;
+  /** The decorated function or class definition. */
+  definition: Node;
+}
+
+export interface StringFact {
+  node: Node;
+  range: Range;
+  /** Literal content without quotes/prefix (interpolations of f-strings left as-is). */
+  value: string;
+  isFString: boolean;
+  /** Offset of `value` inside the node text, for mapping sub-ranges. */
+  contentOffset: number;
+}
+
+export interface FunctionFact {
+  node: Node;
+  name: string;
+  nameRange: Range;
+  params: { name: string; range: Range; kind: 'normal' | 'args' | 'kwargs' }[];
+  decorators: DecoratorFact[];
+  /** True when nested in another function or class body. */
+  nested: boolean;
+}
+
+export interface Facts {
+  tree: Tree;
+  text: string;
+  imports: ImportFact[];
+  bindings: Map<string, Binding>;
+  calls: CallFact[];
+  decorators: DecoratorFact[];
+  strings: StringFact[];
+  functions: FunctionFact[];
+  /** `from __future__ import annotations` present. */
+  futureAnnotations: boolean;
+  /** The file mentions Airflow (import of airflow.* or the word "airflow" with "dag"). */
+  isAirflowFile: boolean;
+}
+
+export function rangeOf(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row, character: n.startPosition.column },
+    end: { line: n.endPosition.row, character: n.endPosition.column },
+  };
+}
+
+/** True when `n` is inside `if TYPE_CHECKING:` or the body of a `try` that handles ImportError. */
+function isGuarded(n: Node): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    if (p.type === 'if_statement') {
+      const cond = p.childForFieldName('condition');
+      const consequence = p.childForFieldName('consequence');
+      if (cond && consequence && child.id === consequence.id && /(^|\.)TYPE_CHECKING$/.test(cond.text.trim())) return true;
+    }
+    if (p.type === 'try_statement') {
+      const body = p.childForFieldName('body');
+      if (body && child.id === body.id) {
+        const handlers = p.namedChildren.filter((c): c is Node => !!c && c.type === 'except_clause');
+        if (handlers.some((h) => handlesImportError(h))) return true;
+      }
+    }
+    if (p.type === 'function_definition' || p.type === 'class_definition') {
+      // imports inside functions are lazily executed — still checked, not guarded
+    }
+  }
+  return false;
+}
+
+function handlesImportError(h: Node): boolean {
+  const clause = h.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+  if (!clause) return true; // bare `except:`
+  return /\b(ImportError|ModuleNotFoundError|Exception|BaseException|AttributeError)\b/.test(clause.text);
+}
+
+function dotted(n: Node | null): string {
+  return n ? n.text.replace(/\s+/g, '') : '';
+}
+
+/** Resolve an expression like `models.DAG` or `bash.BashOperator` to an Airflow path via bindings. */
+export function resolveExpr(expr: string, bindings: Map<string, Binding>): string | undefined {
+  const parts = expr.split('.');
+  // Longest bound prefix wins (`import airflow.operators.bash` binds "airflow").
+  for (let i = parts.length; i >= 1; i--) {
+    const head = parts.slice(0, i).join('.');
+    const b = bindings.get(head);
+    if (!b) continue;
+    const rest = parts.slice(i);
+    if (!rest.length) return b.target;
+    if (b.isModule) {
+      // module.attr… → "module.sub:Name" is ambiguous; prefer the deepest module + last name.
+      const full = [b.target, ...rest];
+      return `${full.slice(0, -1).join('.')}:${full[full.length - 1]}`;
+    }
+    return `${b.target}.${rest.join('.')}`;
+  }
+  return undefined;
+}
+
+export function extractFacts(tree: Tree, text: string): Facts {
+  const facts: Facts = {
+    tree,
+    text,
+    imports: [],
+    bindings: new Map(),
+    calls: [],
+    decorators: [],
+    strings: [],
+    functions: [],
+    futureAnnotations: false,
+    isAirflowFile: false,
+  };
+
+  const visitImport = (stmt: Node) => {
+    const guarded = isGuarded(stmt);
+    const statementRange = rangeOf(stmt);
+    if (stmt.type === 'import_statement') {
+      const items = stmt.childrenForFieldName('name').filter((x): x is Node => !!x);
+      for (const item of items) {
+        const nameNode = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
+        const aliasNode = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
+        const module = dotted(nameNode);
+        facts.imports.push({
+          kind: 'import', module, alias: aliasNode?.text, moduleRange: rangeOf(nameNode!), itemRange: rangeOf(item), statementRange,
+          siblings: items.length, guarded, relative: false,
+        });
+        if (aliasNode) facts.bindings.set(aliasNode.text, { target: module, isModule: true });
+        else {
+          // `import a.b.c` binds `a`; record the full dotted name too so `a.b.c.X` resolves.
+          facts.bindings.set(module, { target: module, isModule: true });
+          const head = module.split('.')[0];
+          if (!facts.bindings.has(head)) facts.bindings.set(head, { target: head, isModule: true });
+        }
+      }
+      return;
+    }
+    if (stmt.type === 'future_import_statement') {
+      if (/\bannotations\b/.test(stmt.text)) facts.futureAnnotations = true;
+      return;
+    }
+    // import_from_statement
+    const modNode = stmt.childForFieldName('module_name');
+    const relative = modNode?.type === 'relative_import';
+    const module = relative ? '' : dotted(modNode);
+    const star = stmt.namedChildren.some((c) => c?.type === 'wildcard_import');
+    if (star) {
+      facts.imports.push({ kind: 'star', module, moduleRange: rangeOf(modNode!), itemRange: rangeOf(stmt), statementRange, siblings: 1, guarded, relative });
+      return;
+    }
+    const items = stmt.childrenForFieldName('name').filter((x): x is Node => !!x);
+    for (const item of items) {
+      const nameNode = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
+      const aliasNode = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
+      const name = dotted(nameNode);
+      facts.imports.push({
+        kind: 'from', module, name, alias: aliasNode?.text, moduleRange: rangeOf(modNode!), nameRange: rangeOf(nameNode!), itemRange: rangeOf(item),
+        statementRange, siblings: items.length, guarded, relative,
+      });
+      if (!relative) facts.bindings.set(aliasNode?.text ?? name, { target: `${module}:${name}`, isModule: false });
+    }
+  };
+
+  const callFact = (n: Node): CallFact => {
+    const fn = n.childForFieldName('function')!;
+    const argsNode = n.childForFieldName('arguments');
+    const args: ArgFact[] = [];
+    let hasStarArgs = false;
+    if (argsNode && argsNode.type === 'argument_list') {
+      for (const a of argsNode.namedChildren) {
+        if (!a || a.type === 'comment') continue;
+        if (a.type === 'keyword_argument') {
+          const nm = a.childForFieldName('name');
+          const val = a.childForFieldName('value');
+          if (nm && val) args.push({ name: nm.text, value: val, range: rangeOf(a), nameRange: rangeOf(nm) });
+        } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+          hasStarArgs = true;
+        } else {
+          args.push({ value: a, range: rangeOf(a) });
+        }
+      }
+    }
+    const calleeText = fn.type === 'identifier' || fn.type === 'attribute' ? dotted(fn) : fn.text.slice(0, 200);
+    const fact: CallFact = { node: n, calleeText, calleeRange: rangeOf(fn), range: rangeOf(n), args, hasStarArgs };
+    if (fn.type === 'attribute') {
+      fact.method = fn.childForFieldName('attribute')?.text;
+      fact.receiver = fn.childForFieldName('object') ?? undefined;
+    }
+    return fact;
+  };
+
+  const stringFact = (n: Node): StringFact => {
+    const start = n.children.find((c) => c?.type === 'string_start');
+    const prefix = start?.text ?? '"';
+    const isFString = /f/i.test(prefix.replace(/['"]/g, ''));
+    const contentStart = start ? start.endIndex - n.startIndex : 0;
+    const end = n.children.find((c) => c?.type === 'string_end');
+    const contentEnd = end ? end.startIndex - n.startIndex : n.text.length;
+    return { node: n, range: rangeOf(n), value: n.text.slice(contentStart, contentEnd), isFString, contentOffset: contentStart };
+  };
+
+  // Iterative walk (deep nesting in generated DAGs must not blow the stack).
+  const stack: { n: Node; nested: boolean }[] = [{ n: tree.rootNode, nested: false }];
+  const pendingDecorators: Node[] = [];
+  while (stack.length) {
+    const { n, nested } = stack.pop()!;
+    switch (n.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        visitImport(n);
+        continue;
+      case 'call':
+        facts.calls.push(callFact(n));
+        break;
+      case 'string':
+        // concatenated strings are visited per part; skip docstring-less work for huge files
+        facts.strings.push(stringFact(n));
+        break;
+      case 'decorated_definition':
+        pendingDecorators.push(n);
+        break;
+      case 'function_definition': {
+        const name = n.childForFieldName('name');
+        const paramsNode = n.childForFieldName('parameters');
+        const params: FunctionFact['params'] = [];
+        for (const p of paramsNode?.namedChildren ?? []) {
+          if (!p) continue;
+          const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
+          const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
+          if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+        }
+        if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested });
+        break;
+      }
+    }
+    const childNested = nested || n.type === 'function_definition' || n.type === 'class_definition';
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push({ n: c, nested: childNested });
+    }
+  }
+  // Sort calls and strings by position (the walk is depth-first but rules report in order).
+  facts.calls.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  facts.strings.sort((a, b) => a.node.startIndex - b.node.startIndex);
+
+  for (const call of facts.calls) {
+    const r = resolveExpr(call.calleeText, facts.bindings);
+    if (r) call.resolved = r;
+  }
+  const fnByNode = new Map(facts.functions.map((f) => [f.node.id, f]));
+  for (const d of pendingDecorators) {
+    const definition = d.childForFieldName('definition');
+    if (!definition) continue;
+    for (const dec of d.namedChildren) {
+      if (!dec || dec.type !== 'decorator') continue;
+      const expr = dec.namedChildren.find((c) => c && c.type !== 'comment');
+      if (!expr) continue;
+      const isCall = expr.type === 'call';
+      const base = isCall ? expr.childForFieldName('function')! : expr;
+      const text = dotted(base);
+      const call = isCall ? facts.calls.find((c) => c.node.id === expr.id) : undefined;
+      const fact: DecoratorFact = { node: dec, text, resolved: resolveExpr(text, facts.bindings), call, range: rangeOf(dec), definition };
+      facts.decorators.push(fact);
+      fnByNode.get(definition.id)?.decorators.push(fact);
+    }
+  }
+  facts.isAirflowFile =
+    facts.imports.some((i) => i.module === 'airflow' || i.module.startsWith('airflow.')) || /\bairflow\b/.test(text.slice(0, 20000));
+  return facts;
+}

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Normalise a pip distribution name (PEP 503): "Apache_Airflow.Providers-Snowflake" → "apache-airflow-providers-snowflake". */
+export function normaliseDist(name: string): string {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** Distribution names listed in a requirements file (ignores options, comments, URLs' fragments handled by #egg=). */
+export function parseRequirements(text: string): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    if (!line || line.startsWith('#') || line.startsWith('-')) continue;
+    const egg = /#egg=([\w.-]+)/.exec(raw);
+    if (egg) {
+      out.set(normaliseDist(egg[1]), undefined);
+      continue;
+    }
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?:(==|>=|<=|~=|!=|>|<)\s*([^;,\s]+))?/.exec(line);
+    if (m) out.set(normaliseDist(m[1]), m[2] === '==' ? m[3] : undefined);
+  }
+  return out;
+}
+
+const CANDIDATES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
+
+/** The nearest requirements file at or above `startDir` (stopping at `rootDir`). */
+export function findRequirements(startDir: string, rootDir?: string): string | undefined {
+  let dir = path.resolve(startDir);
+  const stop = rootDir ? path.resolve(rootDir) : undefined;
+  for (;;) {
+    for (const c of CANDIDATES) {
+      const f = path.join(dir, c);
+      if (existsSync(f)) return f;
+    }
+    const parent = path.dirname(dir);
+    if (dir === stop || parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function readRequirementsPackages(file: string | undefined): Set<string> {
+  if (!file) return new Set();
+  try {
+    return new Set(parseRequirements(readFileSync(file, 'utf8')).keys());
+  } catch {
+    return new Set();
+  }
+}

@@ -1,0 +1,138 @@
+import { firstAvailable, removedIn, statusAt, type Availability } from '../../knowledge';
+import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
+import type { ArgFact, CallFact } from '../facts';
+import type { Node } from '../parser';
+import type { Rule, RuleContext } from '../rule';
+import type { Range } from '../types';
+
+/**
+ * AF111 keyword argument the target's DAG/operator does not accept (removed or not yet added),
+ * AF112 deprecated argument. Checks DAG(...), @dag(...), operators, .partial(...), @task(...)
+ * and the keys of `default_args` dicts (operator arguments).
+ */
+export const argumentsRule: Rule = {
+  infos: [
+    { code: 'AF111', title: 'Argument not accepted by the target Airflow', defaultSeverity: 'error', help: 'The DAG or operator argument was removed from, or not yet added to, the Airflow version the target runs; the DAG fails to import (or the argument is silently ignored).' },
+    { code: 'AF112', title: 'Deprecated argument', defaultSeverity: 'warning', help: 'The argument still works in the target but is deprecated; rename it to the replacement.' },
+  ],
+  run(ctx) {
+    const { facts } = ctx;
+    const decoratorCalls = new Set<number>();
+    for (const d of facts.decorators) {
+      if (!d.call) continue;
+      const name = airflowDecoratorName(d.text, d.resolved, facts);
+      if (!name) continue;
+      decoratorCalls.add(d.call.node.id);
+      if (name === 'dag') checkCall(ctx, d.call, ['DAG'], 'DAG');
+      else if (isTaskDecorator(name)) checkCall(ctx, d.call, ['BaseOperator'], `@${name}`);
+    }
+    for (const call of facts.calls) {
+      if (decoratorCalls.has(call.node.id)) continue;
+      if (isDagConstructor(call, facts)) {
+        checkCall(ctx, call, ['DAG'], 'DAG');
+        continue;
+      }
+      let cls = operatorClass(call, facts);
+      let label = cls;
+      if (!cls && call.method === 'partial' && call.receiver) {
+        // BashOperator.partial(...)
+        const inner: CallFact = { ...call, calleeText: call.receiver.text, resolved: undefined, method: undefined };
+        inner.resolved = facts.bindings.get(call.receiver.text)?.target;
+        cls = operatorClass({ ...inner, args: [...call.args, { name: 'task_id', value: call.node, range: call.range }] }, facts);
+        label = cls ? `${cls}.partial` : undefined;
+      }
+      if (cls) {
+        const chain = ctx.kb.knowsCallable(cls) ? [cls, 'BaseOperator'] : ['BaseOperator'];
+        checkCall(ctx, call, chain, label ?? cls);
+      }
+    }
+  },
+};
+
+function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | undefined {
+  for (const c of chain) {
+    const av = ctx.kb.argument(c, arg);
+    if (av) return av;
+  }
+  return undefined;
+}
+
+function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string) {
+  const present = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
+  for (const arg of call.args) {
+    if (!arg.name) continue;
+    checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
+    if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
+  }
+}
+
+function checkName(ctx: RuleContext, chain: string[], label: string, name: string, range: Range, present: Set<string>, inDefaultArgs = false) {
+  const av = lookup(ctx, chain, name);
+  if (!av) return;
+  const v = ctx.target.airflow;
+  const status = statusAt(av, v);
+  if (status === 'available') return;
+  const where = inDefaultArgs ? `in default_args (operator argument)` : `for ${label}`;
+  const rep = av.replacement;
+  const renameable = rep && /^[A-Za-z_]\w*$/.test(rep) && !present.has(rep);
+  const repAv = rep ? lookup(ctx, chain, rep) : undefined;
+  const repOk = !repAv || ['available', 'deprecated'].includes(statusAt(repAv, v));
+  const instead = rep ? ` Use \`${rep}\` instead.` : '';
+  const note = av.note ? ` ${av.note}` : '';
+  const fixes =
+    renameable && repOk
+      ? [{ title: `Rename \`${name}\` to \`${rep}\``, edits: [{ range, newText: inDefaultArgs ? rep! : rep! }], isPreferred: true }]
+      : undefined;
+  const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
+  const runs = `${ctx.target.label} runs Airflow ${v}`;
+  if (status === 'deprecated') {
+    ctx.report({ code: 'AF112', message: `Argument \`${name}\` ${where} is deprecated in Airflow ${v}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
+  } else if (status === 'notYet') {
+    ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} is only accepted from Airflow ${firstAvailable(av)}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
+  } else {
+    const gone = removedIn(av, v);
+    ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} ${gone ? `was removed in Airflow ${gone}` : 'is not accepted'}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
+  }
+}
+
+/** `default_args={"retries": 1, ...}` or `default_args=dict(retries=1)` or a variable bound to either. */
+function checkDefaultArgs(ctx: RuleContext, arg: ArgFact) {
+  let value: Node | null = arg.value;
+  if (value.type === 'identifier') value = findAssignedValue(ctx, value.text, arg.value.startIndex);
+  if (!value) return;
+  const keys: { name: string; range: Range; quoted: boolean }[] = [];
+  if (value.type === 'dictionary') {
+    for (const pair of value.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const k = pair.childForFieldName('key');
+      if (k?.type === 'string') {
+        const content = k.namedChildren.find((c) => c?.type === 'string_content');
+        if (content) keys.push({ name: content.text, range: rangeOfNode(content), quoted: true });
+      }
+    }
+  } else if (value.type === 'call' && value.childForFieldName('function')?.text === 'dict') {
+    for (const a of value.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type !== 'keyword_argument') continue;
+      const n = a.childForFieldName('name');
+      if (n) keys.push({ name: n.text, range: rangeOfNode(n), quoted: false });
+    }
+  }
+  const present = new Set(keys.map((k) => k.name));
+  for (const k of keys) checkName(ctx, ['BaseOperator'], 'default_args', k.name, k.range, present, true);
+}
+
+function rangeOfNode(n: Node): Range {
+  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+}
+
+/** The value of the last module-level `name = <value>` before `beforeIndex`. */
+export function findAssignedValue(ctx: RuleContext, name: string, beforeIndex: number): Node | null {
+  let found: Node | null = null;
+  for (const stmt of ctx.facts.tree.rootNode.namedChildren) {
+    if (!stmt || stmt.startIndex > beforeIndex) break;
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) found = a.childForFieldName('right');
+  }
+  return found;
+}

@@ -1,0 +1,116 @@
+import { firstAvailable, removedIn, statusAt, type FeatureDetector } from '../../knowledge';
+import { airflowDecoratorName, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
+import type { CallFact, Facts } from '../facts';
+import type { Node } from '../parser';
+import type { Rule, RuleContext } from '../rule';
+import type { Range } from '../types';
+
+/**
+ * AF131: DAG-authoring feature the target's Airflow does not have (dynamic task mapping before
+ * 2.3, @task.sensor before 2.5, setup/teardown before 2.7 …). Features and how to recognise
+ * them come from the knowledge base (features.json `detect`).
+ */
+export const featuresRule: Rule = {
+  infos: [
+    { code: 'AF131', title: 'Feature not available in the target Airflow', defaultSeverity: 'error', help: 'The DAG uses an Airflow feature (decorator, method or class) that the target Airflow version does not have yet, or no longer has.' },
+  ],
+  run(ctx) {
+    const features = ctx.kb.features();
+    if (!features.length) return;
+    const taskish = taskishNames(ctx.facts);
+    const seen = new Set<string>();
+    for (const [id, f] of features) {
+      const status = statusAt(f, ctx.target.airflow);
+      if (status === 'available' || status === 'deprecated') continue;
+      for (const hit of findUses(ctx, f.detect ?? [], taskish)) {
+        const key = `${id}@${hit.range.start.line}:${hit.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const v = ctx.target.airflow;
+        const when = status === 'notYet' ? `needs Airflow ${firstAvailable(f)} or later` : `was removed in Airflow ${removedIn(f, v) ?? '?'}`;
+        const evidence = f.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
+        ctx.report({
+          code: 'AF131',
+          message: `${f.title} (${hit.what}) ${when}; ${ctx.target.label} runs Airflow ${v}.${f.note ? ` ${f.note}` : ''}`,
+          range: hit.range, evidence, data: { feature: id },
+        });
+      }
+    }
+  },
+};
+
+function rangeOfNode(n: Node): Range {
+  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+}
+
+/** Local names that denote tasks: TaskFlow functions, operator classes, variables holding tasks. */
+function taskishNames(facts: Facts): Set<string> {
+  const names = new Set<string>();
+  for (const f of facts.functions) {
+    if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)) || airflowDecoratorName(d.text, d.resolved, facts) === 'task_group')) names.add(f.name);
+  }
+  for (const [local, b] of facts.bindings) {
+    const s = splitResolved(b.target);
+    if (s && /(Operator|Sensor)$/.test(s.name)) names.add(local);
+  }
+  // t = SomeOperator(...) / t = my_task(...)
+  for (const call of facts.calls) {
+    const p = call.node.parent;
+    if (p?.type !== 'assignment') continue;
+    const left = p.childForFieldName('left');
+    if (left?.type === 'identifier' && (operatorClass(call, facts) || names.has(call.calleeText))) names.add(left.text);
+  }
+  return names;
+}
+
+/** Root identifier of a receiver chain: `a.partial(x=1)` → "a", `BashOperator` → "BashOperator". */
+function rootName(n: Node | undefined): string | undefined {
+  let cur: Node | null | undefined = n;
+  while (cur) {
+    if (cur.type === 'identifier') return cur.text;
+    if (cur.type === 'call') cur = cur.childForFieldName('function');
+    else if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+    else return undefined;
+  }
+  return undefined;
+}
+
+function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<string>): { range: Range; what: string }[] {
+  const { facts } = ctx;
+  const hits: { range: Range; what: string }[] = [];
+  for (const d of detect) {
+    if ('decorator' in d) {
+      const want = d.decorator.includes(':') ? d.decorator.split(':')[1] : d.decorator.replace(/^airflow\.(decorators|sdk)\./, '');
+      for (const dec of facts.decorators) {
+        if (airflowDecoratorName(dec.text, dec.resolved, facts) === want) hits.push({ range: rangeOfNode(dec.node), what: `@${dec.text}` });
+      }
+      // task.bash(...)(fn) / task.sensor(fn) used as plain calls
+      for (const call of facts.calls) {
+        if (call.node.parent?.type === 'decorator') continue;
+        const name = call.resolved ? airflowDecoratorName(call.calleeText, call.resolved, facts) : undefined;
+        if (name === want && want.includes('.')) hits.push({ range: call.calleeRange, what: call.calleeText });
+      }
+    } else if ('method' in d) {
+      for (const call of facts.calls) {
+        if (call.method !== d.method) continue;
+        const root = rootName(call.receiver);
+        if (!root || !isTaskish(root, call, taskish)) continue;
+        const fn = call.node.childForFieldName('function');
+        const attr = fn?.childForFieldName('attribute');
+        hits.push({ range: attr ? rangeOfNode(attr) : call.calleeRange, what: `.${d.method}()` });
+      }
+    } else if ('name' in d) {
+      const [module, name] = d.name.split(':');
+      // Imports the KB knows are judged by AF101/AF102; only use-sites of unknown names here.
+      if (ctx.kb.name(module, name)) continue;
+      for (const imp of facts.imports) {
+        if (imp.kind === 'from' && imp.module === module && imp.name === name && !imp.guarded) hits.push({ range: imp.nameRange ?? imp.itemRange, what: name });
+      }
+    }
+  }
+  return hits;
+}
+
+function isTaskish(root: string, _call: CallFact, taskish: Set<string>): boolean {
+  return taskish.has(root);
+}
