@@ -11,7 +11,13 @@ export interface Evidence {
   ref: string; // tag, branch or commit the file was read at, e.g. "2.10.3"
   commit?: string; // full commit sha when known
   note?: string; // e.g. "listed in __deprecated_classes of airflow/operators/__init__.py"
+  /** For sources that are not a git repository (repo is then "web:<host>"): the page address. */
+  url?: string;
+  /** How directly the fact was read (see docs/knowledge-base.md): primary source → "high". */
+  confidence?: Confidence;
 }
+
+export type Confidence = 'high' | 'medium' | 'low' | 'unverified';
 
 export interface VersionRange {
   from: string;
@@ -64,6 +70,8 @@ export interface ReleaseInfo {
   date?: string;
   python: string[]; // supported Python minor versions, e.g. ["3.9","3.10","3.11","3.12"]
   yanked?: boolean;
+  note?: string;
+  confidence?: Confidence;
   evidence: Evidence[];
 }
 export interface ReleasesData {
@@ -74,6 +82,7 @@ export interface ReleasesData {
 export interface PlatformVersion {
   /** Platform-specific version id: "2.10.3" (MWAA), image name (Composer), runtime tag (Astro). */
   id: string;
+  /** "X.Y.Z"; only "X.Y" when the platform's exact Airflow patch is unknown (see `note`). */
   airflow: string;
   python: string;
   /** Other Python versions that platform version offers, if any (Astro -python-X.Y tags). */
@@ -81,12 +90,43 @@ export interface PlatformVersion {
   status?: 'supported' | 'deprecated' | 'end-of-support' | 'yanked' | 'unknown';
   releaseDate?: string;
   endOfSupport?: string;
+  /** Constraints file the platform installs with (MWAA). */
+  constraintsUrl?: string;
+  /**
+   * The platform runs a Python that the Airflow release does not list as supported (e.g. Astro
+   * Runtime 3.0.x: Airflow 2.1.1 on Python 3.9). Set by the generator; the Python is still right.
+   */
+  pythonBeyondUpstream?: boolean;
+  /** This version is the platform's default for new environments (Composer). */
+  isDefault?: boolean;
+  note?: string;
+  confidence?: Confidence;
+  evidence: Evidence[];
+}
+/**
+ * A family of platform versions resolved by pattern rather than listed one by one: Composer majors
+ * ("composer-1" … "composer-3"; the Airflow version is in the image name) and Astro Runtime series
+ * (old-format majors "3" … "13", new-format prefixes "3.0-" … for `X.Y-N`).
+ */
+export interface PlatformSeries {
+  series: string;
+  /** Airflow major.minor the whole series runs ("2.10"); absent for Composer (parsed from the name). */
+  airflow?: string;
+  /** Default Python. */
+  python: string;
+  /** Python to use instead when the image's Airflow does not support `python` (early Composer 2). */
+  pythonFallback?: string;
+  pythonAlternatives?: string[];
+  status?: PlatformVersion['status'];
+  note?: string;
+  confidence?: Confidence;
   evidence: Evidence[];
 }
 export interface PlatformsData {
   mwaa: PlatformVersion[];
   composer: PlatformVersion[];
   astro: PlatformVersion[];
+  series?: { composer: PlatformSeries[]; astro: PlatformSeries[] };
 }
 
 /** providers.json: provider distributions preinstalled per platform version (for AF141). */

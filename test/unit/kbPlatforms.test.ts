@@ -1,0 +1,173 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { getKnowledgeBase } from '../../core/src/knowledge';
+import type { Evidence, PlatformVersion, ReleaseInfo } from '../../core/src/knowledge/types';
+import { astroOrder, cmpVersion, COMPOSER_IMAGE, generate, releaseFor } from '../../scripts/kb/platforms';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SHARED = resolve(ROOT, '..', 'shared', 'data', 'platforms.json');
+const kb = getKnowledgeBase();
+const releases = kb.releases();
+const platforms = kb.platforms();
+
+function assertEvidence(what: string, evidence: Evidence[] | undefined): void {
+  assert.ok(Array.isArray(evidence) && evidence.length > 0, `${what}: no evidence`);
+  for (const e of evidence) {
+    assert.ok(e.repo && e.path && e.ref, `${what}: evidence needs repo, path and ref: ${JSON.stringify(e)}`);
+    if (e.commit !== undefined) assert.match(e.commit, /^[0-9a-f]{40}$/, `${what}: commit must be a full sha`);
+    if (e.repo.startsWith('web:')) assert.ok(e.url || e.note, `${what}: web evidence needs a url or note`);
+  }
+}
+const PY = /^[23]\.\d+$/;
+const VERSION = /^\d+\.\d+\.\d+$/;
+
+describe('knowledge base: releases.json', () => {
+  it('lists every release 1.10.0–1.10.15, 2.0.0–2.11.2 and 3.0.0–3.4.0, sorted and unique', () => {
+    const versions = releases.map((r) => r.version);
+    assert.equal(new Set(versions).size, versions.length, 'duplicate release');
+    assert.deepEqual([...versions].sort(cmpVersion), versions, 'not sorted');
+    for (let p = 0; p <= 15; p++) assert.ok(versions.includes(`1.10.${p}`), `1.10.${p} missing`);
+    for (const v of ['2.0.0', '2.0.2', '2.2.2', '2.4.3', '2.6.3', '2.9.3', '2.10.5', '2.11.0', '2.11.1', '2.11.2', '3.0.0', '3.0.6', '3.1.4', '3.1.8', '3.2.2', '3.3.1', '3.4.0']) {
+      assert.ok(versions.includes(v), `${v} missing`);
+    }
+    assert.equal(versions[0], '1.10.0');
+    assert.equal(versions[versions.length - 1], '3.4.0');
+  });
+
+  it('every release has well-formed Python minors and evidence', () => {
+    for (const r of releases) {
+      assert.match(r.version, VERSION);
+      assert.ok(r.python.length > 0, `${r.version}: no Python`);
+      for (const p of r.python) assert.match(p, PY, `${r.version}: bad Python ${p}`);
+      assert.deepEqual([...r.python].sort(cmpVersion), r.python, `${r.version}: Python not sorted`);
+      if (r.date) assert.match(r.date, /^\d{4}-\d{2}-\d{2}$/);
+      assertEvidence(`release ${r.version}`, r.evidence);
+    }
+  });
+
+  it('records the Python support that changed between releases', () => {
+    const py = (v: string) => releases.find((r) => r.version === v)?.python.join(' ');
+    assert.equal(py('1.10.0'), '2.7 3.4 3.5');
+    assert.equal(py('1.10.3'), '2.7 3.5');
+    assert.equal(py('1.10.4'), '2.7 3.5 3.6 3.7');
+    assert.equal(py('1.10.12'), '2.7 3.5 3.6 3.7 3.8');
+    assert.equal(py('2.0.0'), '3.6 3.7 3.8');
+    assert.equal(py('2.1.2'), '3.6 3.7 3.8 3.9');
+    assert.equal(py('2.3.0'), '3.7 3.8 3.9 3.10', 'README, not the lagging classifiers');
+    assert.equal(py('2.6.2'), '3.7 3.8 3.9 3.10 3.11');
+    assert.equal(py('2.9.0'), '3.8 3.9 3.10 3.11 3.12');
+    assert.equal(py('2.11.0'), '3.9 3.10 3.11 3.12');
+    assert.equal(py('2.11.1'), '3.10 3.11 3.12');
+    assert.equal(py('3.0.6'), '3.9 3.10 3.11 3.12');
+    assert.equal(py('3.1.0'), '3.10 3.11 3.12 3.13');
+    assert.equal(py('3.2.1'), '3.10 3.11 3.12 3.13 3.14');
+  });
+
+  it('marks 3.0.5 (and only 3.0.5) as yanked', () => {
+    assert.deepEqual(releases.filter((r) => r.yanked).map((r) => r.version), ['3.0.5']);
+  });
+});
+
+describe('knowledge base: platforms.json', () => {
+  const all: [string, PlatformVersion][] = [
+    ...platforms.mwaa.map((v) => ['mwaa', v] as [string, PlatformVersion]),
+    ...platforms.composer.map((v) => ['composer', v] as [string, PlatformVersion]),
+    ...platforms.astro.map((v) => ['astro', v] as [string, PlatformVersion]),
+  ];
+
+  it('MWAA offers or offered exactly the documented versions, with their Python', () => {
+    assert.deepEqual(
+      platforms.mwaa.map((v) => `${v.id}/${v.python}`),
+      ['1.10.12/3.7', '2.0.2/3.7', '2.2.2/3.7', '2.4.3/3.10', '2.5.1/3.10', '2.6.3/3.10', '2.7.2/3.11', '2.8.1/3.11', '2.9.2/3.11', '2.10.1/3.11', '2.10.3/3.11', '2.11.0/3.12', '2.11.2/3.12', '3.0.6/3.12', '3.2.1/3.12', '3.3.1/3.12'],
+    );
+    for (const v of platforms.mwaa) {
+      assert.equal(v.airflow, v.id);
+      assert.ok(v.status === 'supported' || v.status === 'end-of-support', `${v.id}: status ${v.status}`);
+      assert.match(v.constraintsUrl ?? '', new RegExp(`constraints-${v.airflow.replace(/\./g, '\\.')}/constraints-${v.python.replace('.', '\\.')}\\.txt$`));
+    }
+    assert.equal(platforms.mwaa.find((v) => v.id === '2.2.2')?.status, 'end-of-support');
+  });
+
+  it("every platform version's Airflow is a release, and its Python is supported by it or flagged", () => {
+    for (const [platform, v] of all) {
+      assert.match(v.airflow, /^\d+\.\d+(\.\d+)?$/, `${platform}:${v.id}`);
+      const rel = releaseFor(v.airflow, releases) as ReleaseInfo;
+      assert.ok(rel, `${platform}:${v.id}: Airflow ${v.airflow} not in releases.json`);
+      assert.match(v.python, PY);
+      const supported = rel.python.includes(v.python);
+      assert.equal(!supported, v.pythonBeyondUpstream === true, `${platform}:${v.id}: Python ${v.python} vs ${rel.python.join(',')}`);
+      assertEvidence(`${platform}:${v.id}`, v.evidence);
+    }
+  });
+
+  it('ids are unique per platform', () => {
+    for (const k of ['mwaa', 'composer', 'astro'] as const) {
+      const ids = platforms[k].map((v) => v.id);
+      assert.equal(new Set(ids).size, ids.length, `${k}: duplicate id`);
+    }
+  });
+
+  it('Composer images parse, carry the Airflow version of their name and include the required examples', () => {
+    for (const v of platforms.composer) {
+      const m = COMPOSER_IMAGE.exec(v.id);
+      assert.ok(m, v.id);
+      assert.equal(v.airflow, m[4]);
+    }
+    const ids = platforms.composer.map((v) => v.id);
+    for (const id of ['composer-3-airflow-2.10.5-build.5', 'composer-2.9.7-airflow-2.9.3', 'composer-3-airflow-3.1.7-build.2', 'composer-3-airflow-2.10.5-build.31', 'composer-2.16.8-airflow-2.10.5']) {
+      assert.ok(ids.includes(id), `${id} missing`);
+    }
+    const series = platforms.series?.composer ?? [];
+    assert.deepEqual(series.map((s) => `${s.series}/${s.python}`), ['composer-1/3.8', 'composer-2/3.11', 'composer-3/3.11']);
+    for (const s of series) assertEvidence(s.series, s.evidence);
+  });
+
+  it('Astro runtimes map to the right Airflow, including the 3.0.x trap and the required examples', () => {
+    const rt = (id: string) => platforms.astro.find((v) => v.id === id);
+    assert.equal(rt('3.0.4')?.airflow, '2.1.1', 'old runtime 3.0.4 is Airflow 2.1');
+    assert.equal(rt('4.0.0')?.airflow, '2.2.0');
+    assert.equal(rt('11.8.0')?.airflow, '2.9.3');
+    assert.equal(rt('12.0.0')?.airflow, '2.10.0');
+    assert.equal(rt('12.1.0')?.airflow.startsWith('2.10'), true);
+    assert.equal(rt('12.1.0')?.python, '3.12');
+    assert.equal(rt('8.0.0')?.status, 'yanked');
+    assert.equal(rt('9.6.0')?.status, 'yanked');
+    assert.equal(rt('11.1.0')?.status, 'yanked');
+    assert.notEqual(rt('11.2.0')?.status, 'yanked');
+    const majorOf = (id: string) => id.split('.')[0];
+    for (const v of platforms.astro.filter((x) => !/^\d+\.\d+-\d+/.test(x.id))) {
+      const s = platforms.series?.astro.find((x) => x.series === majorOf(v.id));
+      assert.ok(s, `series for ${v.id}`);
+      assert.equal(v.airflow.split('.').slice(0, 2).join('.'), s.airflow, `${v.id}: Airflow ${v.airflow} outside series ${s.airflow}`);
+    }
+    const ids = platforms.astro.map((v) => v.id);
+    assert.deepEqual([...ids].sort(astroOrder), ids, 'astro runtimes sorted the way astro-cli ranks them');
+  });
+
+  it('Astro series cover runtime 3–13 and the X.Y-N format for Airflow 3.0–3.3', () => {
+    const s = new Map((platforms.series?.astro ?? []).map((x) => [x.series, x]));
+    const expect: Record<string, [string, string]> = {
+      '3': ['2.1', '3.9'], '4': ['2.2', '3.9'], '5': ['2.3', '3.9'], '6': ['2.4', '3.9'], '7': ['2.5', '3.9'], '8': ['2.6', '3.10'],
+      '9': ['2.7', '3.11'], '10': ['2.8', '3.11'], '11': ['2.9', '3.11'], '12': ['2.10', '3.12'], '13': ['2.11', '3.12'],
+      '3.0-': ['3.0', '3.12'], '3.1-': ['3.1', '3.12'], '3.2-': ['3.2', '3.12'], '3.3-': ['3.3', '3.12'],
+    };
+    for (const [series, [airflow, python]] of Object.entries(expect)) {
+      assert.equal(s.get(series)?.airflow, airflow, `series ${series}`);
+      assert.equal(s.get(series)?.python, python, `series ${series}`);
+      assertEvidence(`astro series ${series}`, s.get(series)?.evidence);
+    }
+  });
+});
+
+describe('knowledge base: generator', () => {
+  it('the checked-in JSON is what scripts/kb/platforms.ts generates from the sources', function () {
+    if (!existsSync(SHARED)) this.skip(); // ../shared is only present in the development checkout
+    const kbOut = generate(SHARED);
+    const data = (name: string) => JSON.parse(readFileSync(join(ROOT, 'core', 'src', 'knowledge', 'data', name), 'utf8'));
+    assert.deepEqual(kbOut.releases, data('releases.json'));
+    assert.deepEqual(kbOut.platforms, data('platforms.json'));
+    assert.deepEqual(kbOut.providers, data('providers.json'));
+    assert.deepEqual(kbOut.features, data('features.json'));
+  });
+});
