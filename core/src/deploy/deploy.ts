@@ -1,0 +1,400 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ManagedAirflowError } from '../errors';
+import type { EnvironmentConfig } from '../protocol/environments';
+import { buildReproducibleTar, buildReproducibleZip } from './archive';
+import { toCloudError } from './cloud-errors';
+import { crc32cBase64, hashFiles, md5Hex } from './hash';
+import { diffEntries } from './plan';
+import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
+import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
+import { DEFAULT_RETRY, abortError, mapLimit, withRetry, type RetryOptions } from './retry';
+import type { StorageAdapter } from './storage';
+import type { DeployPlan, DeploySummary, LocalEntry, ProgressEvent, RemoteObject } from './types';
+import { formatLocation, inScope } from './uri';
+import { defaultIgnoreSyntax, walkFolder, type IgnoreSyntax } from './walk';
+
+/** Where the local files of a deploy live. */
+export interface LocalLayout {
+  root: string;
+  dags: string;
+  plugins?: string;
+  requirements?: string;
+  startup?: string;
+  data?: string;
+}
+
+/**
+ * DIR is the project folder (with dags/, plugins/, requirements.txt, startup.sh) or, when it has
+ * no dags/ folder, the DAG folder itself. The environment's "dagsFolder" wins when set.
+ */
+export function localLayout(dir: string, env: EnvironmentConfig): LocalLayout {
+  const root = path.resolve(dir);
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  if (!isDir(root)) throw new ManagedAirflowError('usage', 'deploy.noDir', `${dir} is not a folder`, { hint: 'Pass the project folder (with dags/) or the DAG folder.' });
+  let dags: string;
+  if (env.dagsFolder) dags = path.resolve(root, env.dagsFolder);
+  else if (isDir(path.join(root, 'dags'))) dags = path.join(root, 'dags');
+  else return { root, dags: root };
+  if (!isDir(dags)) throw new ManagedAirflowError('config', 'deploy.noDagsFolder', `DAG folder ${dags} does not exist`, { hint: `Check "dagsFolder" of environment "${env.name}".` });
+  const pick = (...c: string[]) => c.map((p) => path.join(root, p)).find(isFile);
+  return {
+    root,
+    dags,
+    plugins: isDir(path.join(root, 'plugins')) ? path.join(root, 'plugins') : undefined,
+    requirements: pick('requirements.txt', 'requirements/requirements.txt'),
+    startup: pick('startup.sh', 'startup/startup.sh'),
+    data: isDir(path.join(root, 'data')) ? path.join(root, 'data') : undefined,
+  };
+}
+
+export interface PrepareOptions {
+  env: EnvironmentConfig;
+  dir: string;
+  services: DeployServices;
+  resolver?: DestinationResolver;
+  /** Delete remote files that have no local counterpart (inside the synced folders only). */
+  delete?: boolean;
+  /** Composer: also sync these folders of the bucket. */
+  include?: ('plugins' | 'data')[];
+  ignoreSyntax?: IgnoreSyntax;
+  signal?: AbortSignal;
+  /** Parallel HEAD requests while planning. */
+  concurrency?: number;
+}
+
+export interface PreparedDeploy {
+  plan: DeployPlan;
+  env: EnvironmentConfig;
+  layout: LocalLayout;
+  storage?: StorageAdapter;
+  sources: Map<string, LocalEntry['source']>;
+  /** Local DAG/plugin Python files (absolute) for the lint gate. */
+  pythonFiles: string[];
+  mwaa?: MwaaEnvironmentInfo;
+  /** MWAA: versions of unchanged objects the environment is not yet pinned to (an interrupted earlier deploy). */
+  pendingVersions: MwaaVersions;
+  bundle?: Buffer;
+  bundleDescription?: string;
+}
+
+const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
+
+async function entriesOf(folder: string, prefix: string, role: LocalEntry['role'], root: string, syntax: IgnoreSyntax, withCrc: boolean) {
+  const w = walkFolder(folder, syntax);
+  const hashes = await hashFiles(w.files.map((f) => f.abs), withCrc);
+  const entries: LocalEntry[] = w.files.map((f, i) => ({
+    key: `${prefix}${f.rel}`,
+    size: hashes[i].size,
+    md5: hashes[i].md5,
+    ...(hashes[i].crc32c ? { crc32c: hashes[i].crc32c } : {}),
+    source: { path: f.abs },
+    role,
+    display: rel(root, f.abs),
+  }));
+  return { entries, walk: w };
+}
+
+/** Build the plan: resolve the destination, walk and hash local files, list the remote side, diff. Writes nothing. */
+export async function prepareDeploy(o: PrepareOptions): Promise<PreparedDeploy> {
+  const { env } = o;
+  const layout = localLayout(o.dir, env);
+  const resolver = o.resolver ?? platformResolver(o.services);
+  const { destination, mwaa } = await resolver.resolve(env, o.signal);
+  const syntax = o.ignoreSyntax ?? defaultIgnoreSyntax(destination.airflowVersion);
+  const warnings: string[] = [];
+  const ignored: string[] = [];
+  const pythonFiles: string[] = [];
+  const sources = new Map<string, LocalEntry['source']>();
+  const withCrc = destination.dags.scheme === 'gs';
+
+  const dagSet = await entriesOf(layout.dags, destination.dags.prefix, 'dag', layout.root, syntax, withCrc);
+  warnings.push(...dagSet.walk.warnings);
+  ignored.push(...dagSet.walk.ignored.map((i) => rel(layout.root, path.join(layout.dags, i)) + (i.endsWith('/') ? '/' : '')));
+  pythonFiles.push(...dagSet.walk.files.filter((f) => f.rel.endsWith('.py')).map((f) => f.abs));
+  const local: LocalEntry[] = [...dagSet.entries];
+
+  const base = {
+    destination, ignored, warnings, uploads: [], unchanged: 0, unchangedBytes: 0, deletes: [], extraneous: [], environmentUpdate: [],
+  } as Omit<DeployPlan, 'scope'>;
+
+  if (destination.kind === 'astro') {
+    if (o.delete) warnings.push('--delete has no effect on Astro: a DAG-only deploy always replaces the whole dags folder.');
+    warnings.push('Astro DAG-only deploys replace the whole dags folder of the deployment with this bundle.');
+    const bundle = await buildReproducibleTar(dagSet.walk.files, 'dags');
+    const bundleHash = createHash('sha256').update(bundle).digest('hex');
+    const description = `managed-airflow bundle sha256:${bundleHash} (${dagSet.entries.length} files)`;
+    const api = o.services.astro(env);
+    const last = await api.lastDagDeployDescription(o.signal);
+    const same = !!last && last.includes(`sha256:${bundleHash}`);
+    const plan: DeployPlan = {
+      ...base,
+      scope: { prefixes: [], keys: ['dags.tar'] },
+      bundleHash,
+      unchanged: same ? dagSet.entries.length : 0,
+      unchangedBytes: same ? dagSet.entries.reduce((s, e) => s + e.size, 0) : 0,
+      uploads: same ? [] : [{ key: 'dags.tar', display: `DAG bundle (${dagSet.entries.length} files)`, size: bundle.length, md5: md5Hex(bundle), reason: last ? 'changed' : 'new', role: 'dag' }],
+    };
+    return { plan, env, layout, sources, pythonFiles, pendingVersions: {}, bundle, bundleDescription: description };
+  }
+
+  const storage = o.services.storage(destination.dags, env);
+  const scope = { prefixes: [destination.dags.prefix], keys: [] as string[] };
+  for (const f of destination.folders) {
+    const wanted = o.include?.includes(f.role as 'plugins' | 'data');
+    const folder = f.role === 'plugins' ? layout.plugins : f.role === 'data' ? layout.data : undefined;
+    if (!wanted) continue;
+    if (!folder) {
+      warnings.push(`--include ${f.role}: there is no local ${f.role}/ folder next to the DAG folder; nothing to sync there.`);
+      continue;
+    }
+    const set = await entriesOf(folder, f.location.prefix, f.role, layout.root, syntax, withCrc);
+    if (f.role === 'plugins') pythonFiles.push(...set.walk.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
+    local.push(...set.entries);
+    scope.prefixes.push(f.location.prefix);
+  }
+  for (const obj of destination.objects) {
+    let bytes: Buffer | undefined;
+    let display = '';
+    if (obj.role === 'plugins' && layout.plugins) {
+      const w = walkFolder(layout.plugins, 'regexp');
+      bytes = await buildReproducibleZip(w.files);
+      display = `${rel(layout.root, layout.plugins)}/ → ${path.posix.basename(obj.key)}`;
+      pythonFiles.push(...w.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
+    } else if (obj.role === 'requirements' && layout.requirements) {
+      bytes = await readFile(layout.requirements);
+      display = rel(layout.root, layout.requirements);
+    } else if (obj.role === 'startup' && layout.startup) {
+      bytes = await readFile(layout.startup);
+      display = rel(layout.root, layout.startup);
+    }
+    if (!bytes) continue;
+    local.push({ key: obj.key, size: bytes.length, md5: md5Hex(bytes), ...(withCrc ? { crc32c: crc32cBase64(bytes) } : {}), source: { bytes }, role: obj.role, display });
+    scope.keys.push(obj.key);
+  }
+  if (destination.platform === 'mwaa') {
+    const has = (r: string) => destination.objects.some((x) => x.role === r);
+    if (layout.plugins && !has('plugins')) warnings.push('plugins/ exists locally but the MWAA environment has no PluginsS3Path; set one on the environment to deploy plugins.zip.');
+    if (layout.requirements && !has('requirements')) warnings.push(`${rel(layout.root, layout.requirements)} exists locally but the MWAA environment has no RequirementsS3Path; it is not deployed.`);
+    if (layout.startup && !has('startup')) warnings.push(`${rel(layout.root, layout.startup)} exists locally but the MWAA environment has no StartupScriptS3Path; it is not deployed.`);
+  }
+  if (destination.dags.prefix === '') warnings.push(`the DAG folder is the whole bucket ${formatLocation(destination.dags)}; --delete would consider every object in it.`);
+
+  // remote side
+  const remote: RemoteObject[] = [];
+  const heads = new Map<string, RemoteObject | undefined>();
+  try {
+    for (const p of scope.prefixes) remote.push(...(await storage.list(p, o.signal)));
+    const headed = await mapLimit(scope.keys, 8, (k) => storage.head(k, o.signal));
+    headed.forEach((r, i) => {
+      if (r.status === 'rejected') throw r.reason;
+      heads.set(scope.keys[i], r.value);
+      if (r.value) remote.push(r.value);
+    });
+  } catch (e) {
+    if (o.signal?.aborted) throw abortError();
+    throw toCloudError(e, `${formatLocation(destination.dags)} of environment "${env.name}"`, { provider: destination.dags.scheme === 's3' ? 'aws' : 'gcp', profile: env.profile });
+  }
+  // the same key can come from two listings (nested prefixes): keep one
+  const byKey = new Map(remote.map((r) => [r.key, r]));
+  const diff = diffEntries(local, [...byKey.values()], scope);
+  // S3 ETags of KMS-encrypted or multipart objects are not MD5s: ask for our stored checksum before re-uploading
+  if (diff.uncertain.length) {
+    const results = await mapLimit(diff.uncertain, o.concurrency ?? 16, (k) => storage.head(k, o.signal));
+    const confirmed = new Set<string>();
+    results.forEach((r, i) => {
+      const up = diff.uploads.find((u) => u.key === diff.uncertain[i])!;
+      if (r.status === 'fulfilled' && r.value?.md5Source === 'metadata' && r.value.md5 === up.md5) confirmed.add(up.key);
+    });
+    for (const k of confirmed) {
+      const i = diff.uploads.findIndex((u) => u.key === k);
+      diff.unchanged.push(diff.uploads[i].entry);
+      diff.uploads.splice(i, 1);
+    }
+  }
+  for (const l of local) sources.set(l.key, l.source);
+
+  const environmentUpdate: DeployPlan['environmentUpdate'] = [];
+  const pendingVersions: MwaaVersions = {};
+  if (destination.platform === 'mwaa') {
+    for (const obj of destination.objects) {
+      if (!scope.keys.includes(obj.key)) continue;
+      const uploading = diff.uploads.some((u) => u.key === obj.key);
+      const head = heads.get(obj.key);
+      if (uploading) environmentUpdate.push(obj.role);
+      else if (head?.version && head.version !== obj.currentVersion) {
+        environmentUpdate.push(obj.role);
+        pendingVersions[obj.role] = head.version;
+      }
+    }
+  }
+  const plan: DeployPlan = {
+    ...base,
+    scope,
+    uploads: diff.uploads.map(({ entry: _e, ...u }) => u),
+    unchanged: diff.unchanged.length,
+    unchangedBytes: diff.unchanged.reduce((s, e) => s + e.size, 0),
+    deletes: o.delete ? diff.remoteOnly : [],
+    extraneous: o.delete ? [] : diff.remoteOnly,
+    environmentUpdate,
+  };
+  assertPlanInScope(plan);
+  return { plan, env, layout, storage, sources, pythonFiles, mwaa, pendingVersions };
+}
+
+/** The last line of defence against the wrong-bucket accident: every key the plan touches is inside the resolved scope. */
+export function assertPlanInScope(plan: DeployPlan): void {
+  for (const k of [...plan.uploads.map((u) => u.key), ...plan.deletes]) {
+    if (!inScope(k, plan.scope)) {
+      throw new ManagedAirflowError('internal', 'deploy.outOfScope', `refusing to touch ${k}: it is outside the resolved destination (${[...plan.scope.prefixes, ...plan.scope.keys].join(', ')})`);
+    }
+  }
+}
+
+export function planIsEmpty(plan: DeployPlan): boolean {
+  return plan.uploads.length === 0 && plan.deletes.length === 0 && plan.environmentUpdate.length === 0;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+class VerificationError extends Error {
+  override name = 'VerificationFailed';
+  readonly $retryable = true;
+}
+
+/**
+ * Run the plan: uploads (bounded concurrency, retried on throttling/5xx, each verified by a HEAD),
+ * then — only if every upload succeeded — the deletes. Safe to interrupt: a rerun re-plans and
+ * uploads only what is still missing or different.
+ */
+export async function executeDeploy(p: PreparedDeploy, o: ExecuteOptions = {}): Promise<DeploySummary> {
+  const t0 = Date.now();
+  const { plan } = p;
+  assertPlanInScope(plan);
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...o.retry, signal: o.signal };
+  let retries = 0;
+  const versions: Record<string, string> = {};
+  let done = 0;
+  let uploadedBytes = 0;
+  const total = plan.uploads.length;
+  const onRetry = (key: string) => (attempt: number, e: unknown) => {
+    retries++;
+    o.onProgress?.({ type: 'retry', key, attempt, error: (e as Error)?.name || String(e) });
+  };
+  const what = plan.destination.kind === 'astro' ? `Astro deployment ${plan.destination.astro?.deployment}` : `${formatLocation(plan.destination.dags)} of environment "${plan.destination.environment}"`;
+  const provider = plan.destination.kind === 'astro' ? 'astro' : plan.destination.dags.scheme === 's3' ? 'aws' : 'gcp';
+
+  if (plan.destination.kind === 'astro') {
+    if (total) throw new ManagedAirflowError('internal', 'deploy.astroExecutor', 'Astro deploys run through executeAstroDeploy');
+    return { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: Date.now() - t0, environmentUpdated: false, versions };
+  }
+  const storage = p.storage!;
+  const results = await mapLimit(
+    plan.uploads,
+    Math.max(1, o.concurrency ?? 16),
+    async (u) => {
+      const src = p.sources.get(u.key);
+      if (!src) throw new ManagedAirflowError('internal', 'deploy.noSource', `no local source for ${u.key}`);
+      const bytes = 'bytes' in src ? src.bytes : await readFile(src.path);
+      const md5 = md5Hex(bytes);
+      const r = await withRetry(async () => {
+        const put = await storage.put(u.key, bytes, { md5, signal: o.signal });
+        const head = await storage.head(u.key, o.signal);
+        if (!head || head.size !== bytes.length || (head.md5 !== undefined && head.md5 !== md5 && head.md5Source !== 'etag')) {
+          throw new VerificationError(`verification of ${u.key} failed: remote size/checksum differs from what was sent`);
+        }
+        if (head.md5Source === 'etag' && head.md5 !== md5) {
+          throw new VerificationError(`verification of ${u.key} failed: remote ETag ${head.md5} is not the MD5 ${md5} that was sent`);
+        }
+        return { version: put.version ?? head.version };
+      }, { ...retry, onRetry: onRetry(u.key) });
+      if (r.version && (u.role === 'plugins' || u.role === 'requirements' || u.role === 'startup')) versions[u.role] = r.version;
+      done++;
+      uploadedBytes += bytes.length;
+      o.onProgress?.({ type: 'upload', key: u.key, display: u.display, bytes: bytes.length, done, total });
+    },
+    o.signal,
+  );
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length) {
+    if (o.signal?.aborted) {
+      throw new ManagedAirflowError('cancelled', 'deploy.cancelled', `deploy cancelled after ${done} of ${total} uploads; nothing was deleted`, {
+        hint: 'Nothing is lost: run the same deploy again and it uploads only what is still missing.',
+        details: { uploaded: done, of: total },
+      });
+    }
+    const first = toCloudError(failed[0].reason, what, { provider, profile: p.env.profile });
+    throw new ManagedAirflowError(first.kind, first.code, `${first.message} (${done} of ${total} uploads done; no file was deleted)`, {
+      hint: first.hint ?? 'Run the deploy again: it uploads only what is still missing.',
+      details: { uploaded: done, of: total },
+      cause: failed[0].reason,
+    });
+  }
+  let deleted = 0;
+  if (plan.deletes.length) {
+    const batches: string[][] = [];
+    for (let i = 0; i < plan.deletes.length; i += 100) batches.push(plan.deletes.slice(i, i + 100));
+    try {
+      for (const b of batches) {
+        for (const k of b) if (!inScope(k, plan.scope)) throw new ManagedAirflowError('internal', 'deploy.outOfScope', `refusing to delete ${k}: outside the resolved destination`);
+        await withRetry(() => storage.delete(b, o.signal), { ...retry, onRetry: onRetry(b[0]) });
+        for (const k of b) o.onProgress?.({ type: 'delete', key: k, done: ++deleted, total: plan.deletes.length });
+      }
+    } catch (e) {
+      if (o.signal?.aborted) throw abortError();
+      throw toCloudError(e, what, { provider, profile: p.env.profile });
+    }
+  }
+  return { uploaded: done, uploadedBytes, unchanged: plan.unchanged, deleted, retries, ms: Date.now() - t0, environmentUpdated: false, versions };
+}
+
+/** Astro DAG-only deploy: create a deploy, PUT the bundle to its upload URL, finalize with the blob version. */
+export async function executeAstroDeploy(p: PreparedDeploy, services: DeployServices, o: ExecuteOptions = {}): Promise<DeploySummary> {
+  const t0 = Date.now();
+  const { plan } = p;
+  if (!plan.uploads.length || !p.bundle) return { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: Date.now() - t0, environmentUpdated: false, versions: {} };
+  const api = services.astro(p.env);
+  o.onProgress?.({ type: 'phase', message: 'creating DAG-only deploy' });
+  const d = await api.createDagDeploy(p.bundleDescription ?? 'managed-airflow', o.signal);
+  o.onProgress?.({ type: 'phase', message: `uploading DAG bundle (${p.bundle.length} bytes)` });
+  let retries = 0;
+  const version = await withRetry(() => api.uploadBundle(d.dagsUploadUrl, p.bundle!, o.signal), {
+    ...DEFAULT_RETRY, ...o.retry, signal: o.signal,
+    onRetry: () => {
+      retries++;
+    },
+  });
+  o.onProgress?.({ type: 'upload', key: 'dags.tar', display: plan.uploads[0].display, bytes: p.bundle.length, done: 1, total: 1 });
+  await api.finalize(d.id, version, o.signal);
+  return { uploaded: 1, uploadedBytes: p.bundle.length, unchanged: 0, deleted: 0, retries, ms: Date.now() - t0, environmentUpdated: false, versions: { dags: version } };
+}
+
+/**
+ * MWAA pins plugins.zip / requirements.txt / the startup script by S3 object version. Point the
+ * environment at the new versions (MWAA restarts it). Call only after the user confirmed the restart.
+ */
+export async function updateMwaaEnvironment(p: PreparedDeploy, services: DeployServices, versions: Record<string, string>, signal?: AbortSignal): Promise<{ updated: boolean; reason?: string; versions: MwaaVersions }> {
+  const want: MwaaVersions = {};
+  for (const role of p.plan.environmentUpdate) {
+    const v = versions[role] ?? p.pendingVersions[role];
+    if (v) want[role] = v;
+  }
+  if (!Object.keys(want).length) {
+    return { updated: false, reason: 'the bucket returned no object versions (MWAA needs S3 versioning on its bucket)', versions: want };
+  }
+  await services.mwaa(p.env).updateEnvironment(p.plan.destination.mwaa!.name, want, signal);
+  return { updated: true, versions: want };
+}
+
+/** Read requirements.txt of the layout (for the lint gate). */
+export function readRequirements(p: PreparedDeploy): string | undefined {
+  return p.layout.requirements ? readFileSync(p.layout.requirements, 'utf8') : undefined;
+}

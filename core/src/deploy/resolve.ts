@@ -1,0 +1,148 @@
+import { ManagedAirflowError } from '../errors';
+import type { EnvironmentConfig } from '../protocol/environments';
+import { airflowOfComposerImage, astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
+import { S3Storage, s3Client } from './s3';
+import { GcsStorage, gcsClient } from './gcs';
+import type { StorageAdapter } from './storage';
+import type { ObjectLocation, ResolvedDestination } from './types';
+import { bucketFromArn, formatLocation, normalizePrefix, parseLocation, sameLocation } from './uri';
+
+/** Everything deploy talks to, injectable (tests, and the shared platform clients once they exist). */
+export interface DeployServices {
+  mwaa(env: EnvironmentConfig): MwaaApi;
+  composer(env: EnvironmentConfig): ComposerApi;
+  astro(env: EnvironmentConfig): AstroApi;
+  storage(location: ObjectLocation, env: EnvironmentConfig): StorageAdapter;
+}
+
+/** Turns an environment into its real destination by asking the platform. */
+export interface DestinationResolver {
+  resolve(env: EnvironmentConfig, signal?: AbortSignal): Promise<{ destination: ResolvedDestination; mwaa?: MwaaEnvironmentInfo }>;
+}
+
+export interface ServiceOptions {
+  /** Process environment (endpoint overrides, credentials chain inputs, ASTRO_API_TOKEN). */
+  env: NodeJS.ProcessEnv;
+  /** Astro API token from SecretStorage (the client); falls back to ASTRO_API_TOKEN. */
+  astroToken?: string;
+}
+
+export function defaultServices(o: ServiceOptions): DeployServices {
+  const s3Clients = new Map<string, ReturnType<typeof s3Client>>();
+  return {
+    mwaa: (env) => mwaaApi({ region: env.region, profile: env.profile, env: o.env }),
+    composer: () => composerApi(o.env),
+    astro: (env) => {
+      const token = o.astroToken || o.env.ASTRO_API_TOKEN;
+      if (!token) {
+        throw new ManagedAirflowError('credentials', 'deploy.astroToken', `no Astro API token for environment "${env.name}"`, {
+          hint: 'Set ASTRO_API_TOKEN (a Deployment or Workspace API token), or in VS Code store it with "Managed Airflow: Add environment…".',
+        });
+      }
+      const organization = env.organization || o.env.ASTRO_ORGANIZATION_ID;
+      if (!organization) {
+        throw new ManagedAirflowError('config', 'deploy.astroOrganization', `environment "${env.name}" needs "organization" (the Astro organization id) to deploy`, { hint: 'Add "organization" to the environment in .vscode/settings.json or set ASTRO_ORGANIZATION_ID.' });
+      }
+      return astroApi({ organization, deployment: env.deployment!, token, baseUrl: o.env.ASTRO_API_URL });
+    },
+    storage: (loc, env) => {
+      if (loc.scheme === 's3') {
+        const k = `${env.region ?? ''}|${env.profile ?? ''}`;
+        let c = s3Clients.get(k);
+        if (!c) s3Clients.set(k, (c = s3Client({ region: env.region, profile: env.profile, env: o.env })));
+        return new S3Storage(c, loc.bucket);
+      }
+      return new GcsStorage(gcsClient({ project: env.project, env: o.env }), loc.bucket);
+    },
+  };
+}
+
+function checkConfigured(env: EnvironmentConfig, real: ObjectLocation, resolvedFrom: string): void {
+  if (!env.destination) return;
+  const configured = parseLocation(env.destination, `"destination" of environment "${env.name}"`);
+  if (!sameLocation(configured, real)) {
+    throw new ManagedAirflowError('conflict', 'deploy.destinationMismatch',
+      `refusing to deploy: the configured destination ${formatLocation(configured)} disagrees with the real DAG folder of "${env.name}", ${formatLocation(real)} (from ${resolvedFrom})`,
+      {
+        hint: `Nothing was written. Fix or remove "destination" of environment "${env.name}" in .vscode/settings.json; the DAG folder is always taken from the platform.`,
+        details: { configured: formatLocation(configured), real: formatLocation(real) },
+      });
+  }
+}
+
+/** Resolve where `env` really deploys to (the platform is asked; a configured destination must agree). */
+export function platformResolver(services: DeployServices): DestinationResolver {
+  return {
+    async resolve(env, signal) {
+      switch (env.platform) {
+        case 'mwaa': {
+          const info = await services.mwaa(env).getEnvironment(env.environment!, signal);
+          const bucket = bucketFromArn(info.sourceBucketArn);
+          const dags: ObjectLocation = { scheme: 's3', bucket, prefix: normalizePrefix(info.dagS3Path) };
+          const resolvedFrom = `MWAA GetEnvironment ${info.name}${env.region ? ` (${env.region})` : ''}`;
+          checkConfigured(env, dags, resolvedFrom);
+          const objects: ResolvedDestination['objects'] = [];
+          if (info.pluginsS3Path) objects.push({ role: 'plugins', key: info.pluginsS3Path.replace(/^\/+/, ''), currentVersion: info.pluginsS3ObjectVersion });
+          if (info.requirementsS3Path) objects.push({ role: 'requirements', key: info.requirementsS3Path.replace(/^\/+/, ''), currentVersion: info.requirementsS3ObjectVersion });
+          if (info.startupScriptS3Path) objects.push({ role: 'startup', key: info.startupScriptS3Path.replace(/^\/+/, ''), currentVersion: info.startupScriptS3ObjectVersion });
+          return {
+            mwaa: info,
+            destination: {
+              environment: env.name, platform: 'mwaa', airflowVersion: info.airflowVersion, target: `mwaa:${info.airflowVersion}`, resolvedFrom, kind: 'storage',
+              dags, folders: [], objects, mwaa: { name: info.name, region: env.region },
+            },
+          };
+        }
+        case 'composer': {
+          const info = await services.composer(env).getEnvironment(env.project!, env.location!, env.environment!, signal);
+          const dags = parseLocation(info.dagGcsPrefix, 'config.dagGcsPrefix');
+          const resolvedFrom = `Composer environment projects/${env.project}/locations/${env.location}/environments/${env.environment}`;
+          checkConfigured(env, dags, resolvedFrom);
+          const airflowVersion = airflowOfComposerImage(info.imageVersion);
+          return {
+            destination: {
+              environment: env.name, platform: 'composer', airflowVersion, target: `composer:${info.imageVersion}`, resolvedFrom, kind: 'storage', dags,
+              folders: [
+                { role: 'plugins', local: 'plugins', location: { scheme: 'gs', bucket: dags.bucket, prefix: 'plugins/' } },
+                { role: 'data', local: 'data', location: { scheme: 'gs', bucket: dags.bucket, prefix: 'data/' } },
+              ],
+              objects: [],
+            },
+          };
+        }
+        case 'astro': {
+          const api = services.astro(env);
+          const d = await api.getDeployment(signal);
+          if (!d.isDagDeployEnabled) {
+            throw new ManagedAirflowError('conflict', 'deploy.astroDagDeployDisabled', `DAG-only deploys are disabled for Astro deployment ${env.deployment}`, { hint: 'Enable DAG deploys on the deployment, or deploy the image with `astro deploy`.' });
+          }
+          const runtime = d.runtimeVersion ?? 'unknown';
+          return {
+            destination: {
+              environment: env.name, platform: 'astro', airflowVersion: d.airflowVersion ?? 'unknown', target: d.runtimeVersion ? `astro:${runtime}` : undefined,
+              resolvedFrom: `Astro API deployment ${d.id}${d.name ? ` (${d.name})` : ''}`, kind: 'astro',
+              dags: { scheme: 's3', bucket: `astro-deployment-${d.id}`, prefix: 'dags/' },
+              folders: [], objects: [],
+              astro: { organization: env.organization ?? '', deployment: d.id, apiUrl: api.baseUrl, dagDeployEnabled: true },
+            },
+          };
+        }
+        case 'airflow': {
+          if (!env.destination) {
+            throw new ManagedAirflowError('config', 'deploy.noDestination', `self-hosted environment "${env.name}" has no "destination"`, {
+              hint: 'Add "destination": "s3://bucket/dags" or "gs://bucket/dags" (the bucket your Airflow syncs its DAG folder from).',
+            });
+          }
+          const dags = parseLocation(env.destination, `"destination" of environment "${env.name}"`);
+          const v = env.target?.split(':')[1];
+          return {
+            destination: {
+              environment: env.name, platform: 'airflow', airflowVersion: v ?? 'unknown', target: env.target, resolvedFrom: `"destination" of environment "${env.name}"`,
+              kind: 'storage', dags, folders: [], objects: [],
+            },
+          };
+        }
+      }
+    },
+  };
+}
