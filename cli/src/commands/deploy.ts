@@ -1,0 +1,193 @@
+import path from 'node:path';
+import { ManagedAirflowError, isManagedAirflowError } from '../../../core/src/errors';
+import { findEnvironment, loadEnvironments } from '../../../core/src/config/environments';
+import {
+  defaultServices, executeAstroDeploy, executeDeploy, formatGateDiagnostic, formatPlan, formatSummary, lintGate, planHeader, planIsEmpty,
+  prepareDeploy, readRequirements, updateMwaaEnvironment, type DeployServices, type DeploySummary, type GateResult, type IgnoreSyntax,
+} from '../../../core/src/deploy';
+import { engineLinter } from '../../../core/src/deploy/lint';
+import type { DeployLinter } from '../../../core/src/deploy/gate';
+import { parseCommandArgs } from '../args';
+import type { CliCommand, CliIO } from '../types';
+
+const USAGE = `Usage: managed-airflow deploy [DIR] --env NAME [options]
+
+Deploy the DAGs of DIR (a project folder with dags/, or the DAG folder itself; default: the current
+folder) to the environment NAME of managedAirflow.environments in .vscode/settings.json.
+The destination is always read from the platform (MWAA GetEnvironment, Composer config.dagGcsPrefix,
+the Astro deployment, or "destination" for self-hosted Airflow), never typed by hand. Files are
+linted against the environment's Airflow version first, then only new and changed files upload.
+
+Options:
+  --env NAME              environment to deploy to (required)
+  --plan                  print the plan and change nothing
+  --delete                also delete remote files that no longer exist locally (asks first)
+  --yes, -y               do not ask before uploading/deleting (CI)
+  --update-environment    MWAA: apply new plugins.zip/requirements.txt/startup script versions
+                          without asking (restarts the environment)
+  --force                 deploy even when the lint gate finds errors
+  --format F              text (default) or json
+  --include LIST          Composer: also sync plugins,data folders of the bucket (comma-separated)
+  --concurrency N         parallel uploads (default 16)
+  --ignore-syntax S       .airflowignore syntax: regexp or glob (default: by Airflow version)
+  -h, --help              this help
+
+Endpoint overrides: AWS_ENDPOINT_URL_MWAA, AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL),
+STORAGE_EMULATOR_HOST, CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPOSER, ASTRO_API_URL.
+Credentials: the AWS credential chain (profile of the environment, SSO, env, OIDC role),
+Google Application Default Credentials, ASTRO_API_TOKEN. Nothing secret is printed.
+
+Exit codes: 0 deployed or nothing to do, 1 blocked by the lint gate or refused,
+2 usage/configuration/credential errors, 130 cancelled (a rerun continues).`;
+
+/** Hooks for tests: inject platform services and the linter. */
+export const deployHooks: { services?: (env: NodeJS.ProcessEnv) => DeployServices; linter?: (cwd: string) => DeployLinter | undefined; retryBaseMs?: number } = {};
+
+function gateReport(g: GateResult, cwd: string): string[] {
+  const out: string[] = [];
+  for (const n of g.notes) out.push(`note: ${n}`);
+  for (const d of [...g.errors, ...g.warnings]) out.push(formatGateDiagnostic(d, cwd));
+  return out;
+}
+
+export const deployCommand: CliCommand = {
+  name: 'deploy',
+  summary: 'deploy DAGs to the environment’s real bucket (lint-gated diff-sync)',
+  usage: USAGE,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs('deploy', argv, {
+      env: { type: 'string', short: 'e' },
+      plan: { type: 'boolean', default: false },
+      delete: { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      force: { type: 'boolean', default: false },
+      'update-environment': { type: 'boolean', default: false },
+      format: { type: 'string', short: 'f', default: 'text' },
+      include: { type: 'string' },
+      concurrency: { type: 'string' },
+      'ignore-syntax': { type: 'string' },
+    });
+    const format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new ManagedAirflowError('usage', 'usage.format', `unknown --format "${format}"`, { hint: 'Use text or json.' });
+    if (!values.env) throw new ManagedAirflowError('usage', 'usage.missingEnv', 'deploy: --env NAME is required', { hint: 'Name an environment of managedAirflow.environments, e.g. `managed-airflow deploy --env prod`.' });
+    if (positionals.length > 1) throw new ManagedAirflowError('usage', 'usage.tooManyArgs', `deploy: expected at most one DIR, got ${positionals.length}`, { hint: 'Run `managed-airflow deploy --help`.' });
+    const include = (values.include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const i of include) if (i !== 'plugins' && i !== 'data') throw new ManagedAirflowError('usage', 'usage.include', `--include: unknown folder "${i}"`, { hint: 'Use plugins, data or plugins,data.' });
+    const concurrency = values.concurrency === undefined ? 16 : Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
+    const syntax = values['ignore-syntax'];
+    if (syntax !== undefined && syntax !== 'regexp' && syntax !== 'glob') throw new ManagedAirflowError('usage', 'usage.ignoreSyntax', `--ignore-syntax must be regexp or glob, got ${syntax}`);
+
+    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const { environments, settingsFile } = loadEnvironments(dir);
+    const env = findEnvironment(environments, values.env, settingsFile);
+    const services = deployHooks.services?.(io.env) ?? defaultServices({ env: io.env });
+    const json = format === 'json';
+    const out = (s: string) => {
+      if (!json) io.stdout(`${s}\n`);
+    };
+    const err = (s: string) => io.stderr(`${s}\n`);
+    const result: Record<string, unknown> = { environment: env.name };
+    const finish = (code: number, status: string) => {
+      if (json) io.stdout(`${JSON.stringify({ status, exitCode: code, ...result }, null, 2)}\n`);
+      return code;
+    };
+
+    let prepared;
+    try {
+      prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency });
+    } catch (e) {
+      if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
+        // a refused plan, not a usage error: exit 1 with both destinations shown
+        err(`error: ${e.message}`);
+        if (e.hint) err(`hint: ${e.hint}`);
+        result.error = e.toJSON();
+        return finish(1, 'refused');
+      }
+      throw e;
+    }
+    const { plan } = prepared;
+    result.plan = plan;
+
+    // lint gate against the environment's real version
+    const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
+    const reqText = readRequirements(prepared);
+    let gate: GateResult;
+    try {
+      gate = await lintGate(prepared.pythonFiles, {
+        target: plan.destination.target,
+        airflowVersion: plan.destination.airflowVersion,
+        linter,
+        force: values.force,
+        requirements: reqText !== undefined && prepared.layout.requirements ? { file: prepared.layout.requirements, text: reqText } : undefined,
+      });
+    } catch (e) {
+      const m = (e as Error).message;
+      gate = { blocked: !values.force, forced: !!values.force, errors: [], warnings: [], notes: [`the lint engine failed: ${m}`] };
+    }
+    result.gate = { blocked: gate.blocked, forced: gate.forced, errors: gate.errors, warnings: gate.warnings, notes: gate.notes };
+    for (const l of gateReport(gate, io.cwd)) (json ? err : out)(l);
+    if (gate.blocked) {
+      err(`error: the lint gate blocks the deploy to "${env.name}": ${gate.errors.length || 'the'} error(s) against ${plan.destination.target ?? plan.destination.airflowVersion}`);
+      err('hint: fix them (see file:line above), or pass --force to deploy anyway.');
+      return finish(1, 'blocked');
+    }
+    if (gate.forced) err(`warning: deploying despite ${gate.errors.length} lint error(s) (--force)`);
+
+    out(formatPlan(plan));
+    if (values.plan) return finish(0, 'planned');
+    if (planIsEmpty(plan)) {
+      out('nothing to do: the environment already has these files');
+      result.summary = { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: 0, environmentUpdated: false, versions: {} } satisfies DeploySummary;
+      return finish(0, 'nothing-to-do');
+    }
+
+    if (!values.yes && (plan.uploads.length || plan.deletes.length)) {
+      const what = [plan.uploads.length ? `upload ${plan.uploads.length} file(s)` : '', plan.deletes.length ? `DELETE ${plan.deletes.length} remote file(s) listed above` : ''].filter(Boolean).join(' and ');
+      const ok = await io.confirm(`${planHeader(plan).slice(0, 2).join('\n')}\n${what[0].toUpperCase()}${what.slice(1)}?`);
+      if (!ok) {
+        err('refused: nothing was changed (pass --yes to deploy without asking)');
+        return finish(1, 'refused');
+      }
+    }
+
+    const started = Date.now();
+    let summary: DeploySummary;
+    const progress = (e: import('../../../core/src/deploy').ProgressEvent) => {
+      if (e.type === 'upload') err(`uploaded ${e.key} (${e.done}/${e.total})`);
+      else if (e.type === 'retry') err(`retrying ${e.key} after ${e.error} (attempt ${e.attempt})`);
+      else if (e.type === 'delete') err(`deleted ${e.key} (${e.done}/${e.total})`);
+      else err(e.message);
+    };
+    const execOpts = { signal: io.signal, concurrency, onProgress: progress, retry: deployHooks.retryBaseMs !== undefined ? { baseDelayMs: deployHooks.retryBaseMs } : undefined };
+    try {
+      summary = plan.destination.kind === 'astro' ? await executeAstroDeploy(prepared, services, execOpts) : await executeDeploy(prepared, execOpts);
+    } catch (e) {
+      if (isManagedAirflowError(e)) result.error = e.toJSON();
+      if (json && isManagedAirflowError(e)) {
+        err(`error: ${e.message}`);
+        if (e.hint) err(`hint: ${e.hint}`);
+        return finish(e.exitCode, e.kind === 'cancelled' ? 'cancelled' : 'failed');
+      }
+      throw e;
+    }
+
+    if (plan.environmentUpdate.length) {
+      const question = `Update MWAA environment "${plan.destination.mwaa?.name}" to the new ${plan.environmentUpdate.join(', ')} version(s)? This RESTARTS the environment: schedulers, workers and the web server restart (typically 10–30 minutes) and running tasks may fail.`;
+      const ok = values['update-environment'] || (await io.confirm(question));
+      if (ok) {
+        const r = await updateMwaaEnvironment(prepared, services, summary.versions, io.signal);
+        if (r.updated) {
+          summary.environmentUpdated = true;
+          err(`environment update started: ${Object.entries(r.versions).map(([k, v]) => `${k}=${v}`).join(', ')} (the environment restarts now)`);
+        } else err(`warning: environment not updated: ${r.reason}`);
+      } else {
+        err(`note: the environment still uses the previous ${plan.environmentUpdate.join(', ')}; re-run with --update-environment to apply (restarts the environment)`);
+      }
+    }
+    summary.ms = Date.now() - started;
+    result.summary = summary;
+    out(formatSummary(summary));
+    return finish(0, 'deployed');
+  },
+};
