@@ -193,7 +193,9 @@ export class LocalRunner {
 
   /** Images are never pulled silently: missing ones fail with how to get them, unless `pull` was asked for. */
   private async ensureImages(plan: RunnerPlan, opts: StartOptions, progress: (m: string) => void): Promise<void> {
-    const images = [...new Set(plan.containers.map((c) => c.image))];
+    // The Airflow image first: its absence is the interesting one (MWAA build instructions).
+    const ordered = [...plan.containers].sort((a, b) => Number(b.roles.includes('web')) - Number(a.roles.includes('web')));
+    const images = [...new Set(ordered.map((c) => c.image))];
     for (const image of images) {
       if (await this.hasImage(image)) continue;
       const hint = this.imageHint(image, plan);
