@@ -176,6 +176,99 @@ function cmp(a: string, b: string): number {
   return 0;
 }
 
+/** A probe: the first release tag at which `pattern` matches in one of `paths`. */
+interface Probe {
+  id: string;
+  pattern: string; // git grep -E pattern
+  paths: string[];
+  /** Not usable yet while this matches (e.g. AIP-52 setup/teardown shipped disabled in 2.6). */
+  unless?: { pattern: string; paths: string[] };
+}
+const AIP52_DISABLED = { pattern: 'AIP-52 (Setup|Teardown) tasks are disabled', paths: ['airflow/decorators/setup_teardown.py', 'airflow/models/baseoperator.py'] };
+/**
+ * DAG-authoring features, probed at every 1.10.x/2.x release tag: the first tag where the
+ * definition appears (and the first tag where it is gone again, if any), with file and line.
+ */
+const PROBES: Probe[] = [
+  { id: 'decorator:task', pattern: '^task = |^from airflow\\.decorators\\.python import .*python_task|^    "task",|^from airflow\\.operators\\.python import task', paths: ['airflow/decorators/__init__.py', 'airflow/decorators.py'] },
+  { id: 'decorator:dag', pattern: '^ *"dag",|^from airflow\\.models\\.dag import dag', paths: ['airflow/decorators/__init__.py', 'airflow/decorators.py'] },
+  { id: 'decorator:task_group', pattern: '^ *"task_group",|import task_group', paths: ['airflow/decorators/__init__.py'] },
+  { id: 'decorator:setup', pattern: '^ *"setup",', paths: ['airflow/decorators/__init__.py'], unless: AIP52_DISABLED },
+  { id: 'decorator:teardown', pattern: '^ *"teardown",', paths: ['airflow/decorators/__init__.py'], unless: AIP52_DISABLED },
+  ...['python', 'virtualenv', 'external_python', 'branch', 'branch_virtualenv', 'branch_external_python', 'short_circuit', 'sensor', 'bash', 'run_if', 'skip_if', 'docker', 'kubernetes', 'pyspark', 'kubernetes_cmd', 'sql', 'snowpark'].map((m) => ({
+    id: `decorator:task.${m}`,
+    // 2.2 exposed @task.docker through __getattr__ and the docker provider's DockerDecoratorMixin
+    pattern: `^    ${m} = staticmethod\\(|^    def ${m}\\(${m === 'docker' ? '|import DockerDecoratorMixin' : ''}`,
+    // 2.0–2.2 define task.python / task.virtualenv on mixins (or as `def python` in 2.0's operators/python.py)
+    paths: ['airflow/decorators/__init__.py', 'airflow/decorators/__init__.pyi', 'airflow/decorators/python.py', 'airflow/decorators/python_virtualenv.py', 'airflow/operators/python.py'],
+  })),
+  { id: 'method:expand', pattern: '^    def expand\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
+  { id: 'method:partial', pattern: '^def partial\\(|^    def partial\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
+  { id: 'method:expand_kwargs', pattern: '^    def expand_kwargs\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
+  { id: 'method:map', pattern: '^    def map\\(self, f', paths: ['airflow/models/xcom_arg.py'] },
+  { id: 'method:zip', pattern: '^    def zip\\(', paths: ['airflow/models/xcom_arg.py'] },
+  { id: 'method:concat', pattern: '^    def concat\\(', paths: ['airflow/models/xcom_arg.py'] },
+  { id: 'method:as_setup', pattern: '^    def as_setup\\(', paths: ['airflow/models/abstractoperator.py', 'airflow/models/xcom_arg.py', 'airflow/models/baseoperator.py'], unless: AIP52_DISABLED },
+  { id: 'method:as_teardown', pattern: '^    def as_teardown\\(', paths: ['airflow/models/abstractoperator.py', 'airflow/models/xcom_arg.py', 'airflow/models/baseoperator.py'], unless: AIP52_DISABLED },
+  { id: 'name:airflow.datasets:Dataset', pattern: '^class Dataset\\b', paths: ['airflow/datasets/__init__.py'] },
+  { id: 'name:airflow.datasets:DatasetAlias', pattern: '^class DatasetAlias\\b', paths: ['airflow/datasets/__init__.py'] },
+  { id: 'name:airflow.datasets:DatasetAll', pattern: '^class DatasetAll\\b', paths: ['airflow/datasets/__init__.py'] },
+  { id: 'name:airflow.datasets:DatasetAny', pattern: '^class DatasetAny\\b', paths: ['airflow/datasets/__init__.py'] },
+  { id: 'name:airflow.timetables.datasets:DatasetOrTimeSchedule', pattern: '^class DatasetOrTimeSchedule\\b', paths: ['airflow/timetables/datasets.py'] },
+  { id: 'name:airflow.sdk:Asset', pattern: '"Asset",', paths: ['task-sdk/src/airflow/sdk/__init__.py', 'airflow/sdk/__init__.py'] },
+  { id: 'name:airflow.models.param:Param', pattern: '^class Param\\b', paths: ['airflow/models/param.py'] },
+  { id: 'name:airflow.models.baseoperator:chain_linear', pattern: '^def chain_linear\\(', paths: ['airflow/models/baseoperator.py'] },
+  { id: 'name:airflow.utils.edgemodifier:Label', pattern: '^def Label\\(|^class Label\\b', paths: ['airflow/utils/edgemodifier.py'] },
+  { id: 'name:airflow.operators.empty:EmptyOperator', pattern: '^class EmptyOperator\\b', paths: ['airflow/operators/empty.py'] },
+  { id: 'name:airflow.timetables.trigger:CronTriggerTimetable', pattern: '^class CronTriggerTimetable\\b', paths: ['airflow/timetables/trigger.py'] },
+];
+
+function decorators(dir: string): void {
+  const tags = git(dir, 'tag', '--list')
+    .split('\n')
+    .map((t) => t.trim())
+    .filter((t) => /^(1\.10|2\.\d+)\.\d+$/.test(t))
+    .sort(cmp);
+  const first = new Map<string, { tag: string; commit: string; path: string; line: number; text: string }>();
+  const gone = new Map<string, { tag: string; commit: string }>();
+  const blocked = new Map<string, { tag: string; commit: string }>();
+  for (const tag of tags) {
+    const commit = git(dir, 'rev-parse', `${tag}^{commit}`).trim();
+    for (const p of PROBES) {
+      const out = tryGit(dir, 'grep', '-n', '-E', p.pattern, commit, '--', ...p.paths) ?? '';
+      let hit = out.split('\n').find(Boolean);
+      if (hit && p.unless && tryGit(dir, 'grep', '-q', '-E', p.unless.pattern, commit, '--', ...p.unless.paths) !== undefined) {
+        if (!blocked.has(p.id)) blocked.set(p.id, { tag, commit });
+        hit = undefined;
+        if (!first.has(p.id)) continue;
+      }
+      if (hit && !first.has(p.id)) {
+        // <commit>:<path>:<line>:<text>
+        const [, path, line, ...text] = hit.split(':');
+        first.set(p.id, { tag, commit, path, line: Number(line), text: text.join(':').trim() });
+      } else if (!hit && first.has(p.id) && !gone.has(p.id)) {
+        gone.set(p.id, { tag, commit });
+      }
+    }
+  }
+  const features = PROBES.map((p) => {
+    const f = first.get(p.id);
+    const g = gone.get(p.id);
+    const b = blocked.get(p.id);
+    return {
+      id: p.id,
+      firstTag: f?.tag ?? null,
+      goneTag: g?.tag ?? null,
+      evidence: [
+        ...(f ? [{ repo: 'arenadata/airflow', path: f.path, ref: f.tag, commit: f.commit, note: `first release tag with line ${f.line}: ${f.text.slice(0, 120)}` }] : []),
+        ...(g ? [{ repo: 'arenadata/airflow', path: p.paths.join(' | '), ref: g.tag, commit: g.commit, note: 'definition no longer present' }] : []),
+        ...(b && p.unless ? [{ repo: 'arenadata/airflow', path: p.unless.paths.join(' | '), ref: b.tag, commit: b.commit, note: `defined since ${b.tag} but unusable there: /${p.unless.pattern}/ matches` }] : []),
+      ],
+    };
+  });
+  write('airflow-features-2.x.json', { extractedBy: 'scripts/kb/platforms-extract.ts decorators', scannedTags: tags, features });
+}
+
 const [mode, dir] = process.argv.slice(2);
 if (!dir) {
   console.error('usage: platforms-extract.ts releases110|releases2x|astro|decorators <git-dir>');
@@ -184,6 +277,7 @@ if (!dir) {
 if (mode === 'releases110') releases110(dir);
 else if (mode === 'releases2x') releases2x(dir);
 else if (mode === 'astro') astro(dir);
+else if (mode === 'decorators') decorators(dir);
 else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -364,8 +364,63 @@ export function buildPlatforms(shared: SharedPlatforms, idx: SourceIndex, releas
 export function buildProviders(): ProvidersData {
   return optionalSource<ProvidersData>('providers.json', { installed: {} });
 }
+interface FeatureProbe { id: string; firstTag: string | null; goneTag: string | null; evidence: Evidence[] }
+interface CatalogueEntry {
+  title: string;
+  probes: string[];
+  detect: ({ decorator: string } | { method: string } | { name: string })[];
+  from?: string;
+  deprecatedFrom?: string;
+  replacement?: string;
+  note?: string;
+  evidence?: Evidence[];
+  extraEvidence?: Evidence[];
+}
+
+/**
+ * features.json: for each catalogue entry, available from the earliest first tag of its probes
+ * (extracted at every 1.10/2.x tag) or from its hand-given `from` (3.x features, with evidence);
+ * unavailable again from the latest tag at which every probe had disappeared, if any.
+ */
 export function buildFeatures(): FeaturesData {
-  return optionalSource<FeaturesData>('features.json', { features: {} });
+  const extracted = readSource<{ scannedTags: string[]; features: FeatureProbe[] }>('airflow-features-2.x.json');
+  const probes = new Map(extracted.features.map((f) => [f.id, f]));
+  const catalogue = readSource<{ features: Record<string, CatalogueEntry> }>('feature-catalogue.json').features;
+  const newestScanned = extracted.scannedTags[extracted.scannedTags.length - 1];
+  const out: FeaturesData['features'] = {};
+  for (const [id, c] of Object.entries(catalogue)) {
+    const found = c.probes.map((p) => {
+      const f = probes.get(p);
+      if (!f) throw new Error(`feature ${id}: unknown probe ${p}`);
+      return f;
+    });
+    const firsts = found.map((f) => f.firstTag).filter((t): t is string => !!t).sort(cmpVersion);
+    let from = firsts[0];
+    const evidence: Evidence[] = found.flatMap((f) => f.evidence.map((e) => ({ ...e, confidence: 'high' as Confidence })));
+    if (c.from) {
+      if (from && from !== c.from) throw new Error(`feature ${id}: extracted ${from} but catalogue says ${c.from}`);
+      from = c.from;
+      if (c.probes.length && !firsts.length) {
+        evidence.push({ repo: 'arenadata/airflow', path: found.map((f) => f.id).join(', '), ref: `1.10.0…${newestScanned}`, confidence: 'high', note: `absent at every scanned release tag up to ${newestScanned}` });
+      }
+      evidence.push(...(c.evidence ?? []));
+    }
+    if (!from) throw new Error(`feature ${id}: no first version`);
+    const gones = found.map((f) => f.goneTag);
+    const to = gones.length && gones.every((g) => g) ? (gones as string[]).sort(cmpVersion)[gones.length - 1] : null;
+    evidence.push(...(c.extraEvidence ?? []));
+    if (!evidence.length) throw new Error(`feature ${id}: no evidence`);
+    out[id] = {
+      title: c.title,
+      available: [{ from, to }],
+      ...(c.deprecatedFrom ? { deprecated: [{ from: c.deprecatedFrom, to }] } : {}),
+      ...(c.replacement ? { replacement: c.replacement } : {}),
+      ...(c.note ? { note: c.note } : {}),
+      detect: c.detect,
+      evidence,
+    } as FeaturesData['features'][string];
+  }
+  return { features: out };
 }
 
 // ---------------------------------------------------------------- main

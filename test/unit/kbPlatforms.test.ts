@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getKnowledgeBase } from '../../core/src/knowledge';
+import { getKnowledgeBase, statusAt, type FeatureFact } from '../../core/src/knowledge';
 import type { Evidence, PlatformVersion, ReleaseInfo } from '../../core/src/knowledge/types';
 import { astroOrder, cmpVersion, COMPOSER_IMAGE, generate, releaseFor } from '../../scripts/kb/platforms';
 
@@ -169,5 +169,50 @@ describe('knowledge base: generator', () => {
     assert.deepEqual(kbOut.platforms, data('platforms.json'));
     assert.deepEqual(kbOut.providers, data('providers.json'));
     assert.deepEqual(kbOut.features, data('features.json'));
+  });
+});
+
+describe('knowledge base: features.json', () => {
+  const features = new Map(kb.features());
+
+  it('every feature has a title, detectors, well-formed ranges and evidence', () => {
+    assert.ok(features.size >= 25, `only ${features.size} features`);
+    for (const [id, f] of features) {
+      assert.ok(f.title, `${id}: title`);
+      assert.ok(f.detect.length > 0, `${id}: detect`);
+      for (const d of f.detect) {
+        const keys = Object.keys(d);
+        assert.equal(keys.length, 1, `${id}: detector ${JSON.stringify(d)}`);
+        assert.ok(['decorator', 'method', 'name'].includes(keys[0]), `${id}: detector kind ${keys[0]}`);
+        if ('name' in d) assert.match(d.name, /^airflow(\.\w+)+:\w+$/, `${id}: name detector is module:Name`);
+      }
+      for (const r of [...f.available, ...(f.deprecated ?? [])]) {
+        assert.match(r.from, VERSION, `${id}: from`);
+        if (r.to !== null) assert.ok(cmpVersion(r.from, r.to) < 0, `${id}: empty range ${r.from}–${r.to}`);
+        assert.ok(releases.some((x) => x.version === r.from), `${id}: ${r.from} is not a release`);
+      }
+      assertEvidence(`feature ${id}`, f.evidence);
+    }
+  });
+
+  it('first versions match the Airflow sources', () => {
+    const first: Record<string, string> = {
+      taskflow: '2.0.0', task_group_decorator: '2.1.0', task_virtualenv: '2.1.0', task_docker: '2.2.0', dynamic_task_mapping: '2.3.0',
+      task_branch: '2.3.0', expand_kwargs: '2.4.0', datasets: '2.4.0', task_short_circuit: '2.4.0', task_external_python: '2.4.0',
+      task_kubernetes: '2.4.0', task_sensor: '2.5.0', setup_teardown: '2.7.0', task_branch_virtualenv: '2.8.0', task_bash: '2.9.0',
+      task_run_if_skip_if: '2.10.0', dataset_alias: '2.10.0', assets: '3.0.0', asset_decorator: '3.0.0',
+    };
+    for (const [id, v] of Object.entries(first)) assert.equal(features.get(id)?.available[0].from, v, id);
+  });
+
+  it('verdicts per target version come out right through the availability helpers', () => {
+    const at = (id: string, v: string) => statusAt(features.get(id) as FeatureFact, v);
+    assert.equal(at('dynamic_task_mapping', '2.2.5'), 'notYet');
+    assert.equal(at('dynamic_task_mapping', '2.3.0'), 'available');
+    assert.equal(at('setup_teardown', '2.6.3'), 'notYet', '2.6 shipped setup/teardown disabled');
+    assert.equal(at('setup_teardown', '2.7.2'), 'available');
+    assert.equal(at('datasets', '3.0.6'), 'deprecated');
+    assert.equal(at('assets', '2.10.3'), 'notYet');
+    assert.equal(at('taskflow', '1.10.15'), 'notYet');
   });
 });
