@@ -38,3 +38,4 @@ export function parseWithBudget(parser: Parser, text: string, oldTree?: Tree | n
 }
 
 export type { Tree, Node, Parser } from 'web-tree-sitter';
+export { Edit } from 'web-tree-sitter';

@@ -1,0 +1,93 @@
+import { createInterface } from 'node:readline/promises';
+import { isManagedAirflowError, toManagedError } from '../../core/src/errors';
+import { commands } from './commands';
+import type { CliIO } from './types';
+
+const VERSION = '0.1.0';
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'managed-airflow — lint, run and deploy Apache Airflow DAGs for MWAA, Cloud Composer, Astro and self-hosted Airflow',
+    '',
+    'Usage: managed-airflow <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `managed-airflow <command> --help` for the options of a command.',
+    'Exit codes: 0 OK, 1 problems found / refused, 2 usage, configuration, credential or environment errors.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`error: unknown command "${name}"\nhint: one of ${commands.map((c) => c.name).join(', ')}; see \`managed-airflow --help\`.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    const err = toManagedError(e);
+    io.stderr(`error: ${err.source ? `${err.source}: ` : ''}${err.message}\n`);
+    if (err.hint) io.stderr(`hint: ${err.hint}\n`);
+    if (!isManagedAirflowError(e) && e instanceof Error && io.env.MANAGED_AIRFLOW_DEBUG) io.stderr(`${e.stack}\n`);
+    return isManagedAirflowError(e) ? err.exitCode : 2;
+  }
+}
+
+function processIO(): CliIO {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\ninterrupted: finishing the current step (press Ctrl-C again to abort now)\n');
+    controller.abort();
+  });
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: !!process.stdout.isTTY,
+    signal: controller.signal,
+    async confirm(question) {
+      if (!process.stdin.isTTY) return false;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await rl.question(`${question} [y/N] `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ManagedAirflowError } from '../errors';
+import { findWorkspaceSettings, readSettingsFile } from '../config/environments';
+import { walkFolder, defaultIgnoreSyntax } from '../deploy/walk';
+import { detectTarget, defaultTarget, resolveTargetLabel, type ResolvedTarget } from '../targets';
+import { createPythonParser } from './parser';
+import { analyzeText } from './engine';
+import { findRequirements, readRequirementsPackages } from './requirements';
+import { normaliseLintSettings, type LintSettings } from '../protocol/settings';
+import type { Diagnostic, FileResult, SeverityOverride } from './types';
+import { duplicateDagIdDiagnostics } from './workspace';
+
+export interface LintPathsOptions {
+  cwd?: string;
+  /** A resolved target or a label; when absent: setting → detected per project → default. */
+  target?: ResolvedTarget | string;
+  python?: string;
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, SeverityOverride>;
+}
+
+export interface LintedFile extends FileResult {
+  /** Absolute path. */
+  abs: string;
+  target: ResolvedTarget;
+}
+
+export interface LintRun {
+  /** The target of the run (the first one when projects differ). */
+  target: ResolvedTarget;
+  /** Every distinct target used, with the files it applied to. */
+  targets: { target: ResolvedTarget; files: number }[];
+  files: LintedFile[];
+  settingsFile?: string;
+}
+
+/** Collect Python files under the given paths; folders honour `.airflowignore` like Airflow does. */
+export function collectPythonFiles(paths: string[], cwd: string, airflowVersion?: string): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    if (!existsSync(abs)) {
+      throw new ManagedAirflowError('usage', 'lint.pathNotFound', `path not found: ${p}`, { hint: 'Pass existing files or folders (relative to the current directory).' });
+    }
+    if (statSync(abs).isDirectory()) {
+      for (const f of walkFolder(abs, defaultIgnoreSyntax(airflowVersion)).files) if (f.rel.endsWith('.py')) out.push(f.abs);
+    } else out.push(abs);
+  }
+  return [...new Set(out)];
+}
+
+/** Lint files/folders: the engine behind `managed-airflow lint` and the deploy gate. */
+export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): Promise<LintRun> {
+  const cwd = opts.cwd ?? process.cwd();
+  const settingsFile = findWorkspaceSettings(cwd);
+  const settings: LintSettings = normaliseLintSettings(settingsFile ? readSettingsFile(settingsFile) : {});
+  const rootDir = settingsFile ? path.dirname(path.dirname(settingsFile)) : cwd;
+  const python = opts.python ?? (settings.python || undefined);
+
+  let fixed: ResolvedTarget | undefined;
+  if (typeof opts.target === 'string') fixed = resolveTargetLabel(opts.target, { python, source: 'flag', sourceDetail: '--target' });
+  else if (opts.target) fixed = opts.target;
+  else if (settings.target) {
+    try {
+      fixed = resolveTargetLabel(settings.target, { python, source: 'setting', sourceDetail: 'managedAirflow.target' });
+    } catch (e) {
+      if (e instanceof ManagedAirflowError) throw new ManagedAirflowError(e.kind, e.code, e.message, { hint: e.hint, source: `${settingsFile} (managedAirflow.target)` });
+      throw e;
+    }
+  }
+  const byDir = new Map<string, ResolvedTarget>();
+  let fallback: ResolvedTarget | undefined;
+  const targetFor = (file: string): ResolvedTarget => {
+    if (fixed) return fixed;
+    const dir = path.dirname(file);
+    let t = byDir.get(dir);
+    if (!t) {
+      t = detectTarget(dir, rootDir.length <= dir.length && dir.startsWith(rootDir) ? rootDir : undefined);
+      if (t && python) t = resolveTargetLabel(t.label, { python, source: t.source, sourceDetail: t.sourceDetail });
+      t ??= fallback ??= python ? { ...resolveTargetLabel(defaultTarget().label, { python }), source: 'default', sourceDetail: 'newest MWAA version' } : defaultTarget();
+      byDir.set(dir, t);
+    }
+    return t;
+  };
+
+  const files = collectPythonFiles(paths, cwd, fixed?.airflow);
+  const parser = await createPythonParser();
+  const results: LintedFile[] = [];
+  const reqCache = new Map<string, Set<string>>();
+  for (const abs of files) {
+    const target = targetFor(abs);
+    const reqFile = findRequirements(path.dirname(abs), rootDir);
+    const key = reqFile ?? '';
+    if (!reqCache.has(key)) reqCache.set(key, readRequirementsPackages(reqFile));
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      results.push({ file: path.relative(cwd, abs) || abs, abs, target, dagIds: [], diagnostics: [unreadable((e as Error).message)] });
+      continue;
+    }
+    const a = analyzeText(parser, text, abs, {
+      target,
+      select: opts.select ?? settings.select,
+      ignore: opts.ignore ?? settings.ignore,
+      severity: { ...settings.severity, ...opts.severity },
+      extraPackages: reqCache.get(key),
+    });
+    a.tree?.delete();
+    results.push({ file: path.relative(cwd, abs) || abs, abs, target, diagnostics: a.diagnostics, dagIds: a.dagIds });
+  }
+  parser.delete();
+  // Workspace-wide rule: duplicate dag_id across the linted files.
+  const dupes = duplicateDagIdDiagnostics(results.map((r) => ({ file: r.abs, dagIds: r.dagIds })));
+  for (const r of results) {
+    const extra = dupes.get(r.abs);
+    if (extra?.length) {
+      const enabled = extra.filter((d) => isCodeEnabled(d.code, opts, settings));
+      r.diagnostics.push(...enabled);
+      r.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    }
+  }
+  const counts = new Map<string, { target: ResolvedTarget; files: number }>();
+  for (const r of results) {
+    const c = counts.get(r.target.label) ?? { target: r.target, files: 0 };
+    c.files++;
+    counts.set(r.target.label, c);
+  }
+  const targets = [...counts.values()];
+  const target = fixed ?? targets[0]?.target ?? (python ? { ...resolveTargetLabel(defaultTarget().label, { python }), source: 'default' as const } : defaultTarget());
+  return { target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile };
+}
+
+function isCodeEnabled(code: string, opts: LintPathsOptions, s: LintSettings): boolean {
+  const select = opts.select ?? s.select;
+  const ignore = opts.ignore ?? s.ignore;
+  if (select?.length && !select.some((p) => code.startsWith(p))) return false;
+  if (ignore?.some((p) => code.startsWith(p))) return false;
+  return ({ ...s.severity, ...opts.severity })[code] !== 'off';
+}
+
+function unreadable(msg: string): Diagnostic {
+  return { code: 'AF001', severity: 'error', message: `File could not be read: ${msg}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+}
