@@ -10,7 +10,7 @@ import { crc32cBase64, hashFiles, md5Hex } from './hash';
 import { diffEntries } from './plan';
 import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
 import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
-import { DEFAULT_RETRY, abortError, mapLimit, withRetry, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, abortError, followSignal, mapLimit, withRetry, type RetryOptions } from './retry';
 import type { StorageAdapter } from './storage';
 import type { DeployPlan, DeploySummary, LocalEntry, ProgressEvent, RemoteObject } from './types';
 import { formatLocation, inScope } from './uri';
@@ -99,7 +99,8 @@ async function entriesOf(folder: string, prefix: string, role: LocalEntry['role'
 }
 
 /** Build the plan: resolve the destination, walk and hash local files, list the remote side, diff. Writes nothing. */
-export async function prepareDeploy(o: PrepareOptions): Promise<PreparedDeploy> {
+export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDeploy> {
+  const o = { ...options, signal: followSignal(options.signal) };
   const { env } = o;
   const layout = localLayout(o.dir, env);
   const resolver = o.resolver ?? platformResolver(o.services);
@@ -275,7 +276,8 @@ class VerificationError extends Error {
  * then — only if every upload succeeded — the deletes. Safe to interrupt: a rerun re-plans and
  * uploads only what is still missing or different.
  */
-export async function executeDeploy(p: PreparedDeploy, o: ExecuteOptions = {}): Promise<DeploySummary> {
+export async function executeDeploy(p: PreparedDeploy, options: ExecuteOptions = {}): Promise<DeploySummary> {
+  const o = { ...options, signal: followSignal(options.signal) };
   const t0 = Date.now();
   const { plan } = p;
   assertPlanInScope(plan);

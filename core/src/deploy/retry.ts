@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ManagedAirflowError } from '../errors';
 
 export interface RetryOptions {
@@ -90,4 +91,17 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
+}
+
+/**
+ * A private signal that follows `signal`: every in-flight SDK request adds an abort listener, so
+ * with many parallel uploads the caller's signal would trip Node's listener-leak warning.
+ */
+export function followSignal(signal?: AbortSignal): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  if (signal.aborted) c.abort();
+  else signal.addEventListener('abort', () => c.abort(), { once: true });
+  return c.signal;
 }

@@ -18,6 +18,11 @@ export function awsRegion(s: AwsSettings): string {
 
 /** The AWS credential chain (env, SSO, profiles, web identity/OIDC, container and instance roles). */
 export function awsCredentials(s: AwsSettings) {
+  // The environment's own variables first (the CLI passes its env explicitly, the client its process env),
+  // unless the environment names a profile; then the full chain (SSO, profiles, web identity/OIDC, roles).
+  if (!s.profile && s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
+    return { accessKeyId: s.env.AWS_ACCESS_KEY_ID, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY, ...(s.env.AWS_SESSION_TOKEN ? { sessionToken: s.env.AWS_SESSION_TOKEN } : {}) };
+  }
   return fromNodeProviderChain(s.profile ? { profile: s.profile } : {});
 }
 
