@@ -1,12 +1,18 @@
 /**
- * Thin platform access that deploy needs (MWAA GetEnvironment/UpdateEnvironment, Composer
- * GetEnvironment, Astro deploy API), behind small interfaces so tests and the shared platform
- * clients (core/src/platforms) can stand in. Endpoint overrides: AWS_ENDPOINT_URL_MWAA /
- * AWS_ENDPOINT_URL, CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPOSER, ASTRO_API_URL.
+ * Platform access deploy needs, on the shared clients of core/src/platforms (endpoint overrides,
+ * credential chains and error mapping live there): MWAA GetEnvironment (+ the object versions the
+ * environment pins) and UpdateEnvironment, Composer GetEnvironment, and the Astro deploy API
+ * (create deploy → upload bundle → finalize), which only deploy uses. Behind small interfaces so
+ * tests can stand in.
  */
-import { MWAAClient, GetEnvironmentCommand, UpdateEnvironmentCommand } from '@aws-sdk/client-mwaa';
+import { GetEnvironmentCommand, UpdateEnvironmentCommand } from '@aws-sdk/client-mwaa';
+import { OAuth2Client } from 'google-auth-library';
 import { ManagedAirflowError } from '../errors';
-import { awsCredentials, awsRegion, type AwsSettings } from './s3';
+import { mapAwsError, mwaaContext, toMwaaInfo } from '../platforms/mwaa';
+import { getComposerEnvironment } from '../platforms/composer';
+import { ASTRO_API_DEFAULT, getAstroDeployment } from '../platforms/astro';
+import type { EnvironmentConfig } from '../protocol/environments';
+import { awsCredentials, type AwsSettings } from './s3';
 import { toCloudError } from './cloud-errors';
 
 export interface MwaaEnvironmentInfo {
@@ -35,49 +41,47 @@ export interface MwaaApi {
   updateEnvironment(name: string, versions: MwaaVersions, signal?: AbortSignal): Promise<void>;
 }
 
-export function mwaaApi(s: AwsSettings): MwaaApi {
-  const endpoint = s.env.AWS_ENDPOINT_URL_MWAA || s.env.AWS_ENDPOINT_URL;
-  // The SDK prefixes "api."/"env." to the host; a custom endpoint (VPC endpoint, local fake) is used as given.
-  const client = new MWAAClient({ region: awsRegion(s), credentials: awsCredentials(s), ...(endpoint ? { endpoint, disableHostPrefix: true } : {}) });
-  const what = (name: string) => `MWAA environment "${name}" (${awsRegion(s)})`;
+export function mwaaApi(envName: string, s: AwsSettings): MwaaApi {
+  const ctx = mwaaContext({ region: s.region, profile: s.profile }, { env: s.env, credentials: awsCredentials(s) as never });
   return {
     async getEnvironment(name, signal) {
+      let e;
       try {
-        const r = await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal: signal });
-        const e = r.Environment;
-        if (!e?.SourceBucketArn || !e.DagS3Path) {
-          throw new ManagedAirflowError('remote', 'deploy.mwaaIncomplete', `${what(name)} has no SourceBucketArn/DagS3Path`, { hint: 'The environment may still be creating; try again when it is AVAILABLE.' });
-        }
-        return {
-          name,
-          airflowVersion: e.AirflowVersion ?? 'unknown',
-          status: e.Status,
-          sourceBucketArn: e.SourceBucketArn,
-          dagS3Path: e.DagS3Path,
-          pluginsS3Path: e.PluginsS3Path || undefined,
-          pluginsS3ObjectVersion: e.PluginsS3ObjectVersion || undefined,
-          requirementsS3Path: e.RequirementsS3Path || undefined,
-          requirementsS3ObjectVersion: e.RequirementsS3ObjectVersion || undefined,
-          startupScriptS3Path: e.StartupScriptS3Path || undefined,
-          startupScriptS3ObjectVersion: e.StartupScriptS3ObjectVersion || undefined,
-        };
-      } catch (e) {
-        throw toCloudError(e, what(name), { provider: 'aws', profile: s.profile });
+        e = (await ctx.client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal: signal as never })).Environment;
+      } catch (err) {
+        throw mapAwsError(envName, err, s.profile);
       }
+      const info = e ? toMwaaInfo(e, ctx.region) : undefined;
+      if (!e || !info?.sourceBucketArn || !info.dagS3Path) {
+        throw new ManagedAirflowError('remote', 'deploy.mwaaIncomplete', `${envName}: MWAA environment ${name} has no SourceBucketArn/DagS3Path`, { hint: 'The environment may still be creating; try again when it is AVAILABLE.' });
+      }
+      return {
+        name,
+        airflowVersion: info.airflowVersion || 'unknown',
+        status: info.status,
+        sourceBucketArn: info.sourceBucketArn,
+        dagS3Path: info.dagS3Path,
+        pluginsS3Path: info.pluginsS3Path || undefined,
+        pluginsS3ObjectVersion: e.PluginsS3ObjectVersion || undefined,
+        requirementsS3Path: info.requirementsS3Path || undefined,
+        requirementsS3ObjectVersion: e.RequirementsS3ObjectVersion || undefined,
+        startupScriptS3Path: info.startupScriptS3Path || undefined,
+        startupScriptS3ObjectVersion: e.StartupScriptS3ObjectVersion || undefined,
+      };
     },
     async updateEnvironment(name, versions, signal) {
       try {
-        await client.send(
+        await ctx.client.send(
           new UpdateEnvironmentCommand({
             Name: name,
             ...(versions.plugins ? { PluginsS3ObjectVersion: versions.plugins } : {}),
             ...(versions.requirements ? { RequirementsS3ObjectVersion: versions.requirements } : {}),
             ...(versions.startup ? { StartupScriptS3ObjectVersion: versions.startup } : {}),
           }),
-          { abortSignal: signal },
+          { abortSignal: signal as never },
         );
-      } catch (e) {
-        throw toCloudError(e, `UpdateEnvironment of ${what(name)}`, { provider: 'aws', profile: s.profile });
+      } catch (err) {
+        throw mapAwsError(envName, err, s.profile);
       }
     },
   };
@@ -86,57 +90,33 @@ export function mwaaApi(s: AwsSettings): MwaaApi {
 export interface ComposerEnvironmentInfo {
   dagGcsPrefix: string;
   imageVersion: string;
+  airflowVersion?: string;
   state?: string;
 }
 
 export interface ComposerApi {
-  getEnvironment(project: string, location: string, id: string, signal?: AbortSignal): Promise<ComposerEnvironmentInfo>;
+  getEnvironment(env: EnvironmentConfig, signal?: AbortSignal): Promise<ComposerEnvironmentInfo>;
 }
 
 /**
- * Composer on the official client. `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPOSER` (the gcloud override,
- * e.g. "http://127.0.0.1:8089/") switches to the REST transport against that endpoint;
- * GOOGLE_OAUTH_ACCESS_TOKEN supplies a ready access token (CI), otherwise Application Default Credentials.
+ * Composer through the shared client (CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPOSER for local/VPC
+ * endpoints). GOOGLE_OAUTH_ACCESS_TOKEN supplies a ready access token (CI); otherwise ADC.
  */
-export function composerApi(env: NodeJS.ProcessEnv): ComposerApi {
+export function composerApi(processEnv: NodeJS.ProcessEnv): ComposerApi {
   return {
-    async getEnvironment(project, location, id, signal) {
-      const name = `projects/${project}/locations/${location}/environments/${id}`;
-      try {
-        const { v1 } = await import('@google-cloud/orchestration-airflow');
-        const opts: Record<string, unknown> = {};
-        const override = env.CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPOSER;
-        if (override) {
-          const u = new URL(override);
-          Object.assign(opts, { fallback: 'rest', apiEndpoint: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') });
-        }
-        if (env.GOOGLE_OAUTH_ACCESS_TOKEN) {
-          const { OAuth2Client, GoogleAuth } = await import('google-auth-library');
-          const auth = new OAuth2Client();
-          auth.setCredentials({ access_token: env.GOOGLE_OAUTH_ACCESS_TOKEN, expiry_date: Date.now() + 3600_000 });
-          opts.auth = override ? auth : new GoogleAuth({ authClient: auth });
-        }
-        const client = new v1.EnvironmentsClient(opts as ConstructorParameters<typeof v1.EnvironmentsClient>[0]);
-        try {
-          if (signal?.aborted) throw new ManagedAirflowError('cancelled', 'deploy.cancelled', 'deploy cancelled');
-          const [e] = await client.getEnvironment({ name });
-          const prefix = e.config?.dagGcsPrefix;
-          if (!prefix) throw new ManagedAirflowError('remote', 'deploy.composerIncomplete', `Composer environment ${name} has no config.dagGcsPrefix`, { hint: 'The environment may still be creating.' });
-          const state = e.state;
-          return { dagGcsPrefix: prefix, imageVersion: e.config?.softwareConfig?.imageVersion ?? 'unknown', state: state === undefined || state === null ? undefined : String(state) };
-        } finally {
-          await client.close().catch(() => undefined);
-        }
-      } catch (e) {
-        throw toCloudError(e, `Composer environment ${name}`, { provider: 'gcp' });
+    async getEnvironment(env, signal) {
+      let auth: OAuth2Client | undefined;
+      if (processEnv.GOOGLE_OAUTH_ACCESS_TOKEN) {
+        auth = new OAuth2Client();
+        auth.setCredentials({ access_token: processEnv.GOOGLE_OAUTH_ACCESS_TOKEN, expiry_date: Date.now() + 3600_000 });
       }
+      const info = await getComposerEnvironment(env, { env: processEnv, signal, ...(auth ? { auth: auth as never } : {}) });
+      if (!info.dagGcsPrefix) {
+        throw new ManagedAirflowError('remote', 'deploy.composerIncomplete', `${env.name}: Composer environment ${info.resourceName} has no config.dagGcsPrefix`, { hint: 'The environment may still be creating.' });
+      }
+      return { dagGcsPrefix: info.dagGcsPrefix, imageVersion: info.imageVersion || 'unknown', airflowVersion: info.airflowVersion, state: info.state };
     },
   };
-}
-
-/** Airflow version inside a Composer image name ("composer-2.9.7-airflow-2.9.3" → "2.9.3"). */
-export function airflowOfComposerImage(image: string): string {
-  return /airflow-(\d+\.\d+\.\d+)/.exec(image)?.[1] ?? 'unknown';
 }
 
 export interface AstroDeploymentInfo {
@@ -144,7 +124,6 @@ export interface AstroDeploymentInfo {
   name?: string;
   runtimeVersion?: string;
   airflowVersion?: string;
-  isDagDeployEnabled: boolean;
 }
 
 export interface AstroApi {
@@ -158,11 +137,9 @@ export interface AstroApi {
   finalize(deployId: string, dagTarballVersion: string, signal?: AbortSignal): Promise<void>;
 }
 
-export const ASTRO_DEFAULT_API = 'https://api.astronomer.io/platform/v1beta1';
-
-/** The Astro platform API (v1beta1) with a bearer API token. */
-export function astroApi(opts: { organization: string; deployment: string; token: string; baseUrl?: string }): AstroApi {
-  const baseUrl = (opts.baseUrl || ASTRO_DEFAULT_API).replace(/\/+$/, '');
+/** The Astro platform API with a bearer API token (ASTRO_API_URL overrides the base, as for the shared client). */
+export function astroApi(opts: { envName: string; organization: string; deployment: string; token: string; baseUrl?: string }): AstroApi {
+  const baseUrl = (opts.baseUrl || ASTRO_API_DEFAULT).replace(/\/+$/, '');
   const dep = `${baseUrl}/organizations/${encodeURIComponent(opts.organization)}/deployments/${encodeURIComponent(opts.deployment)}`;
   const what = `Astro deployment ${opts.deployment}`;
   const call = async (method: string, url: string, body: unknown, signal?: AbortSignal) => {
@@ -192,14 +169,8 @@ export function astroApi(opts: { organization: string; deployment: string; token
   return {
     baseUrl,
     async getDeployment(signal) {
-      const d = await call('GET', dep, undefined, signal);
-      return {
-        id: String(d.id ?? opts.deployment),
-        name: d.name as string | undefined,
-        runtimeVersion: d.runtimeVersion as string | undefined,
-        airflowVersion: d.airflowVersion as string | undefined,
-        isDagDeployEnabled: d.isDagDeployEnabled !== false,
-      };
+      const d = await getAstroDeployment({ name: opts.envName, organization: opts.organization, deployment: opts.deployment }, opts.token, { apiUrl: baseUrl, signal });
+      return { id: d.id, name: d.name, runtimeVersion: d.runtimeVersion || undefined, airflowVersion: d.airflowVersion };
     },
     async lastDagDeployDescription(signal) {
       const r = await call('GET', `${dep}/deploys?limit=20&sorts=createdAt:desc`, undefined, signal);

@@ -1,6 +1,6 @@
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
-import { airflowOfComposerImage, astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
+import { astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
 import { S3Storage, s3Client } from './s3';
 import { GcsStorage, gcsClient } from './gcs';
 import type { StorageAdapter } from './storage';
@@ -30,7 +30,7 @@ export interface ServiceOptions {
 export function defaultServices(o: ServiceOptions): DeployServices {
   const s3Clients = new Map<string, ReturnType<typeof s3Client>>();
   return {
-    mwaa: (env) => mwaaApi({ region: env.region, profile: env.profile, env: o.env }),
+    mwaa: (env) => mwaaApi(env.name, { region: env.region, profile: env.profile, env: o.env }),
     composer: () => composerApi(o.env),
     astro: (env) => {
       const token = o.astroToken || o.env.ASTRO_API_TOKEN;
@@ -43,7 +43,7 @@ export function defaultServices(o: ServiceOptions): DeployServices {
       if (!organization) {
         throw new ManagedAirflowError('config', 'deploy.astroOrganization', `environment "${env.name}" needs "organization" (the Astro organization id) to deploy`, { hint: 'Add "organization" to the environment in .vscode/settings.json or set ASTRO_ORGANIZATION_ID.' });
       }
-      return astroApi({ organization, deployment: env.deployment!, token, baseUrl: o.env.ASTRO_API_URL });
+      return astroApi({ envName: env.name, organization, deployment: env.deployment!, token, baseUrl: o.env.ASTRO_API_URL });
     },
     storage: (loc, env) => {
       if (loc.scheme === 's3') {
@@ -94,11 +94,11 @@ export function platformResolver(services: DeployServices): DestinationResolver 
           };
         }
         case 'composer': {
-          const info = await services.composer(env).getEnvironment(env.project!, env.location!, env.environment!, signal);
+          const info = await services.composer(env).getEnvironment(env, signal);
           const dags = parseLocation(info.dagGcsPrefix, 'config.dagGcsPrefix');
           const resolvedFrom = `Composer environment projects/${env.project}/locations/${env.location}/environments/${env.environment}`;
           checkConfigured(env, dags, resolvedFrom);
-          const airflowVersion = airflowOfComposerImage(info.imageVersion);
+          const airflowVersion = info.airflowVersion ?? 'unknown';
           return {
             destination: {
               environment: env.name, platform: 'composer', airflowVersion, target: `composer:${info.imageVersion}`, resolvedFrom, kind: 'storage', dags,
@@ -113,9 +113,6 @@ export function platformResolver(services: DeployServices): DestinationResolver 
         case 'astro': {
           const api = services.astro(env);
           const d = await api.getDeployment(signal);
-          if (!d.isDagDeployEnabled) {
-            throw new ManagedAirflowError('conflict', 'deploy.astroDagDeployDisabled', `DAG-only deploys are disabled for Astro deployment ${env.deployment}`, { hint: 'Enable DAG deploys on the deployment, or deploy the image with `astro deploy`.' });
-          }
           const runtime = d.runtimeVersion ?? 'unknown';
           return {
             destination: {
