@@ -27,6 +27,13 @@ const common = {
   // Optional native add-ons of transitive deps; never needed at runtime here.
   external: ['vscode', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate', 'aws-crt', '@aws-sdk/signature-v4-crt'],
   loader: { '.wasm': 'file' },
+  // jsonc-parser's `main` is a UMD build that require()s its own files at run time, which a bundle
+  // does not ship ("Cannot find module './impl/format'"); its ESM build bundles cleanly.
+  // web-tree-sitter's ESM build reads import.meta.url, which is undefined in a CommonJS bundle: use its CJS build.
+  alias: {
+    'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js',
+    'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs',
+  },
 };
 
 const webviewEntries = existsSync('media/src')
