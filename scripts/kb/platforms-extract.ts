@@ -8,12 +8,13 @@
  *   node --import tsx scripts/kb/platforms-extract.ts releases2x <git-dir of arenadata/airflow>
  *   node --import tsx scripts/kb/platforms-extract.ts astro <git-dir of astronomer/docs>
  *   node --import tsx scripts/kb/platforms-extract.ts decorators <git-dir of arenadata/airflow>
+ *   node --import tsx scripts/kb/platforms-extract.ts providers <arenadata/airflow> <aws/aws-mwaa-local-runner> <aws/amazon-mwaa-docker-images>
  *
  * A git dir is what `git clone --mirror` (or the search tool's `fetch`) produces; no work tree
  * is needed because every file is read with `git show <commit>:<path>`.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCES = join(__dirname, 'sources');
@@ -164,6 +165,29 @@ function astro(dir: string): void {
   }));
   const sorted = [...runtimes.values()].sort((a, b) => cmp(a.runtime, b.runtime));
   write('astro-runtime-notes.json', { extractedBy: 'scripts/kb/platforms-extract.ts astro', runtimes: sorted, majors });
+
+  // Provider reference: per runtime, the package table of the standard image (first table or the
+  // "standard" tab); slim images install fewer providers.
+  const refPath = 'astro/runtime-provider-reference.md';
+  const providersByRuntime = new Map<string, { runtime: string; packages: Record<string, string>; evidence: object[] }>();
+  for (const line of git(dir, 'log', '--all', '--format=%H', '--', refPath).trim().split('\n').filter(Boolean)) {
+    const text = tryGit(dir, 'show', `${line}:${refPath}`);
+    if (!text) continue;
+    for (const section of text.split(/^## /m).slice(1)) {
+      const rt = /^Astro Runtime (\d+\.\d+\.\d+)\s*$/.exec(section.split('\n')[0])?.[1];
+      if (!rt || providersByRuntime.has(rt)) continue;
+      const standard = section.includes('<TabItem value="standard">') ? section.split('<TabItem value="standard">')[1].split('</TabItem>')[0] : section;
+      const packages: Record<string, string> = {};
+      for (const m of standard.matchAll(/^\|\s*([A-Za-z0-9_.-]+)\s*\|\s*([0-9][0-9A-Za-z.+-]*)\s*\|/gm)) packages[m[1].toLowerCase()] = m[2];
+      if (!Object.keys(packages).length) continue;
+      providersByRuntime.set(rt, {
+        runtime: rt,
+        packages: sortObj(packages),
+        evidence: [{ repo: 'astronomer/docs', path: refPath, ref: line.slice(0, 12), commit: line, note: `section "Astro Runtime ${rt}", standard image package table` }],
+      });
+    }
+  }
+  write('astro-providers.json', { extractedBy: 'scripts/kb/platforms-extract.ts astro', runtimes: [...providersByRuntime.values()].sort((a, b) => cmp(a.runtime, b.runtime)) });
 }
 
 function cmp(a: string, b: string): number {
@@ -269,7 +293,159 @@ function decorators(dir: string): void {
   write('airflow-features-2.x.json', { extractedBy: 'scripts/kb/platforms-extract.ts decorators', scannedTags: tags, features });
 }
 
-const [mode, dir] = process.argv.slice(2);
+const PROVIDER_DIST = /^apache-airflow-providers-[a-z0-9-]+$/;
+const dist = (id: string) => `apache-airflow-providers-${id.replace(/[>=<!~;\s].*$/, '').replace(/\./g, '-')}`;
+
+/** pip name -> version pins of the apache-airflow-providers-* lines of a constraints/requirements file. */
+function providerPins(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^(apache-airflow-providers-[a-z0-9-]+)==([^\s;#]+)/gim)) out[m[1].toLowerCase()] = m[2];
+  return out;
+}
+
+/**
+ * Providers that `pip install apache-airflow==<v>` installs by itself, read at each 2.x tag:
+ * setup.cfg install_requires (2.0.x), setup.py PREINSTALLED_PROVIDERS (2.1–2.8), hatch_build.py
+ * PRE_INSTALLED_PROVIDERS (2.9+). Versions from the constraints-<v> tag, when there is one.
+ */
+function preinstalledAt(dir: string, commit: string): { ids: string[]; path: string } | undefined {
+  const cfg = tryGit(dir, 'show', `${commit}:setup.cfg`);
+  const req = cfg ? /install_requires\s*=([\s\S]*?)\n\S/.exec(cfg)?.[1] : undefined;
+  const fromCfg = req ? [...req.matchAll(/^\s*(apache-airflow-providers-[a-z0-9-]+)/gm)].map((m) => m[1]) : [];
+  if (fromCfg.length) return { ids: fromCfg, path: 'setup.cfg' };
+  for (const [path, name] of [['setup.py', 'PREINSTALLED_PROVIDERS'], ['hatch_build.py', 'PRE_INSTALLED_PROVIDERS']] as const) {
+    const text = tryGit(dir, 'show', `${commit}:${path}`);
+    const list = text ? new RegExp(`^${name} = \\[([^\\]]*)\\]`, 'm').exec(text)?.[1] : undefined;
+    // commented-out entries (2.8.0 keeps "common.io" in a comment) are not installed
+    const live = list?.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    if (live) return { ids: [...live.matchAll(/["']([^"']+)["']/g)].map((m) => dist(m[1])), path };
+  }
+  // 2.8.1–2.8.4: (dev/)hatch_build.py reads the list from a text file
+  for (const file of ['dev/airflow_pre_installed_providers.txt', 'airflow_pre_installed_providers.txt']) {
+    const txt = tryGit(dir, 'show', `${commit}:${file}`);
+    if (txt) return { ids: txt.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(dist), path: file };
+  }
+  return undefined;
+}
+
+interface ProviderEntry { key: string; packages: Record<string, string>; confidence: string; note: string; evidence: object[] }
+
+function providers(arenadata: string, localRunner: string, mwaaImages: string): void {
+  const entries: ProviderEntry[] = [];
+  const releases2x = JSON.parse(readFileSync(join(SOURCES, 'airflow-2.x.json'), 'utf8')).releases as { version: string; python: string[] }[];
+  const releases110 = JSON.parse(readFileSync(join(SOURCES, 'airflow-1.10.json'), 'utf8')).releases as { version: string }[];
+
+  for (const r of releases110) {
+    const commit = git(arenadata, 'rev-parse', `${r.version}^{commit}`).trim();
+    const tree = git(arenadata, 'ls-tree', '--name-only', commit, 'airflow/').split('\n');
+    if (tree.includes('airflow/providers')) throw new Error(`${r.version} has airflow/providers`);
+    entries.push({
+      key: `airflow:${r.version}`, packages: {}, confidence: 'high',
+      note: 'Airflow 1.10 has no provider distributions (operators live in airflow.operators / airflow.contrib); airflow.providers.* needs the apache-airflow-backport-providers-* packages.',
+      evidence: [{ repo: 'arenadata/airflow', path: 'airflow/', ref: r.version, commit, note: 'no airflow/providers package in the tree at this tag' }],
+    });
+  }
+  // Upstream release commits carried by arenadata's develop branches (no tags for these releases).
+  const untagged: Record<string, { commit: string; what: string }> = {
+    '2.10.4': { commit: '0fc487d355856d3209ced13d0e5740ed56535bb0', what: "upstream commit 'Update version to 2.10.4'" },
+    '2.10.5': { commit: '37f621899795c53c78022bc0018c9b65beca291f', what: "upstream commit 'Update version to 2.10.5'" },
+    '2.11.0': { commit: 'd9ed7b94d033dc61ee1c05aafb9f1c1f7b82cfb2', what: "upstream commit 'Add release notes for 2.11.0'" },
+    '2.11.1': { commit: 'ef15f7dafb125a78ecf611195818d451da2ef7f5', what: "upstream commit 'Add release notes for Airflow 2.11.1'" },
+  };
+  const versions2x = [...releases2x.map((r) => r.version), ...Object.keys(untagged)];
+  for (const version of versions2x) {
+    const tagged = !untagged[version];
+    const commit = tagged ? git(arenadata, 'rev-parse', `${version}^{commit}`).trim() : untagged[version].commit;
+    const pre = preinstalledAt(arenadata, commit);
+    if (!pre) throw new Error(`${version}: no preinstalled provider list`);
+    const ctag = `constraints-${version}`;
+    const pythons = releases2x.find((r) => r.version === version)?.python ?? [];
+    let pins: Record<string, string> = {};
+    let pinFile: string | undefined;
+    if (tryGit(arenadata, 'rev-parse', '--verify', '--quiet', `${ctag}^{commit}`)) {
+      for (const py of [...pythons].reverse()) {
+        const text = tryGit(arenadata, 'show', `${ctag}:constraints-${py}.txt`);
+        if (text) {
+          pins = providerPins(text);
+          pinFile = `constraints-${py}.txt`;
+          break;
+        }
+      }
+    }
+    const packages: Record<string, string> = {};
+    for (const d of pre.ids.sort()) {
+      if (!PROVIDER_DIST.test(d)) throw new Error(`${version}: odd provider ${d}`);
+      packages[d] = pins[d] ?? '*';
+    }
+    entries.push({
+      key: `airflow:${version}`, packages, confidence: tagged ? 'high' : 'medium',
+      note: `Providers the apache-airflow ${version} package itself depends on (pre-installed with plain pip install).${pinFile ? ` Versions from ${ctag}/${pinFile}${Object.values(packages).includes('*') ? ' ("*": not pinned there)' : ''}.` : ' Versions are not pinned by apache-airflow ("*"): the constraints file of the release decides.'}`,
+      evidence: [
+        { repo: 'arenadata/airflow', path: pre.path, ref: tagged ? version : untagged[version].what, commit, note: `pre-installed providers: ${pre.ids.join(', ')}` },
+        ...(pinFile ? [{ repo: 'arenadata/airflow', path: pinFile, ref: ctag, commit: git(arenadata, 'rev-parse', `${ctag}^{commit}`).trim(), note: 'provider versions' }] : []),
+      ],
+    });
+  }
+
+  // MWAA 2.9.2+: the Bill of Materials of AWS's open-source MWAA image (what the image installs).
+  const mwaaHead = git(mwaaImages, 'rev-parse', 'HEAD').trim();
+  const dirs = git(mwaaImages, 'ls-tree', '--name-only', mwaaHead, 'images/airflow/').split('\n').map((d) => d.trim().split('/').pop() as string).filter((d) => /^\d+\.\d+\.\d+$/.test(d));
+  for (const v of dirs) {
+    const path = `images/airflow/${v}/BillOfMaterials/${v}/Python-Packages-BOM.txt`;
+    const bom = tryGit(mwaaImages, 'show', `${mwaaHead}:${path}`);
+    if (!bom) continue;
+    const packages: Record<string, string> = {};
+    for (const m of bom.matchAll(/apache-airflow-providers-([a-z0-9-]+)\/(\d[0-9a-z.]*)\/changelog/g)) packages[`apache-airflow-providers-${m[1]}`] = m[2];
+    for (const m of bom.matchAll(/apache_airflow_providers_([a-z0-9_]+)-(\d[0-9a-z.]*)\.dist-info/g)) packages[`apache-airflow-providers-${m[1].replace(/_/g, '-')}`] ??= m[2];
+    if (!Object.keys(packages).length) throw new Error(`MWAA ${v}: no providers in the BOM`);
+    entries.push({
+      key: `mwaa:${v}`, packages: sortObj(packages), confidence: 'high',
+      note: "Providers in the Bill of Materials of AWS's open-source MWAA image for this version (aws/amazon-mwaa-docker-images), which installs apache-airflow[celery,statsd], the amazon and postgres providers and their dependencies under the release's constraints.",
+      evidence: [
+        { repo: 'aws/amazon-mwaa-docker-images', path, ref: mwaaHead.slice(0, 12), commit: mwaaHead, note: 'apache-airflow-providers-* entries (name, changelog URL with version)' },
+        { repo: 'aws/amazon-mwaa-docker-images', path: `images/airflow/${v}/bootstrap/02-airflow/001-install-required-pip-packages.sh`, ref: mwaaHead.slice(0, 12), commit: mwaaHead, note: 'REQUIRED_PACKAGES installed with the constraints file' },
+      ],
+    });
+  }
+
+  // MWAA up to 2.8.1: aws-mwaa-local-runner branches.
+  const branches = ['v1.10.12', 'v2.0.2', 'v2.2.2', 'v2.4.3', 'v2.5.1', 'v2.6.3', 'v2.7.2', 'v2.8.1'];
+  for (const b of branches) {
+    const v = b.slice(1);
+    const commit = git(localRunner, 'rev-parse', `refs/heads/${b}`).trim();
+    const req = tryGit(localRunner, 'show', `${commit}:docker/config/requirements.txt`) ?? '';
+    const base = tryGit(localRunner, 'show', `${commit}:docker/config/mwaa-base-providers-requirements.txt`) ?? '';
+    const constraints = tryGit(localRunner, 'show', `${commit}:docker/config/constraints.txt`) ?? '';
+    const cpins = providerPins(constraints);
+    const packages: Record<string, string> = { ...providerPins(req), ...providerPins(base) };
+    const evidence: object[] = [];
+    if (Object.keys(providerPins(req)).length) evidence.push({ repo: 'aws/aws-mwaa-local-runner', path: 'docker/config/requirements.txt', ref: b, commit, note: `provider pins: ${Object.keys(providerPins(req)).join(', ')}` });
+    if (Object.keys(providerPins(base)).length) evidence.push({ repo: 'aws/aws-mwaa-local-runner', path: 'docker/config/mwaa-base-providers-requirements.txt', ref: b, commit, note: `base providers: ${Object.keys(providerPins(base)).join(', ')}` });
+    // apache-airflow itself pulls its pre-installed providers (pinned by the branch's constraints).
+    const own = entries.find((e) => e.key === `airflow:${v}`);
+    const added: string[] = [];
+    for (const d of Object.keys(own?.packages ?? {})) {
+      if (!packages[d]) {
+        packages[d] = cpins[d] ?? own?.packages[d] ?? '*';
+        added.push(d);
+      }
+    }
+    if (added.length) evidence.push({ repo: 'aws/aws-mwaa-local-runner', path: 'docker/config/constraints.txt', ref: b, commit, note: `apache-airflow's own pre-installed providers (${added.join(', ')}) pinned by the runner's constraints` });
+    evidence.push({ repo: 'aws/aws-mwaa-local-runner', path: 'docker/script/bootstrap.sh', ref: b, commit, note: 'installs apache-airflow[celery,statsd…] with the constraints, then the provider requirements' });
+    entries.push({
+      key: `mwaa:${v}`, packages: sortObj(packages), confidence: 'high',
+      note: v.startsWith('1.') ? 'MWAA 1.10.12 installs no provider distributions (Airflow 1.10 has none).' : "What AWS's local runner for this MWAA version installs (MWAA's reference image for versions before the open-source images).",
+      evidence,
+    });
+  }
+  write('providers-extract.json', { extractedBy: 'scripts/kb/platforms-extract.ts providers', entries });
+}
+
+function sortObj(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const [mode, dir, ...more] = process.argv.slice(2);
 if (!dir) {
   console.error('usage: platforms-extract.ts releases110|releases2x|astro|decorators <git-dir>');
   process.exit(2);
@@ -278,6 +454,7 @@ if (mode === 'releases110') releases110(dir);
 else if (mode === 'releases2x') releases2x(dir);
 else if (mode === 'astro') astro(dir);
 else if (mode === 'decorators') decorators(dir);
+else if (mode === 'providers') providers(dir, more[0], more[1]);
 else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -12,7 +12,7 @@
  * scripts/kb/sources/ (see scripts/kb/platforms-extract.ts and docs/knowledge-base.md). Output is
  * deterministic: running it twice gives identical files.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
   Confidence, Evidence, FeaturesData, PlatformSeries, PlatformsData, PlatformVersion, ProvidersData, ReleaseInfo, ReleasesData,
@@ -95,9 +95,6 @@ function readJson<T>(path: string): T {
 }
 function readSource<T>(name: string): T {
   return readJson<T>(join(SOURCES, name));
-}
-function optionalSource<T>(name: string, fallback: T): T {
-  return existsSync(join(SOURCES, name)) ? readSource<T>(name) : fallback;
 }
 
 // ---------------------------------------------------------------- versions
@@ -361,8 +358,45 @@ export function buildPlatforms(shared: SharedPlatforms, idx: SourceIndex, releas
 }
 
 // ---------------------------------------------------------------- providers / features
-export function buildProviders(): ProvidersData {
-  return optionalSource<ProvidersData>('providers.json', { installed: {} });
+interface ProviderExtract { key: string; packages: Record<string, string>; confidence: Confidence; note: string; evidence: Evidence[] }
+interface ManualProviders {
+  entries: { keys: string[]; from?: string; packages?: Record<string, string>; confidence: Confidence; note: string; evidence: Evidence[] }[];
+}
+
+/**
+ * providers.json: `airflow:<v>` = providers apache-airflow itself installs; `mwaa:<v>` = what MWAA's
+ * reference image installs; extracted by platforms-extract.ts, plus hand-kept 3.x entries.
+ * Every key carries `note` and `confidence` (extensions of the schema) besides its evidence.
+ */
+export function buildProviders(releases: ReleaseInfo[], platforms: PlatformsData): ProvidersData {
+  const extracted = readSource<{ entries: ProviderExtract[] }>('providers-extract.json').entries;
+  const manual = (readSource<Manual & { providers: ManualProviders }>('manual.json')).providers;
+  const installed: ProvidersData['installed'] = {};
+  const put = (key: string, packages: Record<string, string>, evidence: Evidence[], confidence: Confidence, note: string) => {
+    if (installed[key]) throw new Error(`providers: duplicate key ${key}`);
+    installed[key] = { packages, evidence, confidence, note } as ProvidersData['installed'][string];
+  };
+  for (const e of extracted) put(e.key, e.packages, e.evidence.map((x) => ({ confidence: e.confidence, ...x })), e.confidence, e.note);
+  for (const m of manual.entries) {
+    const base = m.from ? extracted.find((e) => e.key === m.from) : undefined;
+    if (m.from && !base) throw new Error(`providers: ${m.from} not extracted`);
+    const packages = m.packages ?? Object.fromEntries(Object.keys(base?.packages ?? {}).map((k) => [k, '*']));
+    for (const key of m.keys) put(key, packages, [...(base?.evidence ?? []), ...m.evidence], m.confidence, m.note);
+  }
+  const astro = readSource<{ runtimes: { runtime: string; packages: Record<string, string>; evidence: Evidence[] }[] }>('astro-providers.json').runtimes;
+  for (const a of astro) {
+    if (!platforms.astro.some((v) => v.id === a.runtime)) continue;
+    const providers = Object.fromEntries(Object.entries(a.packages).filter(([k]) => k.startsWith('apache-airflow-providers-') || k.startsWith('astronomer-providers') || k === 'astro-sdk-python'));
+    put(`astro:${a.runtime}`, providers, a.evidence.map((e) => ({ confidence: 'high' as Confidence, ...e })), 'high', "Astronomer's provider reference for the standard image; -slim images install fewer.");
+  }
+  for (const r of releases) if (!installed[`airflow:${r.version}`]) throw new Error(`providers: no airflow:${r.version}`);
+  for (const v of platforms.mwaa) if (!installed[`mwaa:${v.id}`]) throw new Error(`providers: no mwaa:${v.id}`);
+  return { installed: Object.fromEntries(Object.entries(installed).sort(([a], [b]) => providerKeyOrder(a, b))) };
+}
+function providerKeyOrder(a: string, b: string): number {
+  const [pa, va] = a.split(':');
+  const [pb, vb] = b.split(':');
+  return pa === pb ? cmpVersion(va, vb) : pa.localeCompare(pb);
 }
 interface FeatureProbe { id: string; firstTag: string | null; goneTag: string | null; evidence: Evidence[] }
 interface CatalogueEntry {
@@ -434,7 +468,7 @@ export function generate(sharedPath: string): { releases: ReleasesData; platform
   const idx = new SourceIndex(shared.sources);
   const releases = buildReleases(shared, idx);
   const platforms = buildPlatforms(shared, idx, releases);
-  return { releases, platforms, providers: buildProviders(), features: buildFeatures() };
+  return { releases, platforms, providers: buildProviders(releases.releases, platforms), features: buildFeatures() };
 }
 
 if (require.main === module) {

@@ -216,3 +216,47 @@ describe('knowledge base: features.json', () => {
     assert.equal(at('taskflow', '1.10.15'), 'notYet');
   });
 });
+
+describe('knowledge base: providers.json', () => {
+  const DIST = /^(apache-airflow-providers-[a-z0-9]+(-[a-z0-9]+)*|astronomer-providers(-[a-z0-9]+)*|astro-sdk-python)$/;
+
+  it('has a provider set for every release and every MWAA version, each with evidence', () => {
+    for (const r of releases) assert.ok(kb.providersFor(`airflow:${r.version}`), `airflow:${r.version}`);
+    for (const v of platforms.mwaa) assert.ok(kb.providersFor(`mwaa:${v.id}`), `mwaa:${v.id}`);
+    for (const key of kb.providerKeys()) {
+      const set = kb.providersFor(key);
+      assert.ok(set);
+      assert.match(key, /^(airflow|mwaa|astro|composer):\S+$/);
+      for (const [name, version] of Object.entries(set.packages)) {
+        assert.match(name, DIST, `${key}: ${name}`);
+        assert.match(version, /^(\*|\d[0-9A-Za-z.+-]*)$/, `${key}: ${name}=${version}`);
+      }
+      assertEvidence(`providers ${key}`, set.evidence);
+    }
+  });
+
+  it('every astro:/mwaa: provider key names a platform version in platforms.json', () => {
+    for (const key of kb.providerKeys()) {
+      const [platform, id] = key.split(':');
+      if (platform === 'mwaa' || platform === 'astro') assert.ok(platforms[platform].some((v) => v.id === id), key);
+    }
+  });
+
+  it('records what each platform really installs', () => {
+    const has = (key: string, dist: string) => dist in (kb.providersFor(key)?.packages ?? {});
+    assert.deepEqual(Object.keys(kb.providersFor('airflow:1.10.15')?.packages ?? { x: 1 }), [], 'Airflow 1.10 has no providers');
+    assert.deepEqual(Object.keys(kb.providersFor('airflow:2.0.0')?.packages ?? {}).sort(), ['apache-airflow-providers-ftp', 'apache-airflow-providers-http', 'apache-airflow-providers-imap', 'apache-airflow-providers-sqlite']);
+    assert.equal(has('airflow:2.1.0', 'apache-airflow-providers-http'), false, '2.1.0 dropped http from the pre-installed set');
+    assert.equal(has('airflow:2.4.0', 'apache-airflow-providers-common-sql'), true);
+    assert.equal(has('airflow:2.8.0', 'apache-airflow-providers-common-io'), false, 'commented out in 2.8.0 setup.py');
+    assert.equal(has('airflow:2.9.0', 'apache-airflow-providers-fab'), true);
+    assert.equal(has('airflow:3.0.0', 'apache-airflow-providers-standard'), true);
+    assert.equal(has('mwaa:2.10.3', 'apache-airflow-providers-amazon'), true);
+    assert.equal(kb.providersFor('mwaa:2.10.3')?.packages['apache-airflow-providers-amazon'], '9.0.0');
+    assert.equal(has('mwaa:2.10.3', 'apache-airflow-providers-google'), false);
+    assert.equal(has('mwaa:3.0.6', 'apache-airflow-providers-standard'), true);
+    assert.equal(has('mwaa:2.4.3', 'apache-airflow-providers-postgres'), true);
+    assert.equal(has('astro:11.8.0', 'apache-airflow-providers-google'), true);
+    assert.equal(has('astro:11.8.0', 'apache-airflow-providers-snowflake'), false);
+  });
+});

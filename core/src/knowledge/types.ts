@@ -132,5 +132,12 @@ export interface PlatformsData {
 /** providers.json: provider distributions preinstalled per platform version (for AF141). */
 export interface ProvidersData {
   /** key: "mwaa:2.10.3" / "composer:<image>" / "astro:<tag>" / "airflow:<version>" → pip names with versions */
-  installed: Record<string, { packages: Record<string, string>; evidence: Evidence[] }>;
+  installed: Record<string, ProviderSet>;
+}
+/** `packages` maps pip names to the installed version, or "*" when the version is not pinned by the source. */
+export interface ProviderSet {
+  packages: Record<string, string>;
+  note?: string;
+  confidence?: Confidence;
+  evidence: Evidence[];
 }
