@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LspTestClient } from '../support/lspClient';
+import { applyEdits } from '../../core/src/analysis/fixes';
+
+const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+describe('language server over stdio (dist/server.js)', function () {
+  this.timeout(60000);
+  let dir: string;
+  let client: LspTestClient;
+
+  before(function () {
+    if (!existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build` first');
+  });
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ma-lsp-'));
+    mkdirSync(path.join(dir, 'dags'));
+    client = new LspTestClient(SERVER);
+    client.configuration = { target: 'mwaa:3.0.6', lint: { debounceMs: 10 } };
+    const init = await client.initialize(dir);
+    assert.ok(init.capabilities.codeActionProvider, 'advertises code actions');
+    assert.ok(init.capabilities.hoverProvider, 'advertises hovers');
+  });
+  afterEach(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes diagnostics, offers a quick fix, and the diagnostic disappears after applying it', async () => {
+    const file = path.join(dir, 'dags', 'etl.py');
+    const uri = `file://${file}`;
+    let text = [
+      'from airflow import DAG',
+      'from airflow.operators.bash_operator import BashOperator',
+      '',
+      'with DAG("etl", schedule=None) as dag:',
+      '    BashOperator(task_id="hello", bash_command="echo hi")',
+      '',
+    ].join('\n');
+    writeFileSync(file, text);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+    const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF101'));
+    const af101 = diags.find((d) => d.code === 'AF101');
+    assert.equal(af101.range.start.line, 1);
+    assert.equal(af101.severity, 1);
+    assert.match(af101.message, /bash_operator/);
+
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: af101.range,
+      context: { diagnostics: [af101], only: ['quickfix'] },
+    })) as any[];
+    const fix = actions.find((a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === 'AF101');
+    assert.ok(fix, `a quick fix for AF101; got ${JSON.stringify(actions.map((a) => a.title))}`);
+    const edits = fix.edit.changes[uri];
+    text = applyEdits(text, edits).text;
+    assert.doesNotMatch(text, /bash_operator/);
+    // Send the change the way VS Code does (incremental range edits), then expect AF101 gone.
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: edits.map((e: any) => ({ range: e.range, text: e.newText })),
+    });
+    const after = await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'AF101'));
+    assert.ok(!after.some((d) => d.code === 'AF101' && d.severity === 1));
+  });
+
+  it('re-lints open documents when the target setting changes', async () => {
+    const file = path.join(dir, 'dags', 'sdk.py');
+    const uri = `file://${file}`;
+    const text = 'from airflow.sdk import DAG\n\nwith DAG("sdk_dag", schedule=None):\n    pass\n';
+    writeFileSync(file, text);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+    await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'AF102'));
+    client.configuration = { target: 'mwaa:2.10.3', lint: { debounceMs: 10 } };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF102'));
+    assert.equal(diags.find((d) => d.code === 'AF102').range.start.line, 0);
+  });
+
+  it('reports a clear diagnostic (not a crash) for an unknown target setting', async () => {
+    const file = path.join(dir, 'dags', 'x.py');
+    const uri = `file://${file}`;
+    client.configuration = { target: 'mwaa:9.9.9' };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: 'import airflow\n' } });
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.match(diags[0].message, /unknown target "mwaa:9\.9\.9".*Closest supported: mwaa:/s);
+  });
+
+  it('hover on an import shows availability across versions', async () => {
+    const file = path.join(dir, 'dags', 'h.py');
+    const uri = `file://${file}`;
+    const text = 'from airflow.operators.bash_operator import BashOperator\n';
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+    await client.waitForDiagnostics(uri, () => true);
+    const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 30 } })) as any;
+    assert.ok(hover, 'a hover');
+    assert.match(hover.contents.value, /airflow\.operators\.bash_operator/);
+    assert.match(hover.contents.value, /mwaa:3\.0\.6/);
+  });
+});
