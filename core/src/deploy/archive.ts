@@ -2,11 +2,31 @@ import { readFile } from 'node:fs/promises';
 import { ZipFile } from 'yazl';
 import type { WalkedFile } from './walk';
 
+/** DOS date 1980-01-01 (the DOS epoch), time 00:00:00. */
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+const DOS_TIME = 0;
+
 /**
- * DOS timestamps are local wall-clock fields, so build the date from local fields: every time
- * zone then writes the same bytes (1980-01-01 00:00:00, the DOS epoch).
+ * yazl turns a JS Date into DOS fields with local-time getters, so the same Date gives different
+ * bytes in different time zones. Stamp the fixed DOS date/time into every local and central header.
  */
-const FIXED_DOS_DATE = new Date(1980, 0, 1, 0, 0, 0);
+function stampFixedTimes(zip: Buffer): Buffer {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip: no end of central directory');
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory entry');
+    zip.writeUInt16LE(DOS_TIME, p + 12);
+    zip.writeUInt16LE(DOS_DATE, p + 14);
+    const local = zip.readUInt32LE(p + 42);
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error('bad local file header');
+    zip.writeUInt16LE(DOS_TIME, local + 10);
+    zip.writeUInt16LE(DOS_DATE, local + 12);
+    p += 46 + zip.readUInt16LE(p + 28) + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+  }
+  return zip;
+}
 
 /**
  * Build plugins.zip reproducibly: entries sorted by path, fixed timestamps and modes, no extra
@@ -15,15 +35,16 @@ const FIXED_DOS_DATE = new Date(1980, 0, 1, 0, 0, 0);
  */
 export async function buildReproducibleZip(files: WalkedFile[]): Promise<Buffer> {
   const zip = new ZipFile();
+  const mtime = new Date(1980, 0, 1, 12, 0, 0);
   const sorted = [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   for (const f of sorted) {
     const data = await readFile(f.abs);
-    zip.addBuffer(data, f.rel, { mtime: FIXED_DOS_DATE, mode: 0o100644, compress: true, compressionLevel: 6, forceDosTimestamp: true });
+    zip.addBuffer(data, f.rel, { mtime, mode: 0o100644, compress: true, compressionLevel: 6, forceDosTimestamp: true });
   }
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
+  return stampFixedTimes(Buffer.concat(chunks));
 }
 
 function tarHeader(name: string, size: number): Buffer {
