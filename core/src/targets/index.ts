@@ -76,7 +76,9 @@ function malformed(label: string, why: string): ManagedAirflowError {
 /** Python for a self-hosted Airflow: the newest Python that release supports. */
 function defaultPythonFor(airflow: string): string | undefined {
   const py = release(airflow)?.python ?? [];
-  return [...py].sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).pop();
+  // Compare major then minor: 1.10.x lists "2.7" and "3.5"; the newest Python 3 must win.
+  const key = (p: string) => p.split('.').map(Number);
+  return [...py].sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]).pop();
 }
 
 function build(platform: PlatformKind, version: string, airflow: string, python: string, notes: string[]): Omit<ResolvedTarget, 'source'> {
