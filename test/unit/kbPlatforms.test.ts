@@ -260,3 +260,19 @@ describe('knowledge base: providers.json', () => {
     assert.equal(has('astro:11.8.0', 'apache-airflow-providers-snowflake'), false);
   });
 });
+
+describe('knowledge base: seriesFor', () => {
+  it('finds the series of listed and unlisted Composer images and Astro runtimes', () => {
+    assert.equal(kb.seriesFor('composer', 'composer-2.13.9-airflow-2.10.5')?.python, '3.11');
+    assert.equal(kb.seriesFor('composer', 'composer-2.0.31-airflow-2.1.4')?.pythonFallback, '3.8');
+    assert.equal(kb.seriesFor('composer', 'composer-3-airflow-2.10.5-build.40')?.series, 'composer-3');
+    assert.equal(kb.seriesFor('composer', 'composer-1.20.12-airflow-1.10.15')?.python, '3.8');
+    assert.equal(kb.seriesFor('composer', 'cloud-composer-2'), undefined);
+    assert.equal(kb.seriesFor('astro', '12.5.0')?.airflow, '2.10');
+    assert.equal(kb.seriesFor('astro', '3.0.4')?.airflow, '2.1', 'old-format 3.0.x is Airflow 2.1');
+    assert.equal(kb.seriesFor('astro', '3.0-4')?.airflow, '3.0');
+    assert.equal(kb.seriesFor('astro', '3.1-12')?.python, '3.12');
+    assert.equal(kb.seriesFor('astro', '99.0.0'), undefined);
+    assert.equal(kb.seriesFor('astro', 'latest'), undefined);
+  });
+});

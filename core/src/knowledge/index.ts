@@ -1,5 +1,5 @@
 import type {
-  ArgumentsData, Availability, ContextData, FeaturesData, ModulesData, PlatformsData, ProvidersData, ReleaseInfo, ReleasesData,
+  ArgumentsData, Availability, ContextData, FeaturesData, ModulesData, PlatformSeries, PlatformsData, ProvidersData, ReleaseInfo, ReleasesData,
 } from './types';
 import modulesJson from './data/modules.json';
 import argumentsJson from './data/arguments.json';
@@ -82,6 +82,24 @@ export class KnowledgeBase {
   }
   platforms(): PlatformsData {
     return this.platformsData;
+  }
+  /**
+   * The series a Composer image or Astro Runtime tag belongs to, also for ids not listed in
+   * platforms.json: "composer-2.13.9-airflow-2.10.5" → composer-2; "12.5.0" → Runtime 12
+   * (Airflow 2.10); "3.1-7" → "3.1-" (Airflow 3.1). Gives the default Python (use
+   * `pythonFallback` when the image's Airflow release does not support `python`).
+   */
+  seriesFor(platform: 'composer' | 'astro', id: string): PlatformSeries | undefined {
+    const list = this.platformsData.series?.[platform] ?? [];
+    if (platform === 'composer') {
+      const major = /^composer-(\d+)(?:[.-]|$)/.exec(id.trim())?.[1];
+      return major ? list.find((s) => s.series === `composer-${major}`) : undefined;
+    }
+    const tag = id.trim();
+    const newFormat = /^(\d+\.\d+)-\d+/.exec(tag);
+    if (newFormat) return list.find((s) => s.series === `${newFormat[1]}-`);
+    const major = /^(\d+)\.\d+\.\d+/.exec(tag)?.[1];
+    return major ? list.find((s) => s.series === major) : undefined;
   }
   /** Provider distributions preinstalled for a target key ("mwaa:2.10.3", "airflow:2.9.2" …). */
   providersFor(targetKey: string): ProvidersData['installed'][string] | undefined {
