@@ -258,6 +258,8 @@ describe('knowledge base: providers.json', () => {
     assert.equal(has('mwaa:2.4.3', 'apache-airflow-providers-postgres'), true);
     assert.equal(has('astro:11.8.0', 'apache-airflow-providers-google'), true);
     assert.equal(has('astro:11.8.0', 'apache-airflow-providers-snowflake'), false);
+    assert.equal(has('astro:3.1-12', 'apache-airflow-providers-standard'), true);
+    assert.equal(has('astro:3.1-12', 'apache-airflow-providers-amazon'), false, 'Airflow 3 runtimes ship few providers');
   });
 });
 
