@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Packages the VSIX exactly as `npm run package` does, but in a staging copy of the repository
+# (.tmp/e2e-stage) so the production build does not replace the dist/ other tests are using.
+# Sources and node_modules are symlinked, the shipped files copied. Prints the VSIX path.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+STAGE=$ROOT/.tmp/e2e-stage
+rm -rf "$STAGE"; mkdir -p "$STAGE"
+for d in core server client cli node_modules esbuild.mjs tsconfig.json; do
+  [ -e "$d" ] && ln -s "$ROOT/$d" "$STAGE/$d"
+done
+for f in package.json .vscodeignore README.md CHANGELOG.md LICENSE media syntaxes languages; do
+  [ -e "$f" ] && cp -r "$f" "$STAGE/"
+done
+(cd "$STAGE" && npm run -s package >&2)
+echo "$STAGE/managed-airflow.vsix"
