@@ -24,6 +24,7 @@ _EARLY = []
 signal.signal(signal.SIGTERM, lambda n, f: _EARLY.append(n))
 signal.signal(signal.SIGINT, lambda n, f: _EARLY.append(n))
 
+import ast
 import base64
 import datetime as _dt
 import json
@@ -78,6 +79,13 @@ FROZEN = (
 RAISE_RE = re.compile(rb"^raise\s+(\w+)\((.*)\)\s*$", re.M)
 
 
+def literal(text):
+    try:
+        return str(ast.literal_eval(text))
+    except (ValueError, SyntaxError):
+        return text
+
+
 def check(path, src):
     """Return an Airflow-like import-error traceback for the file, or None."""
     try:
@@ -95,8 +103,7 @@ def check(path, src):
         lineno = src[: m.start()].count(b"\n") + 1
         return ("Traceback (most recent call last):\n" + FROZEN
                 + '  File "%s", line %d, in <module>\n    %s\n%s: %s\n'
-                % (path, lineno, m.group(0).decode().strip(), m.group(1).decode(),
-                   m.group(2).decode().strip("'\"")))
+                % (path, lineno, m.group(0).decode().strip(), m.group(1).decode(), literal(m.group(2).decode())))
     return None
 
 

@@ -16,7 +16,10 @@ export interface HttpResult {
 /** Minimal HTTP client for 127.0.0.1 (no proxies, short timeouts, never throws on status). */
 export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, timeout: init.timeoutMs ?? 3000 }, (res) => {
+    const headers = { ...(init.headers ?? {}) };
+    // A Content-Length instead of chunked encoding: some servers do not read chunked request bodies.
+    if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
+    const req = http.request(url, { method: init.method ?? 'GET', headers, timeout: init.timeoutMs ?? 3000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

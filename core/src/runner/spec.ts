@@ -27,7 +27,7 @@ export interface RunnerOptions {
   airflowVersion: string;
   /** Python minor version for the OSS image tag, default 3.12. */
   python?: string;
-  /** Airflow image override (MWAA tag, OSS tag; for Astro the built image's tag). */
+  /** Airflow image override (MWAA and OSS; Astro always builds the project's Dockerfile). */
   image?: string;
   /** Metadata database image override (default postgres:13, Astro postgres:12.6). */
   postgresImage?: string;
@@ -312,7 +312,8 @@ function planAstro(ctx: FlavorCtx): FlavorPart {
       source: projectDir,
     });
   }
-  const tag = opts.image ?? astroImageTag(ctx.projectId);
+  // The image is always the project's own build (like `astro dev start`); `image` does not apply.
+  const tag = astroImageTag(ctx.projectId);
   const vol = metadataVolume(ctx, 'pgdata');
   const home = '/usr/local/airflow';
   const mounts: MountSpec[] = [{ type: 'bind', source: ctx.dagsHost, target: `${home}/dags` }];
