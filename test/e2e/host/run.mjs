@@ -5,7 +5,7 @@
 // Needs Node >= 22 (test-electron 3): scripts/test.d/90-e2e.sh runs it with .e2e's Node 24.
 //   E2E_EXT_DIR      extension to test (default: the repository; 90-e2e.sh passes the packaged stage)
 //   E2E_HOST_GREP    only tests whose title matches
-//   E2E_BENCH=1      run the bench suite (bench/activation.ts sets it)
+//   E2E_BENCH=1      run the bench suite instead (bench/activation.ts sets it, with E2E_WORKSPACE_FROM)
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -28,7 +28,7 @@ await esbuild.build({
   // the bundles run from scratch/out: resolve `mocha` from the repository's node_modules
   nodePaths: [path.join(ROOT, 'node_modules')],
 });
-cpSync(path.join(ROOT, 'test/e2e/fixtures/host-workspace'), ws, { recursive: true });
+cpSync(process.env.E2E_WORKSPACE_FROM ?? path.join(ROOT, 'test/e2e/fixtures/host-workspace'), ws, { recursive: true });
 
 const t0 = Date.now();
 let code = 0;
