@@ -101,6 +101,20 @@ function normaliseSafe(v: string): string {
   }
 }
 
+/** "2.10" → newest 2.10.x release; "2.10.3" stays. */
+function fullAirflow(v: string): string | undefined {
+  if (/^\d+\.\d+$/.test(v.trim())) return latestPatchOf(v.trim());
+  return normaliseSafe(v);
+}
+
+/** Python for a platform version: its own, else `fallback` when the Airflow release cannot run it. */
+function pythonFitting(airflow: string, preferred: string | undefined, fallback?: string): string | undefined {
+  const supported = release(airflow)?.python ?? [];
+  if (preferred && (!supported.length || supported.includes(preferred))) return preferred;
+  if (fallback && supported.includes(fallback)) return fallback;
+  return preferred ?? defaultPythonFor(airflow);
+}
+
 function resolveComposer(label: string, version: string) {
   const m = COMPOSER_RE.exec(version);
   const list = kb().platforms().composer;
@@ -114,11 +128,9 @@ function resolveComposer(label: string, version: string) {
   let python = known?.python;
   if (!python) {
     // Composer image names carry the Airflow version; the Python version follows the Composer major.
-    const major = m[1].split('.')[0];
-    const sameMajor = list.filter((p) => p.id.startsWith(`composer-${major}`) && p.python);
-    const sameLine = sameMajor.filter((p) => COMPOSER_RE.exec(p.id)?.[2].split('.').slice(0, 2).join('.') === airflow.split('.').slice(0, 2).join('.'));
-    python = (sameLine[0] ?? sameMajor[0])?.python ?? defaultPythonFor(airflow);
-    notes.push(`Composer image ${version} is not in the knowledge base; Python ${python} assumed from other Composer ${major} images`);
+    const series = kb().seriesFor('composer', version);
+    python = pythonFitting(airflow, series?.python, series?.pythonFallback);
+    notes.push(`Composer image ${version} is not listed in the knowledge base; Python ${python} assumed for ${series?.series ?? 'this Composer major'}`);
   }
   if (!python) throw unknown(label, 'cannot determine its Python version', list.map((p) => `composer:${p.id}`), airflow);
   return build('composer', version, airflow, python, notes);
@@ -127,29 +139,29 @@ function resolveComposer(label: string, version: string) {
 function resolveAstro(label: string, version: string) {
   const list = kb().platforms().astro;
   const tag = version.replace(/-(?:python-\d+\.\d+|base|slim)$/g, '');
-  const known = list.find((p) => p.id === tag);
-  if (known) {
-    const notes = known.status === 'yanked' ? [`Astro Runtime ${tag} was yanked`] : [];
-    return build('astro', tag, normaliseVersion(known.airflow), known.python, notes);
-  }
   const ids = list.map((p) => `astro:${p.id}`);
-  const nm = ASTRO_NEW_RE.exec(tag);
-  const om = ASTRO_OLD_RE.exec(tag);
-  let minor: string | undefined;
-  if (nm) minor = `${nm[1]}.${nm[2]}`;
-  else if (om) {
-    // Old-format runtimes are all Airflow 2: take the Airflow line of the same runtime major.
-    const sibling = list.find((p) => ASTRO_OLD_RE.test(p.id) && p.id.split('.')[0] === om[1]);
-    if (sibling) minor = normaliseVersion(sibling.airflow).split('.').slice(0, 2).join('.');
-  } else {
+  if (!ASTRO_NEW_RE.test(tag) && !ASTRO_OLD_RE.test(tag)) {
     throw malformed(label, 'an Astro Runtime version looks like 12.1.0 (Airflow 2) or 3.0-4 (Airflow 3)');
   }
-  const airflow = minor ? latestPatchOf(minor) : undefined;
+  const known = list.find((p) => p.id === tag);
+  const notes: string[] = [];
+  if (known) {
+    const airflow = fullAirflow(known.airflow);
+    if (!airflow) throw unknown(label, `Airflow ${known.airflow} of Astro Runtime ${tag} is not a known release`, ids, tag);
+    if (airflow !== normaliseSafe(known.airflow)) notes.push(`Astro Runtime ${tag} runs Airflow ${known.airflow}.x; the exact patch is not recorded, assuming ${airflow}`);
+    if (known.status === 'yanked') notes.push(`Astro Runtime ${tag} was yanked`);
+    return build('astro', tag, airflow, known.python, notes);
+  }
+  // Not listed one by one: the series table maps a runtime family to its Airflow line.
+  const series = kb().seriesFor('astro', tag);
+  const nm = ASTRO_NEW_RE.exec(tag);
+  const minor = series?.airflow ?? (nm ? `${nm[1]}.${nm[2]}` : undefined);
+  const airflow = minor ? fullAirflow(minor) : undefined;
   if (!airflow) throw unknown(label, `Astro Runtime ${tag} is not known`, ids, tag);
-  const sibling = list.find((p) => normaliseVersion(p.airflow).startsWith(`${minor}.`));
-  const python = sibling?.python ?? defaultPythonFor(airflow);
+  const python = pythonFitting(airflow, series?.python, series?.pythonFallback);
   if (!python) throw unknown(label, `cannot determine the Python version of Astro Runtime ${tag}`, ids, tag);
-  return build('astro', tag, airflow, python, [`Astro Runtime ${tag} is not in the knowledge base; assuming Airflow ${airflow} (newest ${minor}.x)`]);
+  notes.push(`Astro Runtime ${tag} is not listed in the knowledge base; assuming Airflow ${airflow} (newest ${minor}.x) and Python ${python}`);
+  return build('astro', tag, airflow, python, notes);
 }
 
 function resolveAirflow(label: string, version: string) {
