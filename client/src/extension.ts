@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import * as lint from './lint';
+import * as environments from './environments';
 
 let ctx: Ctx | undefined;
 
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext) {
   try {
     const linter = lint.register(ctx);
     // Feature registrations (one line each):
+    environments.register(ctx);
     await linter.ready;
     ctx.log.info(`activated in ${Math.round(performance.now() - started)} ms`);
     return { ready: linter.ready, activationMs: performance.now() - started, ctx };
