@@ -16,7 +16,9 @@ Deploy the DAGs of DIR (a project folder with dags/, or the DAG folder itself; d
 folder) to the environment NAME of managedAirflow.environments in .vscode/settings.json.
 The destination is always read from the platform (MWAA GetEnvironment, Composer config.dagGcsPrefix,
 the Astro deployment, or "destination" for self-hosted Airflow), never typed by hand. Files are
-linted against the environment's Airflow version first, then only new and changed files upload.
+linted against the environment's Airflow version first (the files the deploy changes: new and
+changed DAGs, every plugin when plugins.zip changes; --lint-all lints all), then only new and
+changed files upload.
 
 Options:
   --env NAME              environment to deploy to (required)
@@ -26,6 +28,7 @@ Options:
   --update-environment    MWAA: apply new plugins.zip/requirements.txt/startup script versions
                           without asking (restarts the environment)
   --force                 deploy even when the lint gate finds errors
+  --lint-all              lint every DAG file, not only the new and changed ones
   --format F              text (default) or json
   --include LIST          Composer: also sync plugins,data folders of the bucket (comma-separated)
   --concurrency N         parallel uploads (default 16)
@@ -62,6 +65,7 @@ export const deployCommand: CliCommand = {
       yes: { type: 'boolean', short: 'y', default: false },
       force: { type: 'boolean', default: false },
       'update-environment': { type: 'boolean', default: false },
+      'lint-all': { type: 'boolean', default: false },
       format: { type: 'string', short: 'f', default: 'text' },
       include: { type: 'string' },
       concurrency: { type: 'string' },
@@ -114,7 +118,7 @@ export const deployCommand: CliCommand = {
     const reqText = readRequirements(prepared);
     let gate: GateResult;
     try {
-      gate = await lintGate(prepared.pythonFiles, {
+      gate = await lintGate(values['lint-all'] ? prepared.pythonFiles : prepared.changedPythonFiles, {
         target: plan.destination.target,
         airflowVersion: plan.destination.airflowVersion,
         linter,

@@ -74,6 +74,8 @@ export interface PreparedDeploy {
   sources: Map<string, LocalEntry['source']>;
   /** Local DAG/plugin Python files (absolute) for the lint gate. */
   pythonFiles: string[];
+  /** The Python files whose deploy changes what the environment runs (uploads; all plugin files when plugins.zip changes). */
+  changedPythonFiles: string[];
   mwaa?: MwaaEnvironmentInfo;
   /** MWAA: versions of unchanged objects the environment is not yet pinned to (an interrupted earlier deploy). */
   pendingVersions: MwaaVersions;
@@ -109,6 +111,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const warnings: string[] = [];
   const ignored: string[] = [];
   const pythonFiles: string[] = [];
+  const pluginPythonFiles: string[] = [];
   const sources = new Map<string, LocalEntry['source']>();
   const withCrc = destination.dags.scheme === 'gs';
 
@@ -139,7 +142,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
       unchangedBytes: same ? dagSet.entries.reduce((s, e) => s + e.size, 0) : 0,
       uploads: same ? [] : [{ key: 'dags.tar', display: `DAG bundle (${dagSet.entries.length} files)`, size: bundle.length, md5: md5Hex(bundle), reason: last ? 'changed' : 'new', role: 'dag' }],
     };
-    return { plan, env, layout, sources, pythonFiles, pendingVersions: {}, bundle, bundleDescription: description };
+    return { plan, env, layout, sources, pythonFiles, changedPythonFiles: same ? [] : pythonFiles, pendingVersions: {}, bundle, bundleDescription: description };
   }
 
   const storage = o.services.storage(destination.dags, env);
@@ -164,7 +167,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
       const w = walkFolder(layout.plugins, 'regexp');
       bytes = await buildReproducibleZip(w.files);
       display = `${rel(layout.root, layout.plugins)}/ → ${path.posix.basename(obj.key)}`;
-      pythonFiles.push(...w.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
+      pluginPythonFiles.push(...w.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
+      pythonFiles.push(...pluginPythonFiles);
     } else if (obj.role === 'requirements' && layout.requirements) {
       bytes = await readFile(layout.requirements);
       display = rel(layout.root, layout.requirements);
@@ -243,7 +247,13 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     environmentUpdate,
   };
   assertPlanInScope(plan);
-  return { plan, env, layout, storage, sources, pythonFiles, mwaa, pendingVersions };
+  const changedPythonFiles: string[] = [];
+  for (const u of plan.uploads) {
+    const src = sources.get(u.key);
+    if (src && 'path' in src && src.path.endsWith('.py')) changedPythonFiles.push(src.path);
+    if (u.role === 'plugins' && !(src && 'path' in src)) changedPythonFiles.push(...pluginPythonFiles);
+  }
+  return { plan, env, layout, storage, sources, pythonFiles, changedPythonFiles, mwaa, pendingVersions };
 }
 
 /** The last line of defence against the wrong-bucket accident: every key the plan touches is inside the resolved scope. */

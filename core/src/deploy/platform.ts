@@ -5,15 +5,16 @@
  * (create deploy → upload bundle → finalize), which only deploy uses. Behind small interfaces so
  * tests can stand in.
  */
-import { GetEnvironmentCommand, UpdateEnvironmentCommand } from '@aws-sdk/client-mwaa';
-import { OAuth2Client } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import { ManagedAirflowError } from '../errors';
-import { mapAwsError, mwaaContext, toMwaaInfo } from '../platforms/mwaa';
-import { getComposerEnvironment } from '../platforms/composer';
 import { ASTRO_API_DEFAULT, getAstroDeployment } from '../platforms/astro';
 import type { EnvironmentConfig } from '../protocol/environments';
-import { awsCredentials, type AwsSettings } from './s3';
+import { awsCredentials, type AwsSettings } from './aws';
 import { toCloudError } from './cloud-errors';
+
+// The AWS and Google SDKs load on first use: a deploy to MWAA never pays for the Google clients.
+const mwaaSdk = () => require('@aws-sdk/client-mwaa') as typeof import('@aws-sdk/client-mwaa');
+const mwaaPlatform = () => require('../platforms/mwaa') as typeof import('../platforms/mwaa');
 
 export interface MwaaEnvironmentInfo {
   name: string;
@@ -42,6 +43,8 @@ export interface MwaaApi {
 }
 
 export function mwaaApi(envName: string, s: AwsSettings): MwaaApi {
+  const { mapAwsError, mwaaContext, toMwaaInfo } = mwaaPlatform();
+  const { GetEnvironmentCommand, UpdateEnvironmentCommand } = mwaaSdk();
   const ctx = mwaaContext({ region: s.region, profile: s.profile }, { env: s.env, credentials: awsCredentials(s) as never });
   return {
     async getEnvironment(name, signal) {
@@ -105,9 +108,11 @@ export interface ComposerApi {
 export function composerApi(processEnv: NodeJS.ProcessEnv): ComposerApi {
   return {
     async getEnvironment(env, signal) {
+      const { getComposerEnvironment } = require('../platforms/composer') as typeof import('../platforms/composer');
       let auth: OAuth2Client | undefined;
       if (processEnv.GOOGLE_OAUTH_ACCESS_TOKEN) {
-        auth = new OAuth2Client();
+        const { OAuth2Client: Client } = require('google-auth-library') as typeof import('google-auth-library');
+        auth = new Client();
         auth.setCredentials({ access_token: processEnv.GOOGLE_OAUTH_ACCESS_TOKEN, expiry_date: Date.now() + 3600_000 });
       }
       const info = await getComposerEnvironment(env, { env: processEnv, signal, ...(auth ? { auth: auth as never } : {}) });

@@ -1,8 +1,6 @@
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
 import { astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
-import { S3Storage, s3Client } from './s3';
-import { GcsStorage, gcsClient } from './gcs';
 import type { StorageAdapter } from './storage';
 import type { ObjectLocation, ResolvedDestination } from './types';
 import { bucketFromArn, formatLocation, normalizePrefix, parseLocation, sameLocation } from './uri';
@@ -28,7 +26,7 @@ export interface ServiceOptions {
 }
 
 export function defaultServices(o: ServiceOptions): DeployServices {
-  const s3Clients = new Map<string, ReturnType<typeof s3Client>>();
+  const s3Clients = new Map<string, import('@aws-sdk/client-s3').S3Client>();
   return {
     mwaa: (env) => mwaaApi(env.name, { region: env.region, profile: env.profile, env: o.env }),
     composer: () => composerApi(o.env),
@@ -47,11 +45,14 @@ export function defaultServices(o: ServiceOptions): DeployServices {
     },
     storage: (loc, env) => {
       if (loc.scheme === 's3') {
+        // loaded on first use (start-up time): only the store a deploy talks to is loaded
+        const { S3Storage, s3Client } = require('./s3') as typeof import('./s3');
         const k = `${env.region ?? ''}|${env.profile ?? ''}`;
         let c = s3Clients.get(k);
         if (!c) s3Clients.set(k, (c = s3Client({ region: env.region, profile: env.profile, env: o.env })));
         return new S3Storage(c, loc.bucket);
       }
+      const { GcsStorage, gcsClient } = require('./gcs') as typeof import('./gcs');
       return new GcsStorage(gcsClient({ project: env.project, env: o.env }), loc.bucket);
     },
   };

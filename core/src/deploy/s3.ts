@@ -1,30 +1,11 @@
 import { S3Client, ListObjectsV2Command, HeadObjectCommand, PutObjectCommand, DeleteObjectsCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ManagedAirflowError } from '../errors';
 import { hexToBase64 } from './hash';
 import { MD5_METADATA_KEY, contentTypeFor, type StorageAdapter } from './storage';
 import type { RemoteObject } from './types';
+import { awsCredentials, awsRegion, type AwsSettings } from './aws';
 
-export interface AwsSettings {
-  region?: string;
-  profile?: string;
-  /** Process environment: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS_REGION are read from here. */
-  env: NodeJS.ProcessEnv;
-}
-
-export function awsRegion(s: AwsSettings): string {
-  return s.region || s.env.AWS_REGION || s.env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-
-/** The AWS credential chain (env, SSO, profiles, web identity/OIDC, container and instance roles). */
-export function awsCredentials(s: AwsSettings) {
-  // The environment's own variables first (the CLI passes its env explicitly, the client its process env),
-  // unless the environment names a profile; then the full chain (SSO, profiles, web identity/OIDC, roles).
-  if (!s.profile && s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
-    return { accessKeyId: s.env.AWS_ACCESS_KEY_ID, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY, ...(s.env.AWS_SESSION_TOKEN ? { sessionToken: s.env.AWS_SESSION_TOKEN } : {}) };
-  }
-  return fromNodeProviderChain(s.profile ? { profile: s.profile } : {});
-}
+export { awsCredentials, awsRegion, type AwsSettings };
 
 export function s3Client(s: AwsSettings): S3Client {
   const endpoint = s.env.AWS_ENDPOINT_URL_S3 || s.env.AWS_ENDPOINT_URL;

@@ -1,0 +1,22 @@
+/** AWS settings shared by the S3 adapter and the MWAA calls; the SDKs load lazily (CLI start-up time). */
+export interface AwsSettings {
+  region?: string;
+  profile?: string;
+  /** Process environment: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS_REGION / credentials are read from here. */
+  env: NodeJS.ProcessEnv;
+}
+
+export function awsRegion(s: AwsSettings): string {
+  return s.region || s.env.AWS_REGION || s.env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
+/** The AWS credential chain (env, SSO, profiles, web identity/OIDC, container and instance roles). */
+export function awsCredentials(s: AwsSettings) {
+  // The environment's own variables first (the CLI passes its env explicitly, the client its process env),
+  // unless the environment names a profile; then the full chain (SSO, profiles, web identity/OIDC, roles).
+  if (!s.profile && s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
+    return { accessKeyId: s.env.AWS_ACCESS_KEY_ID, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY, ...(s.env.AWS_SESSION_TOKEN ? { sessionToken: s.env.AWS_SESSION_TOKEN } : {}) };
+  }
+  const { fromNodeProviderChain } = require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
+  return fromNodeProviderChain(s.profile ? { profile: s.profile } : {});
+}
