@@ -9,6 +9,7 @@ import releasesJson from './data/releases.json';
 import platformsJson from './data/platforms.json';
 import providersJson from './data/providers.json';
 import { inRange } from './availability';
+import { hydrateArguments, hydrateContext, hydrateModules } from './compact';
 
 export * from './types';
 export * from './availability';
@@ -113,9 +114,9 @@ export class KnowledgeBase {
 let instance: KnowledgeBase | undefined;
 export function getKnowledgeBase(): KnowledgeBase {
   instance ??= new KnowledgeBase(
-    modulesJson as unknown as ModulesData,
-    argumentsJson as unknown as ArgumentsData,
-    contextJson as unknown as ContextData,
+    hydrateModules(modulesJson),
+    hydrateArguments(argumentsJson),
+    hydrateContext(contextJson),
     featuresJson as unknown as FeaturesData,
     releasesJson as unknown as ReleasesData,
     platformsJson as unknown as PlatformsData,

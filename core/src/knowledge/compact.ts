@@ -1,0 +1,111 @@
+/**
+ * Compact on-disk form of the generated knowledge-base files (modules.json, arguments.json,
+ * context.json). Versions, evidence and notes are stored once in shared tables and referenced by
+ * index; `hydrate*` turns them back into the `Availability` objects of types.ts (evidence objects
+ * are shared between facts, not copied).
+ */
+import type { ArgumentsData, Availability, ContextData, Evidence, ModulesData, VersionRange } from './types';
+
+/** [repo, ref, commit, note?] */
+export type CompactSource = [string, string, string, string?];
+/** [source index, path, note index (-1 = none)] */
+export type CompactEvidence = [number, string, number];
+/**
+ * One fact. `a`/`d`: available / deprecated ranges as flat [fromIdx, toIdx, …] pairs of indexes
+ * into `versions`, toIdx -1 = open-ended. `r` replacement, `p` provider distribution of the
+ * replacement, `n` note index, `e` evidence indexes.
+ */
+export interface CompactFact {
+  a: number[];
+  d?: number[];
+  r?: string;
+  p?: string;
+  n?: number;
+  e: number[];
+}
+
+export interface CompactTables {
+  format: 'compact-1';
+  /** All versions referenced by ranges (the scanned ones, ascending). */
+  versions: string[];
+  scannedVersions: string[];
+  sources: CompactSource[];
+  evidence: CompactEvidence[];
+  notes: string[];
+}
+
+export interface CompactModules extends CompactTables {
+  modules: Record<string, CompactFact>;
+  names: Record<string, CompactFact>;
+}
+export interface CompactArguments extends CompactTables {
+  callables: Record<string, { note?: string; arguments: Record<string, CompactFact> }>;
+}
+export interface CompactContext extends CompactTables {
+  keys: Record<string, CompactFact>;
+}
+
+export function isCompact(x: unknown): x is CompactTables {
+  return typeof x === 'object' && x !== null && (x as { format?: string }).format === 'compact-1';
+}
+
+class Hydrator {
+  private readonly evidence: (Evidence | undefined)[];
+  constructor(private readonly t: CompactTables) {
+    this.evidence = new Array(t.evidence.length);
+  }
+  private ev(i: number): Evidence {
+    let e = this.evidence[i];
+    if (!e) {
+      const [si, path, ni] = this.t.evidence[i];
+      const [repo, ref, commit, srcNote] = this.t.sources[si];
+      const note = [ni >= 0 ? this.t.notes[ni] : undefined, srcNote].filter(Boolean).join(' — ');
+      e = { repo, path, ref, ...(commit ? { commit } : {}), ...(note ? { note } : {}) };
+      this.evidence[i] = e;
+    }
+    return e;
+  }
+  private ranges(flat: number[]): VersionRange[] {
+    const out: VersionRange[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ from: this.t.versions[flat[i]], to: flat[i + 1] < 0 ? null : this.t.versions[flat[i + 1]] });
+    return out;
+  }
+  fact(f: CompactFact): Availability {
+    return {
+      available: this.ranges(f.a),
+      ...(f.d?.length ? { deprecated: this.ranges(f.d) } : {}),
+      ...(f.r ? { replacement: f.r } : {}),
+      ...(f.p ? { replacementProvider: f.p } : {}),
+      ...(f.n !== undefined && f.n >= 0 ? { note: this.t.notes[f.n] } : {}),
+      evidence: f.e.map((i) => this.ev(i)),
+    };
+  }
+  record(r: Record<string, CompactFact>): Record<string, Availability> {
+    const out: Record<string, Availability> = {};
+    for (const k of Object.keys(r)) out[k] = this.fact(r[k]);
+    return out;
+  }
+}
+
+export function hydrateModules(raw: unknown): ModulesData {
+  if (!isCompact(raw)) return raw as ModulesData;
+  const c = raw as CompactModules;
+  const h = new Hydrator(c);
+  return { scannedVersions: c.scannedVersions, modules: h.record(c.modules), names: h.record(c.names) };
+}
+
+export function hydrateArguments(raw: unknown): ArgumentsData {
+  if (!isCompact(raw)) return raw as ArgumentsData;
+  const c = raw as CompactArguments;
+  const h = new Hydrator(c);
+  const callables: ArgumentsData['callables'] = {};
+  for (const [k, v] of Object.entries(c.callables)) callables[k] = { ...(v.note ? { note: v.note } : {}), arguments: h.record(v.arguments) };
+  return { scannedVersions: c.scannedVersions, callables };
+}
+
+export function hydrateContext(raw: unknown): ContextData {
+  if (!isCompact(raw)) return raw as ContextData;
+  const c = raw as CompactContext;
+  const h = new Hydrator(c);
+  return { scannedVersions: c.scannedVersions, keys: h.record(c.keys) };
+}

@@ -1,0 +1,353 @@
+/**
+ * Scan one Airflow version (a commit in a git snapshot) into a VersionScan: the modules and
+ * importable names that exist, which are deprecated (and for what), constructor arguments of
+ * DAG/BaseOperator/common operators, and template-context keys.
+ */
+import type { Tree } from 'web-tree-sitter';
+import type { GitSnapshot, TreeEntry } from './git';
+import {
+  classParams, contextKeysOfFunction, dictAssignedTo, extractModuleFacts, pythonParser, stringCollectionAssignedTo,
+  subscriptStores, topLevelClasses, typedDictKeys, type ModuleFacts, type ParamFact,
+} from './python';
+
+/** Where a version's sources live inside the repository. */
+export type Layout = 'flat' | 'split';
+
+export interface VersionSpec {
+  version: string;
+  /** repository the snapshot came from, e.g. "arenadata/airflow" */
+  repo: string;
+  ref: string;
+  layout: Layout;
+  note?: string;
+}
+
+export interface FactAt {
+  path: string;
+  deprecated?: boolean;
+  replacement?: string;
+  note?: string;
+}
+
+export interface VersionScan {
+  spec: VersionSpec;
+  commit: string;
+  modules: Map<string, FactAt>;
+  names: Map<string, FactAt>;
+  /** callable → argument → fact */
+  callables: Map<string, Map<string, FactAt>>;
+  context: Map<string, FactAt>;
+}
+
+/** Source roots: repository prefix → dotted module prefix. */
+const ROOTS: Record<Layout, [string, string][]> = {
+  flat: [['airflow/', 'airflow']],
+  split: [
+    ['airflow-core/src/airflow/', 'airflow'],
+    ['task-sdk/src/airflow/sdk/', 'airflow.sdk'],
+  ],
+};
+
+/**
+ * Modules that are not part of the DAG-authoring surface: tests, the web UI, DB migrations, API
+ * server internals, vendored code, providers (versioned separately), examples, private modules.
+ */
+const SKIP = [
+  /(^|\.)tests?(\.|$)/,
+  /^airflow\.(www|www_rbac|ui|migrations|api_connexion|api_fastapi|api_internal|providers|_vendor|example_dags|contrib\.example_dags)(\.|$)/,
+  /^airflow\.sdk\.api(\.|$)/,
+  /(^|\.)_[^_.][^.]*(\.|$)/, // private modules (_vendor, _internal, _shared …)
+];
+
+export function moduleOf(layout: Layout, path: string): { module: string; isPackage: boolean } | undefined {
+  if (!path.endsWith('.py')) return undefined;
+  for (const [prefix, dotted] of ROOTS[layout]) {
+    if (!path.startsWith(prefix)) continue;
+    const rel = path.slice(prefix.length, -3).split('/');
+    const isPackage = rel[rel.length - 1] === '__init__';
+    if (isPackage) rel.pop();
+    if (rel.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return undefined;
+    const module = [dotted, ...rel].join('.');
+    if (SKIP.some((re) => re.test(module))) return undefined;
+    return { module, isPackage };
+  }
+  return undefined;
+}
+
+/** pip distribution that provides a dotted path under airflow.providers (null for core paths). */
+export function providerDistribution(dotted: string | undefined): string | undefined {
+  const m = /^airflow\.providers\.([a-z0-9_]+)(?:\.([a-z0-9_]+))?/.exec(dotted ?? '');
+  if (!m) return undefined;
+  const twoLevel = new Set(['apache', 'cncf', 'common', 'microsoft', 'dbt', 'atlassian']);
+  const parts = twoLevel.has(m[1]) && m[2] ? [m[1], m[2]] : [m[1]];
+  return `apache-airflow-providers-${parts.join('-').replace(/_/g, '-')}`;
+}
+
+const factsCache = new Map<string, ModuleFacts>();
+
+function parse(text: string, parser: Awaited<ReturnType<typeof pythonParser>>): Tree {
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Callables whose keyword arguments are recorded, and where their classes are defined. */
+export const CALLABLES: Record<string, { cls: string; files: string[] }> = {
+  DAG: {
+    cls: 'DAG',
+    files: ['task-sdk/src/airflow/sdk/definitions/dag.py', 'airflow/models/dag.py', 'airflow/models/__init__.py', 'airflow/models.py'],
+  },
+  BaseOperator: {
+    cls: 'BaseOperator',
+    files: [
+      'task-sdk/src/airflow/sdk/bases/operator.py',
+      'task-sdk/src/airflow/sdk/definitions/baseoperator.py',
+      'airflow/models/baseoperator.py',
+      'airflow/models/__init__.py',
+      'airflow/models.py',
+    ],
+  },
+  PythonOperator: {
+    cls: 'PythonOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/python.py', 'airflow/operators/python.py', 'airflow/operators/python_operator.py'],
+  },
+  BranchPythonOperator: {
+    cls: 'BranchPythonOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/python.py', 'airflow/operators/python.py', 'airflow/operators/python_operator.py'],
+  },
+  BashOperator: {
+    cls: 'BashOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/bash.py', 'airflow/operators/bash.py', 'airflow/operators/bash_operator.py'],
+  },
+};
+
+/** Files read for template-context keys, by role. */
+const CONTEXT_FILES = {
+  builders: [
+    ['task-sdk/src/airflow/sdk/execution_time/task_runner.py', 'get_template_context'],
+    ['airflow-core/src/airflow/models/taskinstance.py', 'get_template_context'],
+    ['airflow/models/taskinstance.py', 'get_template_context'],
+    ['airflow/models/__init__.py', 'get_template_context'],
+    ['airflow/models.py', 'get_template_context'],
+  ],
+  typed: ['task-sdk/src/airflow/sdk/definitions/context.py', 'airflow-core/src/airflow/utils/context.pyi', 'airflow/utils/context.pyi', 'airflow/utils/context.py'],
+  deprecations: ['airflow-core/src/airflow/utils/context.py', 'airflow/utils/context.py'],
+  operatorStores: ['airflow/operators/python_operator.py', 'airflow/operators/python.py'],
+};
+
+export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs: Map<string, Set<string>>): Promise<VersionScan> {
+  const commit = git.resolve(spec.ref);
+  if (!commit) throw new Error(`${spec.repo}: ref ${spec.ref} (for ${spec.version}) not found in ${git.gitDir}`);
+  const parser = await pythonParser();
+  const prefixes = ROOTS[spec.layout].map(([p]) => p.replace(/\/$/, ''));
+  const entries = git.lsTree(commit, prefixes);
+  const files: (TreeEntry & { module: string; isPackage: boolean })[] = [];
+  for (const e of entries) {
+    const m = moduleOf(spec.layout, e.path);
+    if (m) files.push({ ...e, ...m });
+  }
+  const blobs = git.readBlobs(files.filter((f) => !factsCache.has(`${f.blob}:${f.module}`)).map((f) => f.blob));
+  const scan: VersionScan = { spec, commit, modules: new Map(), names: new Map(), callables: new Map(), context: new Map() };
+  const factsByModule = new Map<string, { facts: ModuleFacts; path: string }>();
+
+  for (const f of files) {
+    const key = `${f.blob}:${f.module}`;
+    let facts = factsCache.get(key);
+    if (!facts) {
+      const tree = parse(blobs.get(f.blob) ?? '', parser);
+      facts = extractModuleFacts(tree.rootNode, f.module, f.isPackage);
+      tree.delete();
+      factsCache.set(key, facts);
+    }
+    factsByModule.set(f.module, { facts, path: f.path });
+  }
+
+  // 1. real modules (and their parent packages, importable as namespace packages)
+  for (const [module, { facts, path }] of factsByModule) {
+    const dep = facts.moduleWarning;
+    scan.modules.set(module, {
+      path,
+      ...(dep ? { deprecated: true, replacement: dep.replacement, note: dep.message } : {}),
+    });
+  }
+  for (const module of [...scan.modules.keys()]) {
+    const parts = module.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('.');
+      if (!scan.modules.has(parent)) scan.modules.set(parent, { path: scan.modules.get(module)!.path.replace(/\/[^/]+$/, ''), note: 'namespace package' });
+    }
+  }
+
+  // 2. names bound by each real module
+  const namesOfModule = new Map<string, Map<string, FactAt>>();
+  const addName = (module: string, name: string, fact: FactAt) => {
+    let m = namesOfModule.get(module);
+    if (!m) namesOfModule.set(module, (m = new Map()));
+    if (!m.has(name)) m.set(name, fact);
+  };
+  for (const [module, { facts, path }] of factsByModule) {
+    const modDep = facts.moduleWarning;
+    for (const [name, nf] of Object.entries(facts.names)) {
+      if (modDep) {
+        // everything imported from a deprecated module is deprecated with it
+        addName(module, name, { path, deprecated: true, replacement: nf.replacement ?? (modDep.replacement ? `${modDep.replacement}.${name}` : undefined), note: modDep.message });
+      } else if (nf.deprecated) {
+        addName(module, name, { path, deprecated: true, replacement: nf.replacement, note: nf.note });
+      } else {
+        addName(module, name, { path });
+      }
+    }
+  }
+
+  // 3. virtual modules made by add_deprecated_classes (`__deprecated_classes` tables)
+  const wildcards: [string, string, string][] = [];
+  for (const [module, { facts, path }] of factsByModule) {
+    for (const [sub, table] of Object.entries(facts.virtual)) {
+      const vmod = `${module}.${sub}`;
+      const targets = Object.values(table);
+      const targetModules = [...new Set(targets.map((t) => (t.includes('.') && !(table['*'] === t) ? t.replace(/\.[^.]+$/, '') : t)))];
+      const note = `virtual module: listed in the deprecated-classes table of ${path}`;
+      const existing = scan.modules.get(vmod);
+      // add_deprecated_classes uses sys.modules.setdefault: a module imported first still wins,
+      // but the package registers the virtual module on its own import, so the shim is what users get.
+      scan.modules.set(vmod, {
+        path: existing?.path ?? path,
+        deprecated: true,
+        replacement: targetModules.length === 1 ? targetModules[0] : existing?.replacement,
+        note,
+      });
+      for (const [name, target] of Object.entries(table)) {
+        if (name === '*') {
+          wildcards.push([vmod, target, path]);
+          continue;
+        }
+        namesOfModule.get(vmod)?.delete(name);
+        addName(vmod, name, { path, deprecated: true, replacement: target, note });
+      }
+    }
+  }
+
+  // 4. star imports and wildcard redirects re-export another module's names
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [module, { facts, path }] of factsByModule) {
+      for (const src of facts.starImports) {
+        const srcFacts = factsByModule.get(src)?.facts;
+        const exported = srcFacts?.all ?? [...(namesOfModule.get(src)?.keys() ?? [])];
+        for (const n of exported) if (!n.startsWith('_')) addName(module, n, { path, note: `re-exported by \`from ${src} import *\`` });
+      }
+    }
+  }
+  for (const [vmod, target, path] of wildcards) {
+    for (const n of namesOfModule.get(target)?.keys() ?? []) {
+      addName(vmod, n, { path, deprecated: true, replacement: `${target}.${n}`, note: `virtual module redirecting every name to ${target}` });
+    }
+  }
+
+  for (const [module, names] of namesOfModule) {
+    if (!scan.modules.has(module)) continue;
+    for (const [n, f] of names) scan.names.set(`${module}:${n}`, f);
+  }
+
+  // 5. constructor arguments
+  scan.callables = scanCallables(git, commit, parser, knownArgs);
+  // 6. template context keys
+  scan.context = scanContext(git, commit, parser);
+  return scan;
+}
+
+/** Re-read only the constructor arguments (used once all argument names of all versions are known). */
+export async function scanCallablesOnly(git: GitSnapshot, commit: string, knownArgs: Map<string, Set<string>>): Promise<Map<string, Map<string, FactAt>>> {
+  return scanCallables(git, commit, await pythonParser(), knownArgs);
+}
+
+function readTree(git: GitSnapshot, commit: string, path: string, parser: Awaited<ReturnType<typeof pythonParser>>): Tree | undefined {
+  const text = git.readFile(commit, path);
+  return text === undefined ? undefined : parse(text, parser);
+}
+
+function scanCallables(
+  git: GitSnapshot, commit: string, parser: Awaited<ReturnType<typeof pythonParser>>, knownArgs: Map<string, Set<string>>,
+): Map<string, Map<string, FactAt>> {
+  const out = new Map<string, Map<string, FactAt>>();
+  for (const [id, { cls, files }] of Object.entries(CALLABLES)) {
+    for (const file of files) {
+      const tree = readTree(git, commit, file, parser);
+      if (!tree) continue;
+      const classes = topLevelClasses(tree.rootNode);
+      if (!classes.has(cls)) {
+        tree.delete();
+        continue;
+      }
+      const known = knownArgs.get(id) ?? new Set<string>();
+      const params = new Map<string, FactAt>();
+      // walk up the class chain inside the file while the class lacks its own __init__
+      const seen = new Set<string>();
+      let current: string | undefined = cls;
+      while (current && classes.has(current) && !seen.has(current)) {
+        seen.add(current);
+        const cp = classParams(classes.get(current)!, known);
+        for (const [n, pf] of Object.entries(cp.params)) if (!params.has(n)) params.set(n, toFact(file, pf));
+        if (cp.hasInit || cp.attrs) break;
+        current = cp.bases.find((b) => classes.has(b));
+      }
+      tree.delete();
+      if (params.size === 0) continue;
+      for (const n of params.keys()) known.add(n);
+      knownArgs.set(id, known);
+      out.set(id, params);
+      break;
+    }
+  }
+  return out;
+}
+
+function toFact(path: string, pf: ParamFact): FactAt {
+  return { path, ...(pf.deprecated ? { deprecated: true, replacement: pf.replacement, note: pf.note } : {}) };
+}
+
+function scanContext(git: GitSnapshot, commit: string, parser: Awaited<ReturnType<typeof pythonParser>>): Map<string, FactAt> {
+  const out = new Map<string, FactAt>();
+  const add = (k: string, path: string) => {
+    if (!out.has(k)) out.set(k, { path });
+  };
+  for (const [file, fn] of CONTEXT_FILES.builders) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    for (const [k, f] of contextKeysOfFunction(tree.rootNode, fn)) {
+      if (out.has(k)) continue;
+      out.set(k, f.deprecated ? { path: file, deprecated: true, replacement: f.replacement, note: `deprecated_proxy(...) in ${fn} of ${file}` } : { path: file });
+    }
+    tree.delete();
+  }
+  for (const file of CONTEXT_FILES.typed) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    for (const k of typedDictKeys(tree.rootNode, 'Context')) add(k, file);
+    for (const k of stringCollectionAssignedTo(tree.rootNode, 'KNOWN_CONTEXT_KEYS') ?? []) add(k, file);
+    tree.delete();
+  }
+  for (const file of CONTEXT_FILES.operatorStores) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    for (const k of subscriptStores(tree.rootNode, /^context$/)) add(k, file);
+    tree.delete();
+  }
+  for (const file of CONTEXT_FILES.deprecations) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    const table = dictAssignedTo(tree.rootNode, '_DEPRECATION_REPLACEMENTS');
+    tree.delete();
+    if (!table) continue;
+    for (const [k, repl] of Object.entries(table)) {
+      const f = out.get(k);
+      if (!f) continue;
+      const options = Array.isArray(repl) ? repl.filter((x): x is string => typeof x === 'string') : [];
+      // execution_date lists ["data_interval_start", "logical_date"]: logical_date is the same value renamed
+      const replacement = options.includes('logical_date') ? 'logical_date' : options[0];
+      const listed = options.length ? ` (replacements listed: ${options.join(', ')})` : ' (no replacement listed)';
+      out.set(k, { ...f, path: file, deprecated: true, replacement, note: `listed in _DEPRECATION_REPLACEMENTS of ${file}${listed}` });
+    }
+    break;
+  }
+  return out;
+}
