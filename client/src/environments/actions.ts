@@ -122,8 +122,11 @@ export function matchLocalDagFile(fileloc: string, candidates: string[], opts: {
     let score = 0;
     while (score < want.length && score < parts.length && parts[parts.length - 1 - score] === want[want.length - 1 - score]) score++;
     if (score === 0) continue;
-    const inDags = opts.dagsFolder && norm(c).startsWith(`${norm(opts.dagsFolder).replace(/\/+$/, '')}/`) ? 0.5 : 0;
-    const s = score + inDags;
+    const folder = opts.dagsFolder ? norm(opts.dagsFolder).replace(/\/+$/, '') : undefined;
+    const inDags = folder && norm(c).startsWith(`${folder}/`) ? 0.5 : 0;
+    // The whole relative path matches exactly under the DAGs folder (or the root): the best evidence.
+    const exact = norm(c) === want.join('/') || (folder && norm(c) === `${folder}/${want.join('/')}`) ? 1 : 0;
+    const s = score + inDags + exact - 0.01 * (parts.length - score);
     if (!best || s > best.score) best = { path: c, score: s };
   }
   return best?.path;
