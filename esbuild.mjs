@@ -49,7 +49,14 @@ if (webviewEntries.length) {
   builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: production ? false : 'linked', minify: production, entryPoints: webviewEntries, outdir: 'dist/webview', logLevel: 'warning' });
 }
 
+/** Codicons for webviews (the runner panel's <vscode-icon>): dist/codicons/codicon.{css,ttf}. */
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(require.resolve(`@vscode/codicons/dist/${f}`), `dist/codicons/${f}`);
+}
+
 copyWasm();
+copyCodicons();
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(ctxs.map((c) => c.watch()));

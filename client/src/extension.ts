@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import * as lint from './lint';
 import * as environments from './environments';
+import * as runner from './runner';
 
 let ctx: Ctx | undefined;
 
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext) {
     const linter = lint.register(ctx);
     // Feature registrations (one line each):
     environments.register(ctx);
+    runner.register(ctx);
     await linter.ready;
     ctx.log.info(`activated in ${Math.round(performance.now() - started)} ms`);
     return { ready: linter.ready, activationMs: performance.now() - started, ctx };

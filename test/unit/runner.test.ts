@@ -20,6 +20,8 @@ import {
 } from '../../core/src/runner';
 import { parseMultiplexed } from '../../core/src/runner/docker';
 import { ManagedAirflowError } from '../../core/src/errors';
+import { RUNNER_COMMANDS, RUNNER_SETTING_KEYS, normaliseRunnerSettings } from '../../core/src/protocol/runner';
+import { readFileSync } from 'node:fs';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ma-runner-unit-'));
@@ -303,6 +305,30 @@ describe('runner helpers', () => {
       await assert.rejects(choosePort(70000), (e: ManagedAirflowError) => e.code === 'runner.badPort');
     } finally {
       srv.close();
+    }
+  });
+});
+
+describe('runner manifest entries', () => {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  it('declares every runner setting with a description, and the defaults normalise to "follow the lint target"', () => {
+    const props = pkg.contributes.configuration.properties;
+    const defaults: Record<string, unknown> = {};
+    for (const key of RUNNER_SETTING_KEYS) {
+      const p = props[`managedAirflow.${key}`];
+      assert.ok(p, `managedAirflow.${key} missing`);
+      assert.ok(p.markdownDescription && p.scope, key);
+      defaults[key.replace('runner.', '')] = p.default;
+    }
+    assert.deepEqual(normaliseRunnerSettings(defaults), { flavor: undefined, airflowVersion: '', image: '', port: 0 });
+    assert.deepEqual(normaliseRunnerSettings({ flavor: 'astro', airflowVersion: ' 3.0.2 ', port: 8081, image: 'x' }), { flavor: 'astro', airflowVersion: '3.0.2', image: 'x', port: 8081 });
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('managedAirflow.runner.image'));
+  });
+  it('declares every runner command with the Managed Airflow category', () => {
+    for (const id of RUNNER_COMMANDS) {
+      const c = pkg.contributes.commands.find((x: { command: string }) => x.command === id);
+      assert.ok(c, `${id} missing`);
+      assert.equal(c.category, 'Managed Airflow');
     }
   });
 });

@@ -74,3 +74,41 @@ export type RunnerFromWebview =
   | { type: 'action'; action: RunnerAction; dagId?: string }
   | { type: 'config'; config: Partial<RunnerPanelConfig> }
   | { type: 'openFile'; file: string; line?: number };
+
+/** Typed view of the `managedAirflow.runner.*` settings declared in package.json. */
+export interface RunnerSettings {
+  /** undefined = from the lint target. */
+  flavor?: RunnerFlavor;
+  /** '' = the lint target's Airflow version. */
+  airflowVersion: string;
+  /** '' = the flavour's default image. */
+  image: string;
+  /** 0 = 8080 or the next free port. */
+  port: number;
+}
+
+/** Setting keys (without the `managedAirflow.` prefix) covered by RunnerSettings. */
+export const RUNNER_SETTING_KEYS = ['runner.flavor', 'runner.airflowVersion', 'runner.image', 'runner.port'] as const;
+
+/** Accepts the nested object `getConfiguration('managedAirflow').get('runner')` returns. */
+export function normaliseRunnerSettings(raw: Record<string, unknown>): RunnerSettings {
+  const flavor = raw.flavor;
+  const port = Number(raw.port);
+  return {
+    flavor: RUNNER_FLAVORS.includes(flavor as RunnerFlavor) ? (flavor as RunnerFlavor) : undefined,
+    airflowVersion: typeof raw.airflowVersion === 'string' ? raw.airflowVersion.trim() : '',
+    image: typeof raw.image === 'string' ? raw.image.trim() : '',
+    port: Number.isInteger(port) && port > 0 && port <= 65535 ? port : 0,
+  };
+}
+
+/** Command ids of the local runner (declared in package.json contributes.commands). */
+export const RUNNER_COMMANDS = [
+  'managedAirflow.runner.open',
+  'managedAirflow.runner.start',
+  'managedAirflow.runner.stop',
+  'managedAirflow.runner.restart',
+  'managedAirflow.runner.reset',
+  'managedAirflow.runner.openUi',
+  'managedAirflow.runner.testDag',
+] as const;
