@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import * as lint from './lint';
 import * as environments from './environments';
+import * as deploy from './deploy';
 import * as runner from './runner';
 
 let ctx: Ctx | undefined;
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext) {
     const linter = lint.register(ctx);
     // Feature registrations (one line each):
     environments.register(ctx);
+    deploy.register(ctx);
     runner.register(ctx);
     await linter.ready;
     ctx.log.info(`activated in ${Math.round(performance.now() - started)} ms`);

@@ -250,24 +250,38 @@ describe('deploy to MWAA (s3rver + MWAA contract fake)', function () {
     assert.equal(empty.json.status, 'nothing-to-do');
   });
 
-  it('lint errors block with file:line (exit 1); --force deploys with a warning', async () => {
+  it('lint errors (real engine, against the environment\'s Airflow) block with file:line (exit 1); --force deploys with a warning', async () => {
     writeFileSync(path.join(dir, 'dags/broken.py'), 'from airflow.sdk import dag\n');
+    const blocked = await deploy(['--env', 'prod', '--yes']);
+    assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr);
+    assert.match(blocked.stdout + blocked.stderr, /dags\/broken\.py:1:\d+: error AF102 .*airflow\.sdk.*mwaa:2\.10\.3/);
+    assert.match(blocked.stderr, /--force/);
+    assert.ok(!(await keys()).includes('dags/broken.py'));
+    const forced = await deploy(['--env', 'prod', '--yes', '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /warning: deploying despite 1 lint error/);
+    assert.ok((await keys()).includes('dags/broken.py'));
+    // unchanged files are not re-linted (the gate checks what a deploy changes) unless --lint-all
+    const again = await deploy(['--env', 'prod', '--yes', '--format', 'json']);
+    assert.equal(again.json.status, 'nothing-to-do');
+    const all = await deploy(['--env', 'prod', '--yes', '--lint-all']);
+    assert.equal(all.code, 1);
+    unlinkSync(path.join(dir, 'dags/broken.py'));
+  });
+
+  it('the gate uses an injected linter when given (engine-independent check)', async () => {
+    writeFileSync(path.join(dir, 'dags/flagged.py'), DAG('flagged'));
     const linter: DeployLinter = async (files, { target }) => ({
-      diagnostics: files.filter((f) => f.endsWith('broken.py')).map((file) => ({ file, line: 1, column: 1, code: 'AF102', severity: 'error' as const, message: `airflow.sdk is not available in ${target}` })),
+      diagnostics: files.filter((f) => f.endsWith('flagged.py')).map((file) => ({ file, line: 2, column: 1, code: 'AF999', severity: 'error' as const, message: `flagged for ${target}` })),
     });
     deployHooks.linter = () => linter;
     try {
       const blocked = await deploy(['--env', 'prod', '--yes']);
       assert.equal(blocked.code, 1);
-      assert.match(blocked.stdout + blocked.stderr, /dags\/broken\.py:1:1: error AF102 airflow\.sdk is not available in mwaa:2\.10\.3/);
-      assert.match(blocked.stderr, /--force/);
-      assert.ok(!(await keys()).includes('dags/broken.py'));
-      const forced = await deploy(['--env', 'prod', '--yes', '--force']);
-      assert.equal(forced.code, 0, forced.stderr);
-      assert.match(forced.stderr, /warning: deploying despite 1 lint error/);
-      assert.ok((await keys()).includes('dags/broken.py'));
+      assert.match(blocked.stdout + blocked.stderr, /dags\/flagged\.py:2:1: error AF999 flagged for mwaa:2\.10\.3/);
     } finally {
       deployHooks.linter = undefined;
+      unlinkSync(path.join(dir, 'dags/flagged.py'));
     }
   });
 

@@ -150,3 +150,29 @@ describe('deploy: locations, scope, checksums, retries', () => {
     assert.equal(bad[0].line, 1);
   });
 });
+
+describe('deploy settings: package.json and the typed view agree', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DEPLOY_SETTING_KEYS, normaliseDeploySettings } = require('../../core/src/protocol/settings') as typeof import('../../core/src/protocol/settings');
+  const pkg = JSON.parse(require('node:fs').readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const props = pkg.contributes.configuration.properties;
+  it('declares every deploy setting with a description, and the defaults match', () => {
+    const defaults: Record<string, unknown> = {};
+    for (const k of DEPLOY_SETTING_KEYS) {
+      const p = props[`managedAirflow.${k}`];
+      assert.ok(p?.markdownDescription, `managedAirflow.${k} missing or undocumented`);
+      defaults[`managedAirflow.${k}`] = p.default;
+    }
+    assert.deepEqual(normaliseDeploySettings(defaults), normaliseDeploySettings({}));
+    assert.deepEqual(Object.keys(props).filter((k) => k.startsWith('managedAirflow.deploy.')).sort(), DEPLOY_SETTING_KEYS.map((k) => `managedAirflow.${k}`).sort());
+  });
+  it('contributes "Deploy DAGs…" to the palette, the environment context menu and the editor title', () => {
+    const cmd = pkg.contributes.commands.find((c: { command: string }) => c.command === 'managedAirflow.deployDags');
+    assert.equal(cmd.title, 'Deploy DAGs…');
+    assert.equal(cmd.category, 'Managed Airflow');
+    const menus = pkg.contributes.menus;
+    assert.ok(menus.commandPalette.some((m: { command: string }) => m.command === cmd.command));
+    assert.ok(menus['view/item/context'].some((m: { command: string; when: string }) => m.command === cmd.command && m.when.includes('viewItem =~ /^environment:/')));
+    assert.ok(menus['editor/title'].some((m: { command: string; when: string }) => m.command === cmd.command && m.when.includes('resourceLangId == python')));
+  });
+});

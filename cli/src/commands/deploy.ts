@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ManagedAirflowError, isManagedAirflowError } from '../../../core/src/errors';
-import { findEnvironment, loadEnvironments } from '../../../core/src/config/environments';
+import { findEnvironment, loadEnvironments, readSettingsFile } from '../../../core/src/config/environments';
+import { normaliseDeploySettings } from '../../../core/src/protocol/settings';
 import {
   defaultServices, executeAstroDeploy, executeDeploy, formatGateDiagnostic, formatPlan, formatSummary, lintGate, planHeader, planIsEmpty,
   prepareDeploy, readRequirements, updateMwaaEnvironment, type DeployServices, type DeploySummary, type GateResult, type IgnoreSyntax,
@@ -31,8 +32,9 @@ Options:
   --lint-all              lint every DAG file, not only the new and changed ones
   --format F              text (default) or json
   --include LIST          Composer: also sync plugins,data folders of the bucket (comma-separated)
-  --concurrency N         parallel uploads (default 16)
-  --ignore-syntax S       .airflowignore syntax: regexp or glob (default: by Airflow version)
+  --concurrency N         parallel uploads (default: managedAirflow.deploy.concurrency, 16)
+  --ignore-syntax S       .airflowignore syntax: regexp or glob (default: managedAirflow.deploy.ignoreSyntax,
+                          else by Airflow version: regexp before 3.0, glob since)
   -h, --help              this help
 
 Endpoint overrides: AWS_ENDPOINT_URL_MWAA, AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL),
@@ -77,14 +79,20 @@ export const deployCommand: CliCommand = {
     if (positionals.length > 1) throw new ManagedAirflowError('usage', 'usage.tooManyArgs', `deploy: expected at most one DIR, got ${positionals.length}`, { hint: 'Run `managed-airflow deploy --help`.' });
     const include = (values.include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     for (const i of include) if (i !== 'plugins' && i !== 'data') throw new ManagedAirflowError('usage', 'usage.include', `--include: unknown folder "${i}"`, { hint: 'Use plugins, data or plugins,data.' });
-    const concurrency = values.concurrency === undefined ? 16 : Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
-    const syntax = values['ignore-syntax'];
-    if (syntax !== undefined && syntax !== 'regexp' && syntax !== 'glob') throw new ManagedAirflowError('usage', 'usage.ignoreSyntax', `--ignore-syntax must be regexp or glob, got ${syntax}`);
+    if (values.concurrency !== undefined && !/^\d+$/.test(values.concurrency)) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
+    const syntaxFlag = values['ignore-syntax'];
+    if (syntaxFlag !== undefined && syntaxFlag !== 'regexp' && syntaxFlag !== 'glob') throw new ManagedAirflowError('usage', 'usage.ignoreSyntax', `--ignore-syntax must be regexp or glob, got ${syntaxFlag}`);
 
     const dir = path.resolve(io.cwd, positionals[0] ?? '.');
     const { environments, settingsFile } = loadEnvironments(dir);
     const env = findEnvironment(environments, values.env, settingsFile);
+    // managedAirflow.deploy.* of .vscode/settings.json, overridden by flags
+    const settings = normaliseDeploySettings(settingsFile ? readSettingsFile(settingsFile) : {});
+    const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : settings.concurrency;
+    if (concurrency < 1 || concurrency > 256) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
+    const syntax = syntaxFlag ?? (settings.ignoreSyntax === 'auto' ? undefined : settings.ignoreSyntax);
+    if (!include.length) include.push(...settings.composerFolders);
+    const lintAll = values['lint-all'] || settings.lintAll;
     const services = deployHooks.services?.(io.env) ?? defaultServices({ env: io.env });
     const json = format === 'json';
     const out = (s: string) => {
@@ -118,7 +126,7 @@ export const deployCommand: CliCommand = {
     const reqText = readRequirements(prepared);
     let gate: GateResult;
     try {
-      gate = await lintGate(values['lint-all'] ? prepared.pythonFiles : prepared.changedPythonFiles, {
+      gate = await lintGate(lintAll ? prepared.pythonFiles : prepared.changedPythonFiles, {
         target: plan.destination.target,
         airflowVersion: plan.destination.airflowVersion,
         linter,

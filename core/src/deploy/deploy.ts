@@ -319,12 +319,15 @@ export async function executeDeploy(p: PreparedDeploy, options: ExecuteOptions =
       const md5 = md5Hex(bytes);
       const r = await withRetry(async () => {
         const put = await storage.put(u.key, bytes, { md5, signal: o.signal });
+        // The store checked Content-MD5 on receipt; when it answers with the MD5 of what it stored
+        // (S3 single-part ETag, GCS md5Hash) that is the verification. Otherwise (KMS/multipart ETags) ask with a HEAD.
+        if (put.storedMd5 !== undefined && put.storedMd5 === md5) return { version: put.version };
         const head = await storage.head(u.key, o.signal);
-        if (!head || head.size !== bytes.length || (head.md5 !== undefined && head.md5 !== md5 && head.md5Source !== 'etag')) {
-          throw new VerificationError(`verification of ${u.key} failed: remote size/checksum differs from what was sent`);
+        if (!head || head.size !== bytes.length) {
+          throw new VerificationError(`verification of ${u.key} failed: the stored object has ${head ? `${head.size} bytes` : 'vanished'}, ${bytes.length} were sent`);
         }
-        if (head.md5Source === 'etag' && head.md5 !== md5) {
-          throw new VerificationError(`verification of ${u.key} failed: remote ETag ${head.md5} is not the MD5 ${md5} that was sent`);
+        if (head.md5Source === 'metadata' ? head.md5 !== md5 : head.md5 !== undefined && head.md5 !== md5 && put.storedMd5 === undefined) {
+          throw new VerificationError(`verification of ${u.key} failed: remote checksum ${head.md5} is not the MD5 ${md5} that was sent`);
         }
         return { version: put.version ?? head.version };
       }, { ...retry, onRetry: onRetry(u.key) });

@@ -60,7 +60,7 @@ export class GcsStorage implements StorageAdapter {
     }
   }
 
-  async put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string }> {
+  async put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string; storedMd5?: string }> {
     if (opts.signal?.aborted) throw abortError();
     const file = this.storage.bucket(this.bucket).file(key);
     await file.save(body, {
@@ -68,8 +68,11 @@ export class GcsStorage implements StorageAdapter {
       validation: 'md5',
       metadata: { contentType: opts.contentType ?? contentTypeFor(key), metadata: { [MD5_METADATA_KEY]: opts.md5 } },
     });
-    const gen = (file.metadata as Record<string, unknown>).generation;
-    return gen !== undefined ? { version: String(gen) } : {};
+    const meta = file.metadata as Record<string, unknown>;
+    return {
+      ...(meta.generation !== undefined ? { version: String(meta.generation) } : {}),
+      ...(typeof meta.md5Hash === 'string' ? { storedMd5: base64ToHex(meta.md5Hash) } : {}),
+    };
   }
 
   async delete(keys: string[], signal?: AbortSignal): Promise<void> {

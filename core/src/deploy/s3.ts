@@ -69,7 +69,7 @@ export class S3Storage implements StorageAdapter {
     }
   }
 
-  async put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string }> {
+  async put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string; storedMd5?: string }> {
     const r = await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -82,7 +82,8 @@ export class S3Storage implements StorageAdapter {
       }),
       { abortSignal: opts.signal },
     );
-    return r.VersionId && r.VersionId !== 'null' ? { version: r.VersionId } : {};
+    const m = PLAIN_ETAG.exec(r.ETag ?? '');
+    return { ...(r.VersionId && r.VersionId !== 'null' ? { version: r.VersionId } : {}), ...(m ? { storedMd5: m[1] } : {}) };
   }
 
   async delete(keys: string[], signal?: AbortSignal): Promise<void> {

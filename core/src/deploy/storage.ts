@@ -8,8 +8,11 @@ export interface StorageAdapter {
   list(prefix: string, signal?: AbortSignal): Promise<RemoteObject[]>;
   /** One object's size, checksum and version, or undefined when it does not exist. */
   head(key: string, signal?: AbortSignal): Promise<RemoteObject | undefined>;
-  /** Upload bytes; the store verifies `md5` on receipt. Returns the new object version, if versioned. */
-  put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string }>;
+  /**
+   * Upload bytes; the store verifies `md5` on receipt. Returns the new object version (if versioned)
+   * and the MD5 the store reports for what it stored, when it reports one that is an MD5.
+   */
+  put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string; storedMd5?: string }>;
   delete(keys: string[], signal?: AbortSignal): Promise<void>;
 }
 

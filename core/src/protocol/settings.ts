@@ -54,3 +54,33 @@ export function normaliseLintSettings(raw: Record<string, unknown>): LintSetting
     exclude: Array.isArray(get('lint.exclude')) ? (get('lint.exclude') as unknown[]).filter((x): x is string => typeof x === 'string') : ['**/.venv/**', '**/venv/**', '**/node_modules/**', '**/.git/**'],
   };
 }
+
+/** Typed view of the `managedAirflow.deploy.*` settings (package.json declares them; a unit test checks both agree). */
+export interface DeploySettings {
+  concurrency: number;
+  lintAll: boolean;
+  ignoreSyntax: 'auto' | 'regexp' | 'glob';
+  composerFolders: ('plugins' | 'data')[];
+}
+
+export const DEPLOY_SETTING_KEYS = ['deploy.concurrency', 'deploy.lintAll', 'deploy.ignoreSyntax', 'deploy.composerFolders'] as const;
+
+/** Accepts the nested object of `getConfiguration('managedAirflow')` or flat `managedAirflow.deploy.*` keys. */
+export function normaliseDeploySettings(raw: Record<string, unknown>): DeploySettings {
+  const get = (key: string): unknown => {
+    const flat = raw[`managedAirflow.${key}`];
+    if (flat !== undefined) return flat;
+    let cur: unknown = raw;
+    for (const part of key.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+    return cur;
+  };
+  const c = Number(get('deploy.concurrency'));
+  const syntax = get('deploy.ignoreSyntax');
+  const folders = get('deploy.composerFolders');
+  return {
+    concurrency: Number.isInteger(c) && c >= 1 ? Math.min(c, 64) : 16,
+    lintAll: get('deploy.lintAll') === true,
+    ignoreSyntax: syntax === 'regexp' || syntax === 'glob' ? syntax : 'auto',
+    composerFolders: Array.isArray(folders) ? folders.filter((f): f is 'plugins' | 'data' => f === 'plugins' || f === 'data') : [],
+  };
+}
