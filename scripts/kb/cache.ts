@@ -26,7 +26,7 @@ interface CacheFile {
 }
 
 function same(a: FactAt, b: FactAt): boolean {
-  return a.path === b.path && !!a.deprecated === !!b.deprecated && a.replacement === b.replacement && a.note === b.note;
+  return a.path === b.path && !!a.deprecated === !!b.deprecated && a.replacement === b.replacement && a.note === b.note && a.source === b.source;
 }
 
 function delta(prev: Map<string, FactAt> | undefined, cur: Map<string, FactAt>): Delta {

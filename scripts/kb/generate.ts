@@ -21,6 +21,7 @@ const HERE = __dirname;
 const ROOT = path.resolve(HERE, '../..');
 
 export const CALLABLE_NOTES: Record<string, string> = {
+  task: 'arguments of the @task decorator itself (python_task / task); other @task(...) keywords go to the decorated PythonOperator and BaseOperator',
   DAG: 'keyword arguments of DAG(...) and @dag(...)',
   BaseOperator: 'keyword arguments accepted by every operator and by @task(...)',
   PythonOperator: 'PythonOperator (airflow.operators.python / python_operator; providers.standard in 3.x) on top of BaseOperator',

@@ -79,7 +79,7 @@ export class Encoder {
       const dep = !!f?.deprecated;
       if (present && runStart < 0) {
         runStart = i;
-        e.push(this.ev(i, f!.path, f!.deprecated ? undefined : f!.note));
+        e.push(this.ev(i, f!.path, f!.deprecated ? undefined : f!.source));
       }
       if (!present && runStart >= 0) {
         a.push(runStart, i < perVersion.length ? i : -1);
@@ -88,7 +88,7 @@ export class Encoder {
       }
       if (dep && depStart < 0) {
         depStart = i;
-        e.push(this.ev(i, f!.path, f!.note));
+        e.push(this.ev(i, f!.path, [f!.source, f!.note && `warning: ${f!.note}`].filter(Boolean).join('; ') || undefined));
       }
       if (!dep && depStart >= 0) {
         d.push(depStart, i < perVersion.length ? i : -1);

@@ -482,6 +482,17 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
   return facts;
 }
 
+/** The first deprecation warning raised anywhere inside class `className` (e.g. 1.10's AirflowImporter). */
+export function classDeprecationWarning(root: Node, className: string): string | undefined {
+  const cls = topLevelClasses(root).get(className);
+  if (!cls) return undefined;
+  for (const call of allDescendants(cls, 'call')) {
+    const msg = deprecationWarningMessage(call);
+    if (msg !== undefined) return msg;
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Classes: constructor parameters (def __init__ or attrs fields) and their deprecations.
 
@@ -607,6 +618,8 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
   if (init) {
     for (const n of parameterNames(init)) params[n] = {};
     const body = (init.type === 'decorated_definition' ? init.childForFieldName('definition') : init)?.childForFieldName('body');
+    // arguments consumed from **kwargs (`kwargs.pop("provide_context")`, `"x" in kwargs`) are accepted too
+    if (body) for (const n of kwargsAccessed(body)) params[n] ??= {};
     if (body) Object.assign(params, mergeDeprecations(params, deprecatedParamsIn(body, new Set(Object.keys(params)), allKnown)));
     return { params, bases, attrs: false, hasInit: true };
   }
@@ -663,6 +676,40 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
     return { params, bases, attrs: true, hasInit: false };
   }
   return { params, bases, attrs: false, hasInit: false };
+}
+
+/** Names read from a `**kwargs` dict in a body: kwargs.get/pop("x"), kwargs["x"], "x" in kwargs. */
+function kwargsAccessed(body: Node): string[] {
+  const out = new Set<string>();
+  for (const call of allDescendants(body, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'kwargs') continue;
+    if (!['get', 'pop'].includes(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    const k = stringText(call.childForFieldName('arguments')?.namedChildren[0]);
+    if (k) out.add(k);
+  }
+  for (const sub of allDescendants(body, 'subscript')) {
+    if (sub.childForFieldName('value')?.text !== 'kwargs') continue;
+    const k = stringText(sub.childForFieldName('subscript'));
+    if (k) out.add(k);
+  }
+  for (const cmp of allDescendants(body, 'comparison_operator')) {
+    const m = /^["']([A-Za-z_][A-Za-z0-9_]*)["']\s+in\s+kwargs$/.exec(cmp.text);
+    if (m) out.add(m[1]);
+  }
+  return [...out].filter((n) => !n.startsWith('_') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+}
+
+/** Keyword parameters of a module-level function (e.g. the `task` / `python_task` decorator). */
+export function functionParams(root: Node, name: string): Record<string, ParamFact> | undefined {
+  for (const st0 of moduleLevelStatements(root)) {
+    const st = st0.type === 'decorated_definition' ? st0.childForFieldName('definition') : st0;
+    if (st?.type !== 'function_definition' || st.childForFieldName('name')?.text !== name) continue;
+    const out: Record<string, ParamFact> = {};
+    for (const n of parameterNames(st)) out[n] = {};
+    return out;
+  }
+  return undefined;
 }
 
 function mergeDeprecations(params: Record<string, ParamFact>, found: Record<string, ParamFact>): Record<string, ParamFact> {

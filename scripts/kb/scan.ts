@@ -6,7 +6,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { GitSnapshot, TreeEntry } from './git';
 import {
-  classParams, contextKeysOfFunction, dictAssignedTo, extractModuleFacts, pythonParser, stringCollectionAssignedTo,
+  classDeprecationWarning, classParams, functionParams, contextKeysOfFunction, dictAssignedTo, extractModuleFacts, pythonParser, stringCollectionAssignedTo,
   subscriptStores, topLevelClasses, typedDictKeys, type ModuleFacts, type ParamFact,
 } from './python';
 
@@ -26,7 +26,10 @@ export interface FactAt {
   path: string;
   deprecated?: boolean;
   replacement?: string;
+  /** User-facing explanation (shown in lint messages and hovers), usually Airflow's own warning text. */
   note?: string;
+  /** Provenance for the evidence record (where/how the fact was found). */
+  source?: string;
 }
 
 export interface VersionScan {
@@ -92,7 +95,16 @@ function parse(text: string, parser: Awaited<ReturnType<typeof pythonParser>>): 
 }
 
 /** Callables whose keyword arguments are recorded, and where their classes are defined. */
-export const CALLABLES: Record<string, { cls: string; files: string[] }> = {
+export const CALLABLES: Record<string, { cls?: string; fn?: string[]; files: string[] }> = {
+  task: {
+    // @task(...) own arguments; everything else goes to the decorated PythonOperator / BaseOperator
+    fn: ['python_task', 'task'],
+    files: [
+      'providers/standard/src/airflow/providers/standard/decorators/python.py',
+      'airflow/decorators/python.py',
+      'airflow/operators/python.py',
+    ],
+  },
   DAG: {
     cls: 'DAG',
     files: ['task-sdk/src/airflow/sdk/definitions/dag.py', 'airflow/models/dag.py', 'airflow/models/__init__.py', 'airflow/models.py'],
@@ -174,7 +186,18 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
     const parts = module.split('.');
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join('.');
-      if (!scan.modules.has(parent)) scan.modules.set(parent, { path: scan.modules.get(module)!.path.replace(/\/[^/]+$/, ''), note: 'namespace package' });
+      if (!scan.modules.has(parent)) scan.modules.set(parent, { path: scan.modules.get(module)!.path.replace(/\/[^/]+$/, ''), source: 'namespace package (directory without __init__.py)' });
+    }
+  }
+
+  // 1.10's AirflowImporter (package-level `from airflow.operators import BashOperator`) warns from 1.10.11 on
+  let importerWarning: string | undefined;
+  if ([...factsByModule.values()].some(({ facts }) => Object.keys(facts.importer).length)) {
+    const helpers = files.find((f) => f.module === 'airflow.utils.helpers');
+    if (helpers) {
+      const tree = parse(git.readBlobs([helpers.blob]).get(helpers.blob) ?? '', parser);
+      importerWarning = classDeprecationWarning(tree.rootNode, 'AirflowImporter');
+      tree.delete();
     }
   }
 
@@ -188,7 +211,9 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
   for (const [module, { facts, path }] of factsByModule) {
     const modDep = facts.moduleWarning;
     for (const [name, nf] of Object.entries(facts.names)) {
-      if (modDep) {
+      if (nf.via === 'importer' && importerWarning !== undefined) {
+        addName(module, name, { path, deprecated: true, replacement: nf.replacement, note: importerWarning.replace(/\{i\}/g, name).replace(/\{m\}/g, module) });
+      } else if (modDep) {
         // everything imported from a deprecated module is deprecated with it
         addName(module, name, { path, deprecated: true, replacement: nf.replacement ?? (modDep.replacement ? `${modDep.replacement}.${name}` : undefined), note: modDep.message });
       } else if (nf.deprecated) {
@@ -206,7 +231,7 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
       const vmod = `${module}.${sub}`;
       const targets = Object.values(table);
       const targetModules = [...new Set(targets.map((t) => (t.includes('.') && !(table['*'] === t) ? t.replace(/\.[^.]+$/, '') : t)))];
-      const note = `virtual module: listed in the deprecated-classes table of ${path}`;
+      const source = `virtual module created by add_deprecated_classes from the table in ${path}`;
       const existing = scan.modules.get(vmod);
       // add_deprecated_classes uses sys.modules.setdefault: a module imported first still wins,
       // but the package registers the virtual module on its own import, so the shim is what users get.
@@ -214,7 +239,7 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
         path: existing?.path ?? path,
         deprecated: true,
         replacement: targetModules.length === 1 ? targetModules[0] : existing?.replacement,
-        note,
+        source,
       });
       for (const [name, target] of Object.entries(table)) {
         if (name === '*') {
@@ -222,7 +247,7 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
           continue;
         }
         namesOfModule.get(vmod)?.delete(name);
-        addName(vmod, name, { path, deprecated: true, replacement: target, note });
+        addName(vmod, name, { path, deprecated: true, replacement: target, source });
       }
     }
   }
@@ -233,13 +258,13 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
       for (const src of facts.starImports) {
         const srcFacts = factsByModule.get(src)?.facts;
         const exported = srcFacts?.all ?? [...(namesOfModule.get(src)?.keys() ?? [])];
-        for (const n of exported) if (!n.startsWith('_')) addName(module, n, { path, note: `re-exported by \`from ${src} import *\`` });
+        for (const n of exported) if (!n.startsWith('_')) addName(module, n, { path, source: `re-exported by \`from ${src} import *\`` });
       }
     }
   }
   for (const [vmod, target, path] of wildcards) {
     for (const n of namesOfModule.get(target)?.keys() ?? []) {
-      addName(vmod, n, { path, deprecated: true, replacement: `${target}.${n}`, note: `virtual module redirecting every name to ${target}` });
+      addName(vmod, n, { path, deprecated: true, replacement: `${target}.${n}`, source: `virtual module redirecting every name ("*") to ${target}` });
     }
   }
 
@@ -269,10 +294,21 @@ function scanCallables(
   git: GitSnapshot, commit: string, parser: Awaited<ReturnType<typeof pythonParser>>, knownArgs: Map<string, Set<string>>,
 ): Map<string, Map<string, FactAt>> {
   const out = new Map<string, Map<string, FactAt>>();
-  for (const [id, { cls, files }] of Object.entries(CALLABLES)) {
+  for (const [id, { cls, fn, files }] of Object.entries(CALLABLES)) {
     for (const file of files) {
       const tree = readTree(git, commit, file, parser);
       if (!tree) continue;
+      if (fn) {
+        const found = fn.map((f) => functionParams(tree.rootNode, f)).find((p) => p && Object.keys(p).length);
+        tree.delete();
+        if (!found) continue;
+        out.set(id, new Map(Object.entries(found).map(([n, pf]) => [n, toFact(file, pf)])));
+        break;
+      }
+      if (!cls) {
+        tree.delete();
+        continue;
+      }
       const classes = topLevelClasses(tree.rootNode);
       if (!classes.has(cls)) {
         tree.delete();
@@ -315,7 +351,7 @@ function scanContext(git: GitSnapshot, commit: string, parser: Awaited<ReturnTyp
     if (!tree) continue;
     for (const [k, f] of contextKeysOfFunction(tree.rootNode, fn)) {
       if (out.has(k)) continue;
-      out.set(k, f.deprecated ? { path: file, deprecated: true, replacement: f.replacement, note: `deprecated_proxy(...) in ${fn} of ${file}` } : { path: file });
+      out.set(k, f.deprecated ? { path: file, deprecated: true, replacement: f.replacement, source: `deprecated_proxy(...) in ${fn} of ${file}` } : { path: file });
     }
     tree.delete();
   }
@@ -344,8 +380,14 @@ function scanContext(git: GitSnapshot, commit: string, parser: Awaited<ReturnTyp
       const options = Array.isArray(repl) ? repl.filter((x): x is string => typeof x === 'string') : [];
       // execution_date lists ["data_interval_start", "logical_date"]: logical_date is the same value renamed
       const replacement = options.includes('logical_date') ? 'logical_date' : options[0];
-      const listed = options.length ? ` (replacements listed: ${options.join(', ')})` : ' (no replacement listed)';
-      out.set(k, { ...f, path: file, deprecated: true, replacement, note: `listed in _DEPRECATION_REPLACEMENTS of ${file}${listed}` });
+      out.set(k, {
+        ...f,
+        path: file,
+        deprecated: true,
+        replacement,
+        ...(options.length > 1 ? { note: `Airflow suggests: ${options.join(' or ')}.` } : {}),
+        source: `listed in _DEPRECATION_REPLACEMENTS of ${file}`,
+      });
     }
     break;
   }
