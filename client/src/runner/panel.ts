@@ -4,6 +4,7 @@ import type { Ctx } from '../ctx';
 import { toManagedError } from '../../../core/src/errors';
 import type { RunnerFromWebview, RunnerToWebview } from '../../../core/src/protocol/runner';
 import type { RunnerController } from './controller';
+import { runnerPanelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'managedAirflow.runner';
 
@@ -111,30 +112,11 @@ export class LocalRunnerPanel implements vscode.Disposable {
 
   private html(): string {
     const w = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `img-src ${w.cspSource} data:`,
-      `font-src ${w.cspSource}`,
-      `style-src ${w.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet" nonce="${nonce}">
-<link rel="stylesheet" href="${uri('media', 'runnerPanel.css')}" nonce="${nonce}">
-<title>Airflow (local)</title>
-</head>
-<body>
-<div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${uri('dist', 'webview', 'runnerPanel.js')}"></script>
-</body>
-</html>`;
+    return runnerPanelHtml({
+      cspSource: w.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      uri: (...p) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, ...p)).toString(),
+    });
   }
 
   dispose(): void {
