@@ -74,6 +74,7 @@ async function main() {
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_MWAA: mwaa.url,
     NODE_OPTIONS: '--openssl-legacy-provider',
+    MANAGED_AIRFLOW_TIMING: '1',
   };
   const ours = () => run(process.execPath, [CLI, 'deploy', dir, '--env', 'bench', '--yes', '--format', 'json'], env);
   const theirs = () => run(AWS, ['s3', 'sync', path.join(dir, 'dags'), `s3://${bucket}/awscli-dags/`, '--endpoint-url', s3.url, '--no-progress', '--only-show-errors'], env);
@@ -95,7 +96,8 @@ async function main() {
       const a = await theirs();
       if (a.code !== 0) throw new Error(`aws s3 sync failed: ${a.stderr}`);
       rounds.push({ ours: o.ms, aws: a.ms, oursUploads: j.summary.uploaded, awsUploads: pending });
-      console.log(`round ${r + 1}: managed-airflow deploy ${o.ms.toFixed(0)} ms (${j.summary.uploaded} upload, ${j.plan.unchanged} unchanged) | aws s3 sync ${a.ms.toFixed(0)} ms (${pending} upload)`);
+      const phases = /timing: (.*)/.exec(o.stderr)?.[1] ?? '';
+      console.log(`round ${r + 1}: managed-airflow deploy ${o.ms.toFixed(0)} ms (${j.summary.uploaded} upload, ${j.plan.unchanged} unchanged; ${phases}) | aws s3 sync ${a.ms.toFixed(0)} ms (${pending} upload)`);
     }
     const oursMed = median(rounds.map((x) => x.ours));
     const awsMed = median(rounds.map((x) => x.aws));

@@ -105,6 +105,16 @@ export const deployCommand: CliCommand = {
       return code;
     };
 
+    // MANAGED_AIRFLOW_TIMING=1 prints where a deploy spends its time (start-up, plan, lint gate, transfer)
+    const timing = io.env.MANAGED_AIRFLOW_TIMING === '1';
+    const marks: [string, number][] = [['start-up', process.uptime() * 1000]];
+    const mark = (label: string) => marks.push([label, process.uptime() * 1000]);
+    const report = () => {
+      if (!timing) return;
+      err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
+    };
+    // created first: the lint engine warms up while the plan waits on the network
+    const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
     let prepared;
     try {
       prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency });
@@ -120,9 +130,9 @@ export const deployCommand: CliCommand = {
     }
     const { plan } = prepared;
     result.plan = plan;
+    mark('plan');
 
     // lint gate against the environment's real version
-    const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
     const reqText = readRequirements(prepared);
     let gate: GateResult;
     try {
@@ -137,6 +147,7 @@ export const deployCommand: CliCommand = {
       const m = (e as Error).message;
       gate = { blocked: !values.force, forced: !!values.force, errors: [], warnings: [], notes: [`the lint engine failed: ${m}`] };
     }
+    mark('lint gate');
     result.gate = { blocked: gate.blocked, forced: gate.forced, errors: gate.errors, warnings: gate.warnings, notes: gate.notes };
     for (const l of gateReport(gate, io.cwd)) (json ? err : out)(l);
     if (gate.blocked) {
@@ -151,6 +162,7 @@ export const deployCommand: CliCommand = {
     if (planIsEmpty(plan)) {
       out('nothing to do: the environment already has these files');
       result.summary = { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: 0, environmentUpdated: false, versions: {} } satisfies DeploySummary;
+      report();
       return finish(0, 'nothing-to-do');
     }
 
@@ -197,6 +209,8 @@ export const deployCommand: CliCommand = {
         err(`note: the environment still uses the previous ${plan.environmentUpdate.join(', ')}; re-run with --update-environment to apply (restarts the environment)`);
       }
     }
+    mark('transfer');
+    report();
     summary.ms = Date.now() - started;
     result.summary = summary;
     out(formatSummary(summary));

@@ -115,6 +115,20 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const sources = new Map<string, LocalEntry['source']>();
   const withCrc = destination.dags.scheme === 'gs';
 
+  // The remote listing starts now and overlaps the local walk and hashing.
+  const storage = destination.kind === 'storage' ? o.services.storage(destination.dags, env) : undefined;
+  const listPrefixes = [destination.dags.prefix, ...destination.folders.filter((f) => o.include?.includes(f.role as 'plugins' | 'data')).map((f) => f.location.prefix)];
+  const objectKeys = destination.objects.map((x) => x.key);
+  const remoteP = storage
+    ? (async () => {
+        const lists = await Promise.all(listPrefixes.map((p) => storage.list(p, o.signal)));
+        const headed = await Promise.all(objectKeys.map((k) => storage.head(k, o.signal)));
+        return { lists, headed };
+      })()
+    : undefined;
+  // an early failure is reported where the result is awaited
+  remoteP?.catch(() => undefined);
+
   const dagSet = await entriesOf(layout.dags, destination.dags.prefix, 'dag', layout.root, syntax, withCrc);
   warnings.push(...dagSet.walk.warnings);
   ignored.push(...dagSet.walk.ignored.map((i) => rel(layout.root, path.join(layout.dags, i)) + (i.endsWith('/') ? '/' : '')));
@@ -145,7 +159,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     return { plan, env, layout, sources, pythonFiles, changedPythonFiles: same ? [] : pythonFiles, pendingVersions: {}, bundle, bundleDescription: description };
   }
 
-  const storage = o.services.storage(destination.dags, env);
+  if (!storage || !remoteP) throw new ManagedAirflowError('internal', 'deploy.noStorage', 'no storage for a storage destination');
   const scope = { prefixes: [destination.dags.prefix], keys: [] as string[] };
   for (const f of destination.folders) {
     const wanted = o.include?.includes(f.role as 'plugins' | 'data');
@@ -188,16 +202,18 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   }
   if (destination.dags.prefix === '') warnings.push(`the DAG folder is the whole bucket ${formatLocation(destination.dags)}; --delete would consider every object in it.`);
 
-  // remote side
+  // remote side (listing started above)
   const remote: RemoteObject[] = [];
   const heads = new Map<string, RemoteObject | undefined>();
   try {
-    for (const p of scope.prefixes) remote.push(...(await storage.list(p, o.signal)));
-    const headed = await mapLimit(scope.keys, 8, (k) => storage.head(k, o.signal));
-    headed.forEach((r, i) => {
-      if (r.status === 'rejected') throw r.reason;
-      heads.set(scope.keys[i], r.value);
-      if (r.value) remote.push(r.value);
+    const { lists, headed } = await remoteP;
+    lists.forEach((l, i) => {
+      if (scope.prefixes.includes(listPrefixes[i])) remote.push(...l);
+    });
+    headed.forEach((h, i) => {
+      if (!scope.keys.includes(objectKeys[i])) return;
+      heads.set(objectKeys[i], h);
+      if (h) remote.push(h);
     });
   } catch (e) {
     if (o.signal?.aborted) throw abortError();

@@ -1,4 +1,5 @@
 import { lintPaths } from '../analysis/project';
+import { createPythonParser } from '../analysis/parser';
 import { resolveTargetLabel } from '../targets';
 import type { DeployLinter, GateDiagnostic } from './gate';
 
@@ -8,6 +9,8 @@ import type { DeployLinter, GateDiagnostic } from './gate';
  * real target; a target the knowledge base does not know falls back to its plain Airflow version.
  */
 export function engineLinter(cwd: string): DeployLinter {
+  // Load the parser (WebAssembly) now, while the deploy plan waits on the network.
+  createPythonParser().then((p) => p.delete(), () => undefined);
   return async (files, { target, airflowVersion }) => {
     const notes: string[] = [];
     let label = target;
