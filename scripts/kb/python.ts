@@ -681,21 +681,34 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
 /** Names read from a `**kwargs` dict in a body: kwargs.get/pop("x"), kwargs["x"], "x" in kwargs. */
 function kwargsAccessed(body: Node): string[] {
   const out = new Set<string>();
+  // `if kwargs.get("xcom_push") is not None: raise …` rejects the argument rather than accepting it
+  const rejected = (n: Node): boolean => {
+    for (let p: Node | null = n.parent; p && p.id !== body.id; p = p.parent) {
+      const ifst = p.parent;
+      if (ifst && (ifst.type === 'if_statement' || ifst.type === 'elif_clause') && ifst.childForFieldName('condition')?.id === p.id) {
+        const cons = ifst.childForFieldName('consequence');
+        if (cons?.namedChildren.some((st) => st?.type === 'raise_statement')) return true;
+      }
+      if (p.type === 'if_statement' && p.childForFieldName('condition')?.id === n.id) break;
+    }
+    const direct = n.parent?.type === 'if_statement' || n.parent?.type === 'elif_clause' ? n.parent : undefined;
+    return !!direct?.childForFieldName('consequence')?.namedChildren.some((st) => st?.type === 'raise_statement');
+  };
   for (const call of allDescendants(body, 'call')) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'kwargs') continue;
     if (!['get', 'pop'].includes(fn.childForFieldName('attribute')?.text ?? '')) continue;
     const k = stringText(call.childForFieldName('arguments')?.namedChildren[0]);
-    if (k) out.add(k);
+    if (k && !rejected(call)) out.add(k);
   }
   for (const sub of allDescendants(body, 'subscript')) {
     if (sub.childForFieldName('value')?.text !== 'kwargs') continue;
     const k = stringText(sub.childForFieldName('subscript'));
-    if (k) out.add(k);
+    if (k && !rejected(sub)) out.add(k);
   }
   for (const cmp of allDescendants(body, 'comparison_operator')) {
     const m = /^["']([A-Za-z_][A-Za-z0-9_]*)["']\s+in\s+kwargs$/.exec(cmp.text);
-    if (m) out.add(m[1]);
+    if (m && !rejected(cmp)) out.add(m[1]);
   }
   return [...out].filter((n) => !n.startsWith('_') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
 }

@@ -47,12 +47,24 @@ export class KnowledgeBase {
   name(module: string, name: string): Availability | undefined {
     return this.modulesData.names[`${module}:${name}`];
   }
+  /** Every module path the knowledge base has facts for. */
+  modulePaths(): string[] {
+    return Object.keys(this.modulesData.modules);
+  }
+  private namesByModule?: Map<string, [string, Availability][]>;
   /** Public names importable from `module` at `version` (for `from module import *`). */
   namesOf(module: string, version: string): string[] {
-    const prefix = `${module}:`;
-    return Object.entries(this.modulesData.names)
-      .filter(([k, av]) => k.startsWith(prefix) && av.available.some((r) => inRange(version, r)))
-      .map(([k]) => k.slice(prefix.length));
+    if (!this.namesByModule) {
+      this.namesByModule = new Map();
+      for (const [k, av] of Object.entries(this.modulesData.names)) {
+        const i = k.indexOf(':');
+        const m = k.slice(0, i);
+        let list = this.namesByModule.get(m);
+        if (!list) this.namesByModule.set(m, (list = []));
+        list.push([k.slice(i + 1), av]);
+      }
+    }
+    return (this.namesByModule.get(module) ?? []).filter(([, av]) => av.available.some((r) => inRange(version, r))).map(([n]) => n);
   }
   /** `callable` is "DAG", "BaseOperator", or an operator class name listed in arguments.json. */
   argument(callable: string, arg: string): Availability | undefined {

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { getKnowledgeBase, statusAt, type Availability, type AvailabilityStatus } from '../../core/src/knowledge';
+
+/**
+ * Facts of the generated knowledge base (modules.json, arguments.json, context.json) checked
+ * against what Airflow's sources say at each release. Each expectation was verified by reading
+ * the file at the tag (see the evidence in the data and docs/knowledge-base.md).
+ */
+const kb = getKnowledgeBase();
+
+function expectStatus(label: string, av: Availability | undefined, expected: Record<string, AvailabilityStatus>) {
+  assert.ok(av, `${label}: not in the knowledge base`);
+  for (const [version, status] of Object.entries(expected)) {
+    assert.equal(statusAt(av, version), status, `${label} @ ${version}`);
+  }
+  assert.ok(av.evidence.length > 0, `${label}: no evidence`);
+  for (const e of av.evidence) assert.ok(e.repo && e.path && e.ref, `${label}: incomplete evidence ${JSON.stringify(e)}`);
+}
+
+const name = (dotted: string) => {
+  const [m, n] = dotted.split(':');
+  return kb.name(m, n);
+};
+
+describe('knowledge base: modules and names', () => {
+  it('covers the first and last patch release of every minor line from 1.10 to 3.x', () => {
+    const v = kb.scannedVersions;
+    for (const x of ['1.10.0', '1.10.15', '2.0.0', '2.0.2', '2.1.0', '2.1.4', '2.2.0', '2.2.5', '2.3.0', '2.3.4', '2.4.0', '2.4.3', '2.5.0', '2.5.3',
+      '2.6.0', '2.6.3', '2.7.0', '2.7.3', '2.8.0', '2.8.4', '2.9.0', '2.9.3', '2.10.0', '2.10.5', '2.11.0', '2.11.1', '3.0.0', '3.1.0', '3.2.0']) {
+      assert.ok(v.includes(x), `version ${x} not scanned`);
+    }
+  });
+
+  it('airflow.utils.dates:days_ago — 1.10 and 2.x, deprecated in later 2.x, removed in 3.0', () => {
+    expectStatus('days_ago', name('airflow.utils.dates:days_ago'), {
+      '1.10.12': 'available', '2.0.2': 'available', '2.2.5': 'available', '2.3.0': 'deprecated', '2.10.3': 'deprecated', '2.11.1': 'deprecated',
+      '3.0.0': 'removed', '3.0.6': 'removed', '3.3.1': 'removed',
+    });
+  });
+
+  it('airflow.operators.bash_operator — 1.10 real module, 2.x deprecated shim to airflow.operators.bash, gone in 3.0', () => {
+    const m = kb.module('airflow.operators.bash_operator');
+    expectStatus('bash_operator', m, { '1.10.12': 'available', '2.0.2': 'deprecated', '2.10.3': 'deprecated', '2.11.0': 'deprecated', '3.0.6': 'removed' });
+    assert.equal(m!.replacement, 'airflow.operators.bash');
+    expectStatus('bash_operator:BashOperator', name('airflow.operators.bash_operator:BashOperator'), { '1.10.15': 'available', '2.4.3': 'deprecated', '3.0.0': 'removed' });
+  });
+
+  it('airflow.operators.bash:BashOperator — from 2.0, deprecated in 3.x for the standard provider', () => {
+    const av = name('airflow.operators.bash:BashOperator');
+    expectStatus('bash:BashOperator', av, { '1.10.15': 'notYet', '2.0.0': 'available', '2.10.3': 'available', '2.11.1': 'available', '3.0.6': 'deprecated', '3.2.1': 'deprecated' });
+    assert.equal(av!.replacement, 'airflow.providers.standard.operators.bash.BashOperator');
+    assert.equal(av!.replacementProvider, 'apache-airflow-providers-standard');
+    expectStatus('module airflow.operators.bash', kb.module('airflow.operators.bash'), { '1.10.15': 'notYet', '2.0.0': 'available', '3.0.0': 'deprecated' });
+  });
+
+  it('EmptyOperator appears in 2.3; DummyOperator is deprecated for it and gone in 3.0', () => {
+    expectStatus('empty:EmptyOperator', name('airflow.operators.empty:EmptyOperator'), { '2.2.2': 'notYet', '2.2.5': 'notYet', '2.3.0': 'available', '2.10.3': 'available', '3.0.6': 'deprecated' });
+    const dummy = name('airflow.operators.dummy:DummyOperator');
+    expectStatus('dummy:DummyOperator', dummy, { '1.10.15': 'notYet', '2.0.2': 'available', '2.2.5': 'available', '2.3.0': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed', '3.0.6': 'removed' });
+    assert.equal(dummy!.replacement, 'airflow.operators.empty.EmptyOperator');
+    expectStatus('dummy_operator:DummyOperator', name('airflow.operators.dummy_operator:DummyOperator'), { '1.10.12': 'available', '2.0.2': 'deprecated', '3.0.0': 'removed' });
+  });
+
+  it('airflow.decorators:task — from 2.0; still plain in 3.0; deprecated for airflow.sdk.task from 3.1', () => {
+    const av = name('airflow.decorators:task');
+    expectStatus('decorators:task', av, { '1.10.15': 'notYet', '2.0.0': 'available', '2.10.3': 'available', '3.0.0': 'available', '3.0.6': 'available', '3.1.0': 'deprecated', '3.2.1': 'deprecated' });
+    assert.equal(av!.replacement, 'airflow.sdk.task');
+    expectStatus('module airflow.decorators', kb.module('airflow.decorators'), { '1.10.15': 'notYet', '2.0.0': 'available', '3.2.0': 'available' });
+  });
+
+  it('airflow.sdk and its DAG / task / Asset exist from 3.0', () => {
+    expectStatus('airflow.sdk', kb.module('airflow.sdk'), { '2.10.3': 'notYet', '2.11.1': 'notYet', '3.0.0': 'available', '3.3.1': 'available' });
+    for (const n of ['DAG', 'task', 'Asset', 'dag', 'Variable']) {
+      expectStatus(`airflow.sdk:${n}`, kb.name('airflow.sdk', n), { '1.10.12': 'notYet', '2.10.3': 'notYet', '3.0.0': 'available', '3.1.0': 'available' });
+    }
+  });
+
+  it('airflow.datasets:Dataset — 2.4+, deprecated alias of airflow.sdk Asset in 3.x', () => {
+    const av = name('airflow.datasets:Dataset');
+    expectStatus('datasets:Dataset', av, { '2.3.4': 'notYet', '2.4.0': 'available', '2.10.3': 'available', '3.0.0': 'deprecated', '3.2.0': 'deprecated' });
+    assert.match(av!.replacement ?? '', /^airflow\.sdk(\.definitions\.asset)?\.Asset$/);
+    expectStatus('from airflow import Dataset', kb.name('airflow', 'Dataset'), { '2.3.4': 'notYet', '2.4.0': 'available', '3.0.0': 'deprecated' });
+  });
+
+  it('airflow.contrib.*: real in 1.10, deprecated shims through 2.x, removed in 3.0', () => {
+    const contrib110 = Object.entries(getAllModules()).filter(([k, av]) => k.startsWith('airflow.contrib.') && statusAt(av, '1.10.15') === 'available');
+    assert.ok(contrib110.length > 200, `only ${contrib110.length} airflow.contrib modules in 1.10.15`);
+    for (const [k, av] of contrib110) {
+      assert.notEqual(statusAt(av, '3.0.0'), 'available', `${k} still available in 3.0.0`);
+      assert.notEqual(statusAt(av, '3.0.0'), 'deprecated', `${k} still importable in 3.0.0`);
+    }
+    expectStatus('contrib.operators.bigquery_operator', kb.module('airflow.contrib.operators.bigquery_operator'), {
+      '1.10.12': 'available', '2.0.2': 'deprecated', '2.5.1': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed',
+    });
+    assert.equal(kb.module('airflow.contrib.operators.bigquery_operator')!.replacementProvider, 'apache-airflow-providers-google');
+    expectStatus('contrib aws_hook:AwsHook', name('airflow.contrib.hooks.aws_hook:AwsHook'), { '1.10.12': 'available', '2.4.3': 'deprecated', '3.0.6': 'removed' });
+  });
+
+  it('lazy-import tables: from airflow import DAG works everywhere; from airflow.models import DAG too', () => {
+    expectStatus('airflow:DAG', kb.name('airflow', 'DAG'), { '1.10.0': 'available', '2.10.3': 'available', '3.0.0': 'available', '3.2.0': 'available' });
+    expectStatus('airflow.models:DAG', kb.name('airflow.models', 'DAG'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'available' });
+    // the 1.10 plugin-style package imports warned and were dropped in 2.0
+    expectStatus('airflow.operators:BashOperator', kb.name('airflow.operators', 'BashOperator'), { '1.10.12': 'deprecated', '2.0.0': 'removed' });
+  });
+
+  it('namesOf lists what `from module import *` brings at a version', () => {
+    assert.ok(kb.namesOf('airflow.operators.bash', '2.10.3').includes('BashOperator'));
+    assert.ok(!kb.namesOf('airflow.operators.bash', '1.10.12').includes('BashOperator'));
+    assert.ok(kb.namesOf('airflow.sdk', '3.0.0').includes('DAG'));
+    assert.ok(!kb.namesOf('airflow.utils.dates', '3.0.0').includes('days_ago'));
+    // no private names
+    assert.ok(kb.namesOf('airflow.models.dag', '2.10.3').every((n) => !n.startsWith('_')));
+  });
+
+  it('skips providers, tests, web UI, migrations and private modules', () => {
+    const keys = Object.keys(getAllModules());
+    assert.ok(keys.length > 500);
+    for (const k of keys) {
+      assert.ok(!/^airflow\.(providers|www|ui|migrations|api_connexion|api_fastapi)(\.|$)/.test(k), k);
+      assert.ok(!/(^|\.)_[^_]/.test(k), k);
+    }
+  });
+});
+
+describe('knowledge base: DAG / operator arguments', () => {
+  const arg = (c: string, a: string) => kb.argument(c, a);
+
+  it('DAG schedule_interval → schedule (deprecated 2.4, removed 3.0), schedule from 2.4', () => {
+    const si = arg('DAG', 'schedule_interval');
+    expectStatus('schedule_interval', si, { '1.10.12': 'available', '2.3.4': 'available', '2.4.0': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(si!.replacement, 'schedule');
+    expectStatus('schedule', arg('DAG', 'schedule'), { '1.10.12': 'notYet', '2.3.4': 'notYet', '2.4.0': 'available', '2.10.3': 'available', '3.0.6': 'available' });
+    const tt = arg('DAG', 'timetable');
+    expectStatus('timetable', tt, { '2.1.4': 'notYet', '2.2.0': 'available', '2.4.0': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(tt!.replacement, 'schedule');
+  });
+
+  it('DAG concurrency → max_active_tasks; fail_stop (2.7–2.x) → fail_fast (3.0)', () => {
+    const c = arg('DAG', 'concurrency');
+    expectStatus('concurrency', c, { '1.10.12': 'available', '2.2.0': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(c!.replacement, 'max_active_tasks');
+    expectStatus('max_active_tasks', arg('DAG', 'max_active_tasks'), { '2.1.4': 'notYet', '2.2.0': 'available' });
+    expectStatus('fail_stop', arg('DAG', 'fail_stop'), { '2.6.3': 'notYet', '2.7.0': 'available', '2.11.1': 'available', '3.0.0': 'removed' });
+    expectStatus('fail_fast', arg('DAG', 'fail_fast'), { '2.11.1': 'notYet', '3.0.0': 'available' });
+  });
+
+  it('SLA: accepted with a "feature removed" warning in 3.0 (sla, sla_miss_callback)', () => {
+    expectStatus('BaseOperator sla', arg('BaseOperator', 'sla'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'deprecated' });
+    expectStatus('DAG sla_miss_callback', arg('DAG', 'sla_miss_callback'), { '2.10.3': 'available', '3.0.0': 'deprecated' });
+  });
+
+  it('BaseOperator task_concurrency → max_active_tis_per_dag; PythonOperator provide_context dropped from the signature in 2.0', () => {
+    const tc = arg('BaseOperator', 'task_concurrency');
+    expectStatus('task_concurrency', tc, { '1.10.12': 'available', '2.2.0': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(tc!.replacement, 'max_active_tis_per_dag');
+    // 2.x pops it from **kwargs with a DeprecationWarning ("provide_context is deprecated as of 2.0")
+    expectStatus('provide_context', arg('PythonOperator', 'provide_context'), { '1.10.12': 'available', '2.0.2': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed' });
+    // BashOperator xcom_push raised AirflowException in 2.x: not accepted
+    expectStatus('BashOperator xcom_push', arg('BashOperator', 'xcom_push'), { '1.10.12': 'available', '2.0.0': 'removed' });
+    // a value deprecation (trigger_rule="none_failed_or_skipped") does not deprecate the argument
+    expectStatus('trigger_rule', arg('BaseOperator', 'trigger_rule'), { '2.2.0': 'available', '2.10.3': 'available' });
+    // a missing-argument warning (implicit schedule) does not deprecate `schedule`
+    expectStatus('schedule 2.10', arg('DAG', 'schedule'), { '2.10.1': 'available', '2.11.0': 'available' });
+  });
+
+  it('knows DAG, BaseOperator, task, PythonOperator, BranchPythonOperator, BashOperator', () => {
+    for (const c of ['DAG', 'BaseOperator', 'task', 'PythonOperator', 'BranchPythonOperator', 'BashOperator']) assert.ok(kb.knowsCallable(c), c);
+    expectStatus('@task multiple_outputs', arg('task', 'multiple_outputs'), { '1.10.15': 'notYet', '2.0.0': 'available', '3.0.0': 'available' });
+    assert.ok(kb.argumentsOf('DAG', '2.10.3').includes('dag_id'));
+    assert.ok(kb.argumentsOf('BaseOperator', '3.0.0').includes('task_id'));
+    assert.ok(!kb.argumentsOf('DAG', '3.0.0').includes('schedule_interval'));
+  });
+});
+
+describe('knowledge base: template context keys', () => {
+  const key = (k: string) => kb.contextKey(k);
+
+  it('execution_date: deprecated 2.2 → logical_date, removed in 3.0', () => {
+    const av = key('execution_date');
+    expectStatus('execution_date', av, { '1.10.12': 'available', '2.1.4': 'available', '2.2.0': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(av!.replacement, 'logical_date');
+    expectStatus('logical_date', key('logical_date'), { '2.1.4': 'notYet', '2.2.5': 'available', '3.0.0': 'available' });
+  });
+
+  it('next_ds / prev_ds / tomorrow_ds / yesterday_ds / next_execution_date / prev_execution_date', () => {
+    const next = key('next_ds');
+    expectStatus('next_ds', next, { '1.10.12': 'available', '2.2.2': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(next!.replacement, '{{ data_interval_end | ds }}');
+    for (const k of ['prev_ds', 'tomorrow_ds', 'yesterday_ds', 'next_execution_date', 'prev_execution_date', 'next_ds_nodash', 'prev_ds_nodash']) {
+      expectStatus(k, key(k), { '1.10.12': 'available', '2.4.3': 'deprecated', '3.0.6': 'removed' });
+    }
+    assert.equal(key('next_execution_date')!.replacement, 'data_interval_end');
+  });
+
+  it('keys that stay: ds, ds_nodash, ts, ti, task_instance, dag_run, params, var, macros, run_id, test_mode, templates_dict', () => {
+    for (const k of ['ds', 'ds_nodash', 'ts', 'ti', 'task_instance', 'dag_run', 'params', 'var', 'macros', 'run_id', 'test_mode', 'templates_dict', 'task', 'dag']) {
+      expectStatus(k, key(k), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'available', '3.2.0': 'available' });
+    }
+    expectStatus('conn', key('conn'), { '1.10.15': 'notYet', '2.2.0': 'available', '3.0.0': 'available' });
+    expectStatus('data_interval_start', key('data_interval_start'), { '2.1.4': 'notYet', '2.2.0': 'available', '3.0.0': 'available' });
+  });
+
+  it('datasets → assets: triggering_dataset_events (2.4–2.x) vs triggering_asset_events (3.0+); inlet/outlet events 2.10+', () => {
+    expectStatus('triggering_dataset_events', key('triggering_dataset_events'), { '2.3.4': 'notYet', '2.4.0': 'available', '2.11.1': 'available', '3.0.0': 'removed' });
+    expectStatus('triggering_asset_events', key('triggering_asset_events'), { '2.11.1': 'notYet', '3.0.0': 'available' });
+    expectStatus('inlet_events', key('inlet_events'), { '2.9.3': 'notYet', '2.10.0': 'available', '3.0.0': 'available' });
+    expectStatus('outlet_events', key('outlet_events'), { '2.9.3': 'notYet', '2.10.0': 'available', '3.0.0': 'available' });
+    expectStatus('map_index_template', key('map_index_template'), { '2.8.4': 'notYet', '2.9.0': 'available' });
+    expectStatus('conf', key('conf'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'removed' });
+  });
+});
+
+describe('knowledge base: size budget', () => {
+  it('the generated files stay under 2.5 MB together (they ship in the VSIX)', () => {
+    const dir = path.join(__dirname, '../../core/src/knowledge/data');
+    const total = ['modules.json', 'arguments.json', 'context.json'].reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    assert.ok(total < 2.5 * 1024 * 1024, `${total} bytes`);
+  });
+});
+
+function getAllModules(): Record<string, Availability> {
+  const out: Record<string, Availability> = {};
+  for (const k of kb.modulePaths()) out[k] = kb.module(k)!;
+  return out;
+}
