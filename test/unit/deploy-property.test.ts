@@ -139,3 +139,28 @@ describe('deploy properties (fast-check, in-memory bucket)', function () {
     );
   });
 });
+
+describe('deploy executor: verification and ordering', () => {
+  it('an upload whose stored bytes differ is retried, then fails without deleting anything', async () => {
+    const dir = writeTree({ 'a.py': 'A = 1\n' });
+    const bucket = new (class extends MemoryBucket {
+      override async put(key: string, body: Buffer) {
+        const bad = Buffer.from(body);
+        bad[0] ^= 1;
+        return super.put(key, bad);
+      }
+    })();
+    bucket.objects.set(`${PREFIX}old.py`, Buffer.from('old'));
+    const services = { storage: () => bucket } as unknown as DeployServices;
+    try {
+      const p = await prepareDeploy({ env, dir, services, resolver, delete: true });
+      assert.deepEqual(p.plan.deletes, [`${PREFIX}old.py`]);
+      await assert.rejects(executeDeploy(p, { retry: { maxAttempts: 3, baseDelayMs: 1 } }), /verification of team\/dags\/a\.py failed.*no file was deleted/s);
+      assert.equal(bucket.written.length, 3, 'three attempts');
+      assert.deepEqual(bucket.deleted, []);
+      assert.ok(bucket.objects.has(`${PREFIX}old.py`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -12,9 +12,10 @@ export function awsRegion(s: AwsSettings): string {
 
 /** The AWS credential chain (env, SSO, profiles, web identity/OIDC, container and instance roles). */
 export function awsCredentials(s: AwsSettings) {
-  // The environment's own variables first (the CLI passes its env explicitly, the client its process env),
-  // unless the environment names a profile; then the full chain (SSO, profiles, web identity/OIDC, roles).
-  if (!s.profile && s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
+  // Keys in the environment win, even over the environment's "profile": that is how CI hands over
+  // credentials (aws-actions/configure-aws-credentials with OIDC exports them), and the CLI passes
+  // its env explicitly. Otherwise the full chain with the profile (SSO, profiles, web identity, roles).
+  if (s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
     return { accessKeyId: s.env.AWS_ACCESS_KEY_ID, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY, ...(s.env.AWS_SESSION_TOKEN ? { sessionToken: s.env.AWS_SESSION_TOKEN } : {}) };
   }
   const { fromNodeProviderChain } = require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');

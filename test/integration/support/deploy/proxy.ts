@@ -5,6 +5,8 @@ export interface ProxyOptions {
   fail?: (req: { method: string; path: string; n: number }) => boolean;
   /** Emulate a versioned bucket: PUT responses and HEADs carry x-amz-version-id. */
   versioning?: boolean;
+  /** Delay every PUT by this many ms (a slow link, to interrupt a deploy midway). */
+  putDelayMs?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function startS3Proxy(target: string, o: ProxyOptions = {}) {
       });
       return;
     }
+    const forward = () => {
     const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
       const headers = { ...ur.headers };
       const key = decodeURIComponent(p);
@@ -44,6 +47,9 @@ export async function startS3Proxy(target: string, o: ProxyOptions = {}) {
     up.on('error', (e) => res.writeHead(502).end(String(e)));
     if (req.method === 'POST' && (req.url ?? '').includes('delete')) stats.deletes++;
     req.pipe(up);
+    };
+    if (o.putDelayMs && req.method === 'PUT') setTimeout(forward, o.putDelayMs);
+    else forward();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
