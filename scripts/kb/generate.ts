@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { GitSnapshot } from './git';
-import { scanVersion, type VersionScan, type VersionSpec } from './scan';
+import { scanCallablesOnly, scanVersion, type VersionScan, type VersionSpec } from './scan';
 import { buildArguments, buildContext, buildModules, type Override } from './merge';
 import { readCache, writeCache } from './cache';
 
@@ -123,7 +123,6 @@ export async function generate(o: Options): Promise<VersionScan[]> {
     const dir = o.offline ? undefined : snapshotDir(o, spec.repo);
     if (!dir) continue;
     const git = gits.get(dir)!;
-    const { scanCallablesOnly } = await import('./scan');
     scans[i].callables = await scanCallablesOnly(git, scans[i].commit, knownArgs);
   }
 
