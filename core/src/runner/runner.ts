@@ -113,22 +113,20 @@ export class LocalRunner {
     const plan = planRunner({ ...opts, projectDir: this.projectDir, port });
     if (plan.build) await this.build(plan, progress, opts.signal);
     await this.ensureImages(plan, opts, progress);
-    const created: string[] = [];
     try {
       progress(`Creating network ${plan.network.name}`);
       await this.ensureNetwork(plan);
       for (const v of plan.volumes) await this.docker.createVolume({ Name: v.name, Labels: v.labels });
-      for (const spec of plan.containers) {
+      // Side-cars (database, queue) first; Airflow components together once the database answers,
+      // which is what `depends_on: condition: service_healthy` does in the compose files.
+      const isAirflow = (c: ContainerSpec) => !c.roles.includes('db') && !c.roles.includes('sidecar');
+      const waves = [plan.containers.filter((c) => !isAirflow(c)), plan.containers.filter(isAirflow)];
+      for (const [i, wave] of waves.entries()) {
         opts.signal?.throwIfAborted();
-        progress(`Starting ${spec.component} (${spec.image})`);
-        const c = await this.docker.createContainer(this.toCreateOptions(spec, plan));
-        created.push(c.id);
-        try {
-          await c.start();
-        } catch (e) {
-          if (isPortConflict(e) && spec.publish) throw portInUseError(spec.publish.hostPort, e);
-          throw e;
-        }
+        if (!wave.length) continue;
+        progress(`Starting ${wave.map((c) => c.component).join(', ')}`);
+        await Promise.all(wave.map((spec) => this.createAndStart(spec, plan)));
+        if (i === 0) await this.waitForDatabase(plan, progress, opts.signal);
       }
     } catch (e) {
       // A failed start leaves "created" containers behind (the port conflict case): remove them all.
@@ -137,6 +135,65 @@ export class LocalRunner {
       throw toDockerError(e, 'start the runner', { port });
     }
     return this.waitHealthy(plan, opts);
+  }
+
+  private async createAndStart(spec: ContainerSpec, plan: RunnerPlan): Promise<void> {
+    const c = await this.docker.createContainer(this.toCreateOptions(spec, plan));
+    try {
+      await c.start();
+    } catch (e) {
+      if (isPortConflict(e) && spec.publish) throw portInUseError(spec.publish.hostPort, e);
+      throw e;
+    }
+  }
+
+  /** `pg_isready` in the database container until it accepts connections (images without it: skip). */
+  private async waitForDatabase(plan: RunnerPlan, progress: (m: string) => void, signal?: AbortSignal): Promise<void> {
+    const db = (await this.containers()).find((c) => (c.labels[LABEL_ROLE] ?? '').split(',').includes('db'));
+    if (!db) return;
+    progress('Waiting for the metadata database');
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      signal?.throwIfAborted();
+      let code: number | null;
+      try {
+        code = await this.execQuiet(db.id, ['pg_isready', '-h', '127.0.0.1', '-U', 'airflow']);
+      } catch (e) {
+        const st = (e as { statusCode?: number }).statusCode;
+        if (st === 409 || st === 404) return this.failExited(db);
+        throw e;
+      }
+      if (code === 0 || code === 126 || code === 127) return;
+      await sleep(200);
+    }
+  }
+
+  private async execQuiet(id: string, cmd: string[]): Promise<number | null> {
+    const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+      stream.resume();
+    });
+    for (let i = 0; i < 40; i++) {
+      const info = await exec.inspect();
+      if (!info.Running) return info.ExitCode;
+      await sleep(25);
+    }
+    return null;
+  }
+
+  private async failExited(dead: Found): Promise<never> {
+    const info = await this.docker.getContainer(dead.id).inspect().catch(() => undefined);
+    const lines = await this.lastLines(dead.id, 20);
+    const code = info?.State?.ExitCode;
+    await this.removeContainersAndNetwork(await this.containers());
+    throw new ManagedAirflowError('docker', 'runner.containerExited', `The ${dead.component} container exited${code !== undefined ? ` with code ${code}` : ''} during start. Last log lines:\n${lines.join('\n') || '(no output)'}`, {
+      hint: 'Fix the cause shown in the log (requirements, startup script, DAG folder…), then start again.',
+      details: { component: dead.component, exitCode: code, lastLines: lines },
+    });
   }
 
   private toCreateOptions(spec: ContainerSpec, plan: RunnerPlan): Docker.ContainerCreateOptions {
@@ -276,16 +333,7 @@ export class LocalRunner {
       // Inspecting every container each 100 ms is wasteful; every 5th round is enough.
       if (round++ % 5 === 0) {
         const dead = (await this.containers()).find((c) => c.state === 'exited' || c.state === 'dead');
-        if (dead) {
-          const info = await this.docker.getContainer(dead.id).inspect().catch(() => undefined);
-          const lines = await this.lastLines(dead.id, 20);
-          const code = info?.State?.ExitCode;
-          await this.removeContainersAndNetwork(await this.containers());
-          throw new ManagedAirflowError('docker', 'runner.containerExited', `The ${dead.component} container exited${code !== undefined ? ` with code ${code}` : ''} during start. Last log lines:\n${lines.join('\n') || '(no output)'}`, {
-            hint: 'Fix the cause shown in the log (requirements, startup script, DAG folder…), then start again.',
-            details: { component: dead.component, exitCode: code, lastLines: lines },
-          });
-        }
+        if (dead) return this.failExited(dead);
       }
       if (Date.now() > deadline) {
         const web = (await this.containers()).find((c) => (c.labels[LABEL_ROLE] ?? '').split(',').includes('web'));

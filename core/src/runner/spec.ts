@@ -63,8 +63,8 @@ export interface ContainerSpec {
   mounts: MountSpec[];
   /** Container port 8080 published on 127.0.0.1:<hostPort>. */
   publish?: { containerPort: number; hostPort: number };
-  /** 'web' serves the UI and health; 'exec' is where `airflow dags test` runs. */
-  roles: Array<'web' | 'exec' | 'db'>;
+  /** 'web' serves the UI and health; 'exec' is where `airflow dags test` runs; 'db' / 'sidecar' start first. */
+  roles: Array<'web' | 'exec' | 'db' | 'sidecar'>;
   labels: Record<string, string>;
   user?: string;
 }
@@ -293,7 +293,7 @@ function planMwaa(ctx: FlavorCtx): FlavorPart {
     volumes: [vol],
     containers: [
       postgres(ctx, opts.postgresImage ?? DEFAULT_POSTGRES.mwaa, vol),
-      container(ctx, { component: 'sqs', image: opts.sqsImage ?? DEFAULT_SQS_IMAGE, env: {}, mounts: [], roles: [] }),
+      container(ctx, { component: 'sqs', image: opts.sqsImage ?? DEFAULT_SQS_IMAGE, env: {}, mounts: [], roles: ['sidecar'] }),
       airflow(web, ['web'], { publish: publish(ctx) }),
       airflow('scheduler', ['exec']),
       airflow('worker', []),
