@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import DockerCtor from 'dockerode';
@@ -203,6 +205,39 @@ describe('local runner on a real Docker engine', function () {
     await rejectsWith(new LocalRunner(dir, { docker: new DockerCtor({ socketPath: sock }) }).stop(), 'docker.daemonDown');
   });
 
+  it('a socket the user may not open is a clear permission message (run as uid 65534)', async function () {
+    const sock = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+    if (process.getuid?.() !== 0 || !existsSync(sock) || (statSync(sock).mode & 0o006) !== 0) {
+      console.error('      (skipped: needs root and a socket not accessible to others)');
+      return this.skip();
+    }
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'runner-status-child.ts'), os.tmpdir()], {
+      cwd: path.resolve(__dirname, '../..'),
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH, HOME: '/tmp', DOCKER_HOST: `unix://${sock}` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const res = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    assert.equal(res.code, 'docker.socketPermission', child.stdout + child.stderr);
+    assert.match(res.message, /Permission denied on the Docker socket/);
+    assert.match(res.hint, /usermod -aG docker/);
+  });
+
+  it('--pull with no registry reachable fails with the engine\'s reason and leaves nothing', async () => {
+    const dir = project();
+    const runner = new LocalRunner(dir, { docker });
+    const progress: string[] = [];
+    const e = await rejectsWith(
+      runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...standinImages('2.10.3'), image: 'managed-airflow-test/not-in-any-registry:0', pull: true, onProgress: (m) => progress.push(m) }),
+      'docker.engine',
+    );
+    assert.match(e.message, /^Docker could not pull managed-airflow-test\/not-in-any-registry:0: /);
+    assert.ok(progress.includes('Pulling managed-airflow-test/not-in-any-registry:0'), progress.join('\n'));
+    await nothingLeft(dir, { volumes: true });
+  });
+
   it('a missing image says how to build (MWAA) or pull it, and creates nothing', async () => {
     const dir = project();
     const runner = new LocalRunner(dir, { docker });
@@ -302,6 +337,14 @@ describe('local runner on a real Docker engine', function () {
       assert.match(out, /dags\/runtime_broken\.py:4: ImportError/);
       assert.equal(await run('logs', '--component', 'airflow', '--tail', '50'), 0);
       assert.match(out, /Listening at/);
+      // logs --follow streams until Ctrl-C (the abort signal)
+      const ac = new AbortController();
+      let followed = '';
+      const following = main(['local', 'logs', '--follow', '--component', 'airflow', '--tail', '0'], { ...io(), stdout: (t) => (followed += t), signal: ac.signal });
+      for (let i = 0; i < 100 && !/heartbeat/.test(followed); i++) await new Promise((r) => setTimeout(r, 100));
+      ac.abort();
+      assert.equal(await following, 0);
+      assert.match(followed, /heartbeat/);
       assert.equal(await run('logs', '--component', 'nope'), 2);
       assert.match(err, /No component "nope"/);
       assert.equal(await run('start', '--flavor', 'nope'), 2);
