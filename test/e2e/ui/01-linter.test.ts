@@ -19,7 +19,7 @@ describe('UI 1: linter (Problems, hover, quick fix, target picker)', function ()
     },
     workspaceSettings: { 'managedAirflow.target': 'mwaa:3.0.6' },
   });
-  before(async () => { await sc.start(); });
+  before(async () => { await sc.startOrShoot(); });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await sc.wb?.failureShot(this.currentTest.title);
   });
@@ -65,10 +65,9 @@ describe('UI 1: linter (Problems, hover, quick fix, target picker)', function ()
     await page.locator('.quick-input-widget input.input').fill(':4:30');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
-    await menu.waitFor({ timeout: 20000 });
-    const fix = menu.locator('.monaco-list-row.action:not(.option-disabled)').first();
-    await fix.waitFor();
+    // the code action menu; pick the import fix, not "fix all"
+    const fix = page.locator('.action-widget .monaco-list-row.action:not(.option-disabled)', { hasText: 'BashOperator' }).first();
+    await fix.waitFor({ timeout: 20000 });
     await wb.screenshot('quick-fix-menu');
     await fix.click();
     await poll('import rewritten', async () => {
@@ -82,6 +81,7 @@ describe('UI 1: linter (Problems, hover, quick fix, target picker)', function ()
   it('switching the target in the status-bar picker changes the verdicts', async () => {
     const { wb } = sc;
     const { page } = wb;
+    await page.keyboard.press('Escape');
     await wb.openFile('e2e_sdk_dag.py');
     const item = page.locator('.statusbar-item', { hasText: 'mwaa:3.0.6' }).first();
     await item.waitFor({ timeout: 30000 });

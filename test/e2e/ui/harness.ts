@@ -54,6 +54,17 @@ export class Scenario {
     return this.wb;
   }
 
+  /** Mocha `before` hook body: start, with a screenshot + log if starting fails. */
+  async startOrShoot(): Promise<Workbench> {
+    try {
+      return await this.start();
+    } catch (e) {
+      const page = this.browser?.contexts()[0]?.pages()[0];
+      if (page) await new Workbench(page, this.name).failureShot('start');
+      throw e;
+    }
+  }
+
   async stop(): Promise<void> {
     await this.browser?.close().catch(() => undefined);
     if (this.server) {
