@@ -15,6 +15,25 @@ const lint = (): LintModule => (lintModule ??= require('../../../core/src/deploy
 
 export const DEPLOY_COMMAND = 'managedAirflow.deployDags';
 
+/** The dialogs of a deploy. Tests replace it through `ctx.services['deploy.ui']` (modal dialogs cannot be clicked there). */
+export interface DeployUi {
+  modal(kind: 'warning' | 'error', message: string, detail: string, buttons: string[]): Promise<string | undefined>;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+const vscodeUi: DeployUi = {
+  async modal(kind, message, detail, buttons) {
+    return kind === 'error' ? vscode.window.showErrorMessage(message, { modal: true, detail }, ...buttons) : vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+  },
+  info(message) {
+    void vscode.window.showInformationMessage(message);
+  },
+  warn(message) {
+    void vscode.window.showWarningMessage(message);
+  },
+};
+
 /** The environment a command was invoked on: a tree item ({kind:'environment', config}), a name, or nothing. */
 function environmentOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
@@ -55,6 +74,7 @@ export function register(ctx: Ctx): void {
       if (name) throw new ManagedAirflowError('config', 'config.environments.unknown', `unknown environment "${name}"`, { hint: `Known environments: ${envs.map((e) => e.name).join(', ')}.` });
       return;
     }
+    const ui = (ctx.services['deploy.ui'] as DeployUi | undefined) ?? vscodeUi;
     const settings = normaliseDeploySettings(vscode.workspace.getConfiguration('managedAirflow', folder.uri) as unknown as Record<string, unknown>);
     const d = core();
     const astroToken = env.platform === 'astro' ? await ctx.secrets.get(secretKey(env.name, 'token')) : undefined;
@@ -92,11 +112,11 @@ export function register(ctx: Ctx): void {
     if (gate.blocked) {
       const lines = gate.errors.slice(0, 10).map((x) => d.formatGateDiagnostic(x, folder.uri.fsPath));
       const detail = [...lines, ...(gate.errors.length > 10 ? [`… and ${gate.errors.length - 10} more`] : []), ...gate.notes].join('\n');
-      const choice = await vscode.window.showErrorMessage(
+      const choice = await ui.modal(
+        'error',
         `The lint gate blocks the deploy to ${env.name}: ${gate.errors.length || 'the'} error(s) against ${plan.destination.target ?? `Airflow ${plan.destination.airflowVersion}`}.`,
-        { modal: true, detail },
-        'Deploy Anyway',
-        'Show Log',
+        detail,
+        ['Deploy Anyway', 'Show Log'],
       );
       if (choice === 'Show Log') ctx.log.show(true);
       if (choice !== 'Deploy Anyway') return;
@@ -104,7 +124,7 @@ export function register(ctx: Ctx): void {
     }
     ctx.log.info(`[deploy] plan\n${d.formatPlan(plan)}`);
     if (d.planIsEmpty(plan) && !plan.extraneous.length) {
-      void vscode.window.showInformationMessage(`Nothing to deploy: ${env.name} already has these ${plan.unchanged} file(s).`);
+      ui.info(`Nothing to deploy: ${env.name} already has these ${plan.unchanged} file(s).`);
       return;
     }
 
@@ -112,12 +132,13 @@ export function register(ctx: Ctx): void {
     const detail = d.formatPlan(plan, { maxList: 15 });
     const deploy = plan.uploads.length || plan.environmentUpdate.length ? 'Deploy' : undefined;
     const withDelete = plan.extraneous.length ? `Deploy and Delete ${plan.extraneous.length} Remote File(s)` : undefined;
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await ui.modal(
+      'warning',
       `Deploy ${plan.uploads.length} file(s) to ${env.name} (${plan.destination.platform}, Airflow ${plan.destination.airflowVersion})?`,
-      { modal: true, detail },
-      ...([deploy, withDelete].filter(Boolean) as string[]),
+      detail,
+      [deploy, withDelete].filter(Boolean) as string[],
     );
-    if (!choice) return;
+    if (!choice || (choice !== deploy && choice !== withDelete)) return;
     if (choice === withDelete) {
       plan.deletes = plan.extraneous;
       plan.extraneous = [];
@@ -147,19 +168,20 @@ export function register(ctx: Ctx): void {
     // 4. MWAA: applying plugins/requirements versions restarts the environment — ask separately
     if (plan.environmentUpdate.length) {
       const restart = 'Update and Restart Environment';
-      const ok = await vscode.window.showWarningMessage(
+      const ok = await ui.modal(
+        'warning',
         `Update MWAA environment "${plan.destination.mwaa?.name}" to the new ${plan.environmentUpdate.join(', ')}?`,
-        { modal: true, detail: 'This RESTARTS the environment: schedulers, workers and the web server restart (typically 10–30 minutes) and running tasks may fail. Until then the environment keeps the previous versions.' },
-        restart,
+        'This RESTARTS the environment: schedulers, workers and the web server restart (typically 10–30 minutes) and running tasks may fail. Until then the environment keeps the previous versions.',
+        [restart],
       );
       if (ok === restart) {
         const r = await d.updateMwaaEnvironment(prepared, services, summary.versions);
         summary.environmentUpdated = r.updated;
-        if (!r.updated) void vscode.window.showWarningMessage(`Environment not updated: ${r.reason}`);
+        if (!r.updated) ui.warn(`Environment not updated: ${r.reason}`);
       }
     }
     const text = d.formatSummary(summary);
     ctx.log.info(`[deploy] ${env.name}: ${text}`);
-    void vscode.window.showInformationMessage(`${env.name}: ${text}${summary.environmentUpdated ? ' — environment update started' : ''}`);
+    ui.info(`${env.name}: ${text}${summary.environmentUpdated ? ' — environment update started' : ''}`);
   });
 }
