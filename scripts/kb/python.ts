@@ -125,8 +125,14 @@ function isTypeCheckingCondition(cond: Node | null): boolean {
  * (both branches of an `if`, since either may run) but not into TYPE_CHECKING blocks,
  * functions or classes.
  */
-export function moduleLevelStatements(root: Node): Node[] {
+export function moduleLevelStatements(root: Node, conditional?: Set<number>): Node[] {
   const out: Node[] = [];
+  let depth = 0; // > 0 inside an `if` branch or an `except` clause
+  const visitCond = (block: Node | null) => {
+    depth++;
+    visitBlock(block);
+    depth--;
+  };
   const visitBlock = (block: Node | null) => {
     if (!block) return;
     for (const st of block.namedChildren) {
@@ -138,11 +144,11 @@ export function moduleLevelStatements(root: Node): Node[] {
             for (const alt of st.childrenForFieldName('alternative')) if (alt?.type === 'else_clause') visitBlock(alt.childForFieldName('body'));
             break;
           }
-          visitBlock(st.childForFieldName('consequence'));
+          visitCond(st.childForFieldName('consequence'));
           for (const alt of st.childrenForFieldName('alternative')) {
             if (!alt) continue;
-            if (alt.type === 'elif_clause') visitBlock(alt.childForFieldName('consequence'));
-            else visitBlock(alt.childForFieldName('body'));
+            if (alt.type === 'elif_clause') visitCond(alt.childForFieldName('consequence'));
+            else visitCond(alt.childForFieldName('body'));
           }
           break;
         }
@@ -152,7 +158,7 @@ export function moduleLevelStatements(root: Node): Node[] {
             if (!c) continue;
             if (c.type === 'except_clause' || c.type === 'except_group_clause') {
               const body = c.namedChildren.find((x) => x?.type === 'block');
-              visitBlock(body ?? null);
+              visitCond(body ?? null);
             } else if (c.type === 'else_clause' || c.type === 'finally_clause') {
               visitBlock(c.childForFieldName('body') ?? c.namedChildren.find((x) => x?.type === 'block') ?? null);
             }
@@ -163,6 +169,7 @@ export function moduleLevelStatements(root: Node): Node[] {
           break;
         default:
           out.push(st);
+          if (depth > 0) conditional?.add(st.id);
       }
     }
   };
@@ -283,6 +290,7 @@ function resolveRelative(currentModule: string, isPackage: boolean, rel: string)
 export function extractModuleFacts(root: Node, moduleName: string, isPackage: boolean): ModuleFacts {
   const facts: ModuleFacts = { names: {}, starImports: [], virtual: {}, importer: {} };
   const dicts = new Map<string, PyValue>();
+  const collections = new Map<string, string[]>();
   const importedFrom = new Map<string, string>(); // local name → source dotted path
   const set = (name: string, f: NameFact) => {
     if (isPrivate(name)) return;
@@ -290,7 +298,8 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
     // a real definition beats a lazy table entry; otherwise the first binding wins
     if (!prev || (prev.via === 'lazy' && f.via !== 'lazy')) facts.names[name] = f;
   };
-  const statements = moduleLevelStatements(root);
+  const conditional = new Set<number>();
+  const statements = moduleLevelStatements(root, conditional);
   let getattrDef: Node | undefined;
 
   for (const st0 of statements) {
@@ -354,8 +363,11 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
             }
             continue;
           }
-          if (right && (right.type === 'dictionary' || right.type === 'call')) {
-            if (right.type === 'dictionary') dicts.set(t, literal(right));
+          if (right?.type === 'dictionary') dicts.set(t, literal(right));
+          else if (right && ['set', 'list', 'tuple', 'call'].includes(right.type)) {
+            const inner = right.type === 'call' && /^(frozenset|set|tuple|list)$/.test(calleeName(right)) ? right.childForFieldName('arguments')?.namedChildren[0] : right;
+            const v = right.type === 'call' && !inner ? undefined : literal(inner);
+            if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string')) collections.set(t, v as string[]);
           }
           if (e.type === 'assignment') set(t, { via: 'assign' });
         }
@@ -364,6 +376,9 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
       if (e.type === 'call') {
         const fn = calleeName(e);
         const msg = deprecationWarningMessage(e);
+        // only an unconditional warning marks the module itself deprecated (configuration.py warns
+        // under `if` about deprecated options, not about the module)
+        if (msg !== undefined && conditional.has(st.id)) continue;
         if (msg !== undefined && !facts.moduleWarning) {
           facts.moduleWarning = { message: msg.slice(0, 300), replacement: airflowPathIn(msg) };
           continue;
@@ -414,41 +429,59 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
   for (const [sub, names] of Object.entries(facts.importer)) {
     for (const n of names) set(n, { via: 'importer', replacement: `${moduleName}.${sub}.${n}` });
   }
-  // PEP 562 lazy tables: a module-level dict referenced from `def __getattr__`.
+  // PEP 562 `def __getattr__`: the names it serves come from module-level tables (dicts, sets,
+  // lists) or inline literals it tests `name` against.
   if (getattrDef) {
-    const bodyNode = getattrDef.childForFieldName('body');
-    const body = bodyNode?.text ?? '';
-    // A warn() directly in __getattr__ deprecates every name of the table; a warn() under
-    // `if name == "X"` (or the else of `name != "X"`) deprecates only X.
+    const bodyNode = getattrDef.childForFieldName('body')!;
+    const body = bodyNode.text;
+    const tableNames = [...dicts.keys(), ...collections.keys()].filter((t) => new RegExp(`\\b${t.replace(/[$]/g, '\\$')}\\b`).test(body));
+    // Conditions that only select a table entry (`name in X`, `if not module_path`, `if deprecated`)
+    // do not make a warning conditional; `name == "X"` makes it specific to X.
+    const selecting = (c: string) =>
+      /^\s*(not\s+)?[A-Za-z_]*(path|deprecated|target)[A-Za-z_]*\s*$/i.test(c) ||
+      /\bname\s+(not\s+)?in\b/.test(c) || tableNames.some((t) => c.includes(t));
     let warns = false;
     const warnedNames = new Set<string>();
-    for (const call of bodyNode ? allDescendants(bodyNode, 'call') : []) {
-      if (deprecationWarningMessage(call) === undefined) continue;
+    let warnMessage: string | undefined;
+    for (const call of allDescendants(bodyNode, 'call')) {
+      const msg = deprecationWarningMessage(call);
+      if (msg === undefined) continue;
+      warnMessage ??= msg;
       const conds: string[] = [];
-      for (let p: Node | null = call.parent; p && bodyNode && p.id !== bodyNode.id; p = p.parent) {
+      for (let p: Node | null = call.parent; p && p.id !== bodyNode.id; p = p.parent) {
         if (p.type === 'if_statement' || p.type === 'elif_clause') conds.push(p.childForFieldName('condition')?.text ?? '');
       }
       const named = conds.flatMap((c) => [...c.matchAll(/\bname\s*(?:==|!=)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g)].map((m) => m[1]));
       if (named.length) named.forEach((n) => warnedNames.add(n));
-      else if (!conds.length) warns = true;
-      else if (conds.some((c) => /deprecat/i.test(c))) warns = true; // `if deprecated:` with a per-entry flag (handled below)
+      else if (conds.every(selecting)) warns = true;
     }
-    // `if name not in ("DAG", "dag"): raise AttributeError` — an inline list of served names
-    let warnMessage: string | undefined;
-    for (const call of bodyNode ? allDescendants(bodyNode, 'call') : []) warnMessage ??= deprecationWarningMessage(call);
-    for (const ifst of bodyNode ? allDescendants(bodyNode, 'if_statement') : []) {
-      const cond = ifst.childForFieldName('condition');
-      if (cond?.type !== 'comparison_operator' || !/^name\s+not\s+in\b/.test(cond.text)) continue;
-      const listed = literal(cond.namedChildren[cond.namedChildren.length - 1]);
-      if (!Array.isArray(listed)) continue;
-      const target = warnMessage !== undefined ? airflowPathIn(warnMessage) : undefined;
-      for (const n of listed) {
-        if (typeof n !== 'string') continue;
-        set(n, { via: 'lazy', ...(warns ? { deprecated: true, replacement: target ? `${target}.${n}` : undefined, note: warnMessage?.slice(0, 240) } : {}) });
+    // replacement: an f-string template such as f"airflow.sdk.exceptions.{name}", else the message's path
+    let template: string | undefined;
+    for (const str of allDescendants(bodyNode, 'string')) {
+      const t = stringText(str) ?? '';
+      const m = /\bairflow(?:\.[A-Za-z_][A-Za-z0-9_]*)*\.\{name\}/.exec(t);
+      if (m && !m[0].startsWith(`${moduleName}.{`)) {
+        template = m[0];
+        break;
       }
     }
-    for (const [dictName, table] of dicts) {
-      if (!new RegExp(`\\b${dictName.replace(/[$]/g, '\\$')}\\b`).test(body)) continue;
+    const messagePath = warnMessage !== undefined ? airflowPathIn(warnMessage) : undefined;
+    const replacementFor = (n: string) =>
+      template ? template.replace('{name}', n) : messagePath && messagePath !== moduleName && !messagePath.endsWith(`.${n}`) ? `${messagePath}.${n}` : messagePath;
+    const served = (n: string, deprecated: boolean, target?: string) =>
+      set(n, { via: 'lazy', ...(deprecated ? { deprecated: true, replacement: target ?? replacementFor(n), note: warnMessage?.slice(0, 240) } : {}) });
+    // `if name != "ImportError": … else: warn(…)` serves that one name too
+    for (const m of body.matchAll(/\bname\s*(?:==|!=)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g)) served(m[1], warns || warnedNames.has(m[1]));
+    // inline literals: `if name not in ("DAG", "dag")`, `if name in {"a", "b"}`
+    for (const cmp of allDescendants(bodyNode, 'comparison_operator')) {
+      if (!/^name\s+(not\s+)?in\b/.test(cmp.text)) continue;
+      const listed = literal(cmp.namedChildren[cmp.namedChildren.length - 1]);
+      if (Array.isArray(listed)) for (const n of listed) if (typeof n === 'string') served(n, warns || warnedNames.has(n));
+    }
+    for (const t of tableNames) {
+      const coll = collections.get(t);
+      if (coll) for (const n of coll) served(n, warns || warnedNames.has(n));
+      const table = dicts.get(t);
       if (!table || typeof table !== 'object' || Array.isArray(table) || isUnknown(table)) continue;
       for (const [name, value] of Object.entries(table)) {
         let target: string | undefined;
@@ -460,7 +493,7 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
           target = attr ? `${mod}.${attr}` : mod;
           if (typeof value[2] === 'boolean') deprecated = value[2];
         }
-        set(name, { via: 'lazy', ...(deprecated ? { deprecated: true, replacement: target } : {}) });
+        set(name, { via: 'lazy', ...(deprecated ? { deprecated: true, replacement: target, note: warnMessage?.slice(0, 240) } : {}) });
       }
     }
   }

@@ -105,6 +105,16 @@ describe('knowledge base: modules and names', () => {
     expectStatus('airflow.operators:BashOperator', kb.name('airflow.operators', 'BashOperator'), { '1.10.12': 'deprecated', '2.0.0': 'removed' });
   });
 
+  it('__getattr__ tables: moved exceptions (3.2), ImportError alias (2.10), models.dag DAG (3.1); conditional warnings are not module deprecations', () => {
+    const skip = kb.name('airflow.exceptions', 'AirflowSkipException');
+    expectStatus('exceptions:AirflowSkipException', skip, { '1.10.12': 'available', '3.0.0': 'available', '3.2.0': 'deprecated' });
+    assert.equal(skip!.replacement, 'airflow.sdk.exceptions.AirflowSkipException');
+    expectStatus('models:ImportError', kb.name('airflow.models', 'ImportError'), { '2.9.3': 'available', '2.10.0': 'deprecated', '3.0.0': 'removed' });
+    expectStatus('models.dag:DAG', kb.name('airflow.models.dag', 'DAG'), { '1.10.12': 'available', '3.0.6': 'available', '3.1.0': 'deprecated' });
+    assert.equal(kb.name('airflow.models.dag', 'DAG')!.replacement, 'airflow.sdk.DAG');
+    expectStatus('airflow.configuration', kb.module('airflow.configuration'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'available' });
+  });
+
   it('namesOf lists what `from module import *` brings at a version', () => {
     assert.ok(kb.namesOf('airflow.operators.bash', '2.10.3').includes('BashOperator'));
     assert.ok(!kb.namesOf('airflow.operators.bash', '1.10.12').includes('BashOperator'));

@@ -101,6 +101,24 @@ class Context(TypedDict, total=False):
     logical_date: DateTime
     next_ds: str | None
 `,
+  'airflow/exceptions.py': `
+class AirflowException(Exception):
+    pass
+_MOVED = {"AirflowSkipException", "AirflowFailException"}
+def __getattr__(name):
+    if name in _MOVED:
+        import warnings
+        target_path = f"airflow.sdk.exceptions.{name}"
+        warnings.warn(f"airflow.exceptions.{name} is deprecated. Use {target_path} instead.", DeprecationWarning)
+        return import_string(target_path)
+    raise AttributeError(name)
+`,
+  'airflow/configuration.py': `
+import os, warnings
+if os.environ.get("AIRFLOW_OLD_OPTION"):
+    warnings.warn("The old option is deprecated", DeprecationWarning)
+conf = object()
+`,
 };
 
 const V3: Record<string, string> = { ...V2 };
@@ -215,6 +233,15 @@ describe('knowledge-base generator (synthetic git history)', function () {
     assert.equal(modules.names['airflow.models.dag:_private_helper'], undefined);
     assert.equal(modules.names['airflow.operators.new:_Internal'], undefined);
     assert.equal(st(modules.names['airflow.operators.new:NewOperator'], '1.0.0'), 'notYet');
+  });
+
+  it('__getattr__ over a set of moved names, and conditional module-level warnings', () => {
+    const skip = modules.names['airflow.exceptions:AirflowSkipException'];
+    assert.equal(st(skip, '2.0.0'), 'deprecated');
+    assert.equal(skip.replacement, 'airflow.sdk.exceptions.AirflowSkipException');
+    assert.equal(st(modules.names['airflow.exceptions:AirflowException'], '2.0.0'), 'available');
+    // a warning under `if` is about an option, not about importing the module
+    assert.equal(st(modules.modules['airflow.configuration'], '2.0.0'), 'available');
   });
 
   it('skips providers and the web UI', () => {
