@@ -3,7 +3,7 @@
  * mocked `vscode` module, against the real Docker engine and the stand-in image: commands,
  * import errors → diagnostics on the DAG files, test DAG, open UI, panel messages, reconnect.
  */
-import { diagnostics, panels, setFolders } from './support/vscode-runner-mock';
+import { diagnostics, panels, setFolders, watchers } from './support/vscode-runner-mock';
 import { state, extensionContext, Uri } from '../support/vscode-mock';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -70,6 +70,16 @@ describe('runner extension side (mocked vscode, real Docker)', function () {
     assert.ok(state.messages.some((m) => m.level === 'info' && /hello_dag passed/.test(m.text)), JSON.stringify(state.messages));
     await run('managedAirflow.runner.openUi');
     assert.match(state.external[0], /^http:.*127\.0\.0\.1:\d+/);
+
+    // requirements.txt changes → the user is offered a restart (declined here, then accepted).
+    assert.equal(await controller.offerRestart('requirements.txt'), false, 'declined');
+    assert.ok(state.messages.some((m) => /requirements\.txt changed\. Restart the local Airflow/.test(m.text)));
+    const before = controller.status.url;
+    state.answers.info.push('Restart');
+    assert.equal(await controller.offerRestart('requirements.txt'), true);
+    assert.equal(controller.status.state, 'healthy');
+    assert.equal(controller.status.url, before);
+    assert.ok(watchers.length > 0 && /requirements\.txt/.test(String((watchers[0].pattern as { pattern: string }).pattern)));
 
     await run('managedAirflow.runner.stop');
     assert.equal(controller.status.state, 'stopped');

@@ -182,6 +182,15 @@ export class RunnerController implements vscode.Disposable {
     this.diagnostics.clear();
   }
 
+  /** After requirements / Dockerfile / startup script changes: ask, then restart. */
+  async offerRestart(file: string): Promise<boolean> {
+    if (this.busyAction || this.lastStatus.state === 'stopped') return false;
+    const choice = await vscode.window.showInformationMessage(`${file} changed. Restart the local Airflow to apply it?`, 'Restart');
+    if (choice !== 'Restart') return false;
+    await this.restart();
+    return true;
+  }
+
   async openUi(): Promise<void> {
     const st = await this.refresh();
     if (!st.url) throw new ManagedAirflowError('conflict', 'runner.notRunning', 'The local Airflow is not running', { hint: 'Start it first (Managed Airflow: Start Local Airflow).' });

@@ -23,6 +23,17 @@ export function register(ctx: Ctx): RunnerController {
     }),
     new vscode.Disposable(() => LocalRunnerPanel.current?.dispose()),
   );
+  // Dependency files change → offer a restart (the images install requirements at start).
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{requirements.txt,requirements/requirements.txt,packages.txt,Dockerfile,startup/startup.sh}'));
+    let timer: NodeJS.Timeout | undefined;
+    const changed = (uri: vscode.Uri) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void controller.offerRestart(vscode.workspace.asRelativePath(uri)), 1000);
+    };
+    ctx.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), new vscode.Disposable(() => clearTimeout(timer)));
+  }
   ctx.services.runner = controller;
   // Reconnect to a runner that survived a VS Code restart; delayed so dockerode is not loaded
   // during activation, and only in trusted workspaces.

@@ -74,3 +74,21 @@ Object.assign(vscodeMock.window, {
 Object.defineProperty(vscodeMock.workspace, 'workspaceFolders', { get: () => folders, configurable: true });
 (vscodeMock.Uri as unknown as { joinPath: (u: Uri, ...p: string[]) => Uri }).joinPath ??= (u: Uri, ...p: string[]) => Uri.file(path.posix.join(u.path, ...p));
 
+
+export const watchers: Array<{ pattern: unknown; change: Array<(u: Uri) => void> }> = [];
+Object.assign(vscodeMock.workspace, {
+  createFileSystemWatcher: (pattern: unknown) => {
+    const w = { pattern, change: [] as Array<(u: Uri) => void> };
+    watchers.push(w);
+    const on = (l: (u: Uri) => void) => (w.change.push(l), { dispose() {} });
+    return { onDidChange: on, onDidCreate: on, onDidDelete: on, dispose() {} };
+  },
+});
+Object.assign(vscodeMock, {
+  RelativePattern: class {
+    constructor(
+      readonly base: unknown,
+      readonly pattern: string,
+    ) {}
+  },
+});
