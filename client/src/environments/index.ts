@@ -56,7 +56,13 @@ async function awsProfiles(): Promise<string[]> {
   return [...names].sort();
 }
 
-export function register(ctx: Ctx): { model: EnvironmentsModel } {
+/** Test seams: a stand-in connection factory and auto-refresh timing. */
+export interface RegisterOptions {
+  connect?: (config: EnvironmentConfig, signal: AbortSignal) => Promise<TreeConnection>;
+  mwaaWebLoginUrl?: (config: EnvironmentConfig) => Promise<string>;
+}
+
+export function register(ctx: Ctx, options: RegisterOptions = {}): { model: EnvironmentsModel; logs: LogDocuments } {
   const creds = secretCredentials(ctx);
   const model = new EnvironmentsModel({
     environments: () => ctx.environments(),
@@ -64,6 +70,7 @@ export function register(ctx: Ctx): { model: EnvironmentsModel } {
       if (!vscode.workspace.isTrusted) {
         throw new ManagedAirflowError('config', 'workspace.untrusted', 'remote environments need a trusted workspace', { hint: 'Trust this workspace (Manage Workspace Trust) to connect.', details: { action: 'none' } });
       }
+      if (options.connect) return options.connect(config, signal);
       return platforms().connectEnvironment(config, creds, {}, { signal });
     },
   });
@@ -72,7 +79,7 @@ export function register(ctx: Ctx): { model: EnvironmentsModel } {
   const refresher = new AutoRefresher(model);
   const logs = new LogDocuments(model);
   ctx.push(provider, view, logs, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs), { dispose: () => (refresher.dispose(), model.dispose()) });
-  ctx.push(model.onDidChange(() => setTimeout(() => refresher.poke(), 0)) as vscode.Disposable);
+  ctx.push(model.onDidChange(() => setTimeout(() => refresher.poke(), 0).unref()) as vscode.Disposable);
   ctx.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(ENVIRONMENTS_SETTING)) model.refresh();
@@ -230,7 +237,7 @@ export function register(ctx: Ctx): { model: EnvironmentsModel } {
     let url = webUrlFor(node ?? env, conn.info);
     if (env.config.platform === 'mwaa' && (!node || node.kind === 'environment')) {
       // MWAA's UI needs a web login token; the signed link logs the browser in.
-      url = await platforms().mwaaWebLoginUrl(env.config);
+      url = await (options.mwaaWebLoginUrl ?? platforms().mwaaWebLoginUrl)(env.config);
     }
     if (!url) throw new ManagedAirflowError('notFound', 'web.noUrl', `${env.env}: the platform did not report a web UI URL`);
     await vscode.env.openExternal(vscode.Uri.parse(url));
@@ -258,5 +265,5 @@ export function register(ctx: Ctx): { model: EnvironmentsModel } {
     void vscode.window.showInformationMessage(`Lint target set to ${target} (from ${env.env}).`);
   });
 
-  return { model };
+  return { model, logs };
 }

@@ -60,7 +60,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       this.tries.set(uri.toString(), tries);
       const header = `# ${ref.env} · ${ref.dagId} · ${ref.runId} · ${ref.taskId}${ref.mapIndex >= 0 ? `[${ref.mapIndex}]` : ''} · try ${ref.tryNumber} of ${tries}${running ? ' · running (following)' : ''}\n\n`;
       const body = header + (text || '(empty log)\n');
-      if (running) this.follow(uri, body);
+      if (running && !this.disposed) this.follow(uri, body);
       else this.stop(uri.toString());
       return body;
     } catch (e) {
@@ -75,9 +75,11 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     f.delay = f.last === body ? Math.min(f.delay * 1.5, 30_000) : 3000;
     f.last = body;
     if (f.timer) clearTimeout(f.timer);
-    f.timer = setTimeout(() => this.emitter.fire(uri), f.delay);
+    f.timer = setTimeout(() => this.emitter.fire(uri), f.delay).unref();
     this.followers.set(key, f);
   }
+
+  private disposed = false;
 
   private stop(key: string): void {
     const f = this.followers.get(key);
@@ -86,6 +88,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const key of [...this.followers.keys()]) this.stop(key);
     for (const s of this.subs) s.dispose();
     this.emitter.dispose();

@@ -539,6 +539,7 @@ export class AutoRefresher {
   private timer?: ReturnType<typeof setTimeout>;
   delayMs: number;
   private ticking = false;
+  private disposed = false;
 
   constructor(
     private readonly model: EnvironmentsModel,
@@ -553,9 +554,10 @@ export class AutoRefresher {
 
   /** Call after the tree changed: arms the timer if live runs are visible. */
   poke(): void {
-    if (this.timer || this.ticking) return;
+    if (this.disposed || this.timer || this.ticking) return;
     if (!this.model.liveRuns().length) return;
-    const set = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    // unref: a pending refresh never keeps a process (tests, CLI) alive.
+    const set = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms).unref());
     this.timer = set(() => {
       this.timer = undefined;
       void this.tick();
@@ -582,6 +584,7 @@ export class AutoRefresher {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer) (this.opts.clearTimer ?? clearTimeout)(this.timer);
     this.timer = undefined;
   }
