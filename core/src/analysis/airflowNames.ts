@@ -21,14 +21,15 @@ export function hasAirflowStarImport(facts: Facts): boolean {
 export function isDagConstructor(call: CallFact, facts: Facts): boolean {
   if (call.resolved) {
     const s = splitResolved(call.resolved);
-    return !!s && isAirflowModule(s.module) && s.name === 'DAG';
+    // `from airflow import models` binds a module as a name: `models.DAG` resolves to "airflow:models.DAG".
+    return !!s && isAirflowModule(s.module) && s.name.split('.').pop() === 'DAG';
   }
   return call.calleeText === 'DAG' && hasAirflowStarImport(facts);
 }
 
 /** Class name of an operator/sensor call (`BashOperator(...)`, `bash.BashOperator(...)`), if it is one. */
 export function operatorClass(call: CallFact, facts: Facts): string | undefined {
-  const name = call.resolved ? splitResolved(call.resolved)?.name ?? call.resolved.split('.').pop() : call.calleeText.split('.').pop();
+  const name = (call.resolved ? splitResolved(call.resolved)?.name ?? call.resolved : call.calleeText).split('.').pop();
   if (!name || !/^[A-Z]\w*(Operator|Sensor)$/.test(name)) return undefined;
   if (call.resolved) {
     const s = splitResolved(call.resolved);

@@ -119,14 +119,16 @@ function isGuarded(n: Node): boolean {
       const cond = p.childForFieldName('condition');
       const consequence = p.childForFieldName('consequence');
       if (cond && consequence && child.id === consequence.id && /(^|\.)TYPE_CHECKING$/.test(cond.text.trim())) return true;
+      // `if AIRFLOW_V_3_0_PLUS:` / `if Version(airflow_version) >= …:` — both branches are version-dependent.
+      if (cond && child.id !== cond.id && /version|AIRFLOW_V_\d|AIRFLOW_\d/i.test(cond.text)) return true;
     }
     if (p.type === 'try_statement') {
       const body = p.childForFieldName('body');
-      if (body && child.id === body.id) {
-        const handlers = p.namedChildren.filter((c): c is Node => !!c && c.type === 'except_clause');
-        if (handlers.some((h) => handlesImportError(h))) return true;
-      }
+      const handlers = p.namedChildren.filter((c): c is Node => !!c && c.type === 'except_clause');
+      if (body && child.id === body.id && handlers.some((h) => handlesImportError(h))) return true;
     }
+    // The fallback of `try: import new except ImportError: import old` only runs where the first failed.
+    if (p.type === 'except_clause' && handlesImportError(p)) return true;
     if (p.type === 'function_definition' || p.type === 'class_definition') {
       // imports inside functions are lazily executed — still checked, not guarded
     }

@@ -24,7 +24,7 @@ export const argumentsRule: Rule = {
       if (!name) continue;
       decoratorCalls.add(d.call.node.id);
       if (name === 'dag') checkCall(ctx, d.call, ['DAG'], 'DAG');
-      else if (isTaskDecorator(name)) checkCall(ctx, d.call, ['BaseOperator'], `@${name}`);
+      else if (isTaskDecorator(name)) checkCall(ctx, d.call, ['BaseOperator'], `@${name}`, TASK_DECORATOR_OWN);
     }
     for (const call of facts.calls) {
       if (decoratorCalls.has(call.node.id)) continue;
@@ -43,11 +43,33 @@ export const argumentsRule: Rule = {
       }
       if (cls) {
         const chain = ctx.kb.knowsCallable(cls) ? [cls, 'BaseOperator'] : ['BaseOperator'];
-        checkCall(ctx, call, chain, label ?? cls);
+        checkCall(ctx, call, chain, label ?? cls, localInitParams(ctx, call, cls));
       }
     }
   },
 };
+
+/**
+ * Parameters of the TaskFlow decorators themselves (`task(python_callable, multiple_outputs, **kwargs)`
+ * since 2.0): not judged by BaseOperator's history (BaseOperator only gained `multiple_outputs` in 2.9).
+ */
+const TASK_DECORATOR_OWN = new Set(['python_callable', 'multiple_outputs']);
+
+/**
+ * Parameters that a class defined in this file declares in its own `__init__` (a custom
+ * operator may legitimately take an argument whose name BaseOperator dropped).
+ */
+function localInitParams(ctx: RuleContext, call: CallFact, cls: string): Set<string> | undefined {
+  if (call.resolved) return undefined;
+  const out = new Set<string>();
+  for (const fn of ctx.facts.functions) {
+    if (fn.name !== '__init__') continue;
+    const owner = fn.node.parent?.parent;
+    if (owner?.type !== 'class_definition' || owner.childForFieldName('name')?.text !== cls) continue;
+    for (const p of fn.params) if (p.kind === 'normal') out.add(p.name);
+  }
+  return out.size ? out : undefined;
+}
 
 function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | undefined {
   for (const c of chain) {
@@ -57,10 +79,10 @@ function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | 
   return undefined;
 }
 
-function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string) {
+function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string, ownParams?: Set<string>) {
   const present = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
   for (const arg of call.args) {
-    if (!arg.name) continue;
+    if (!arg.name || ownParams?.has(arg.name)) continue;
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
   }
@@ -85,14 +107,19 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
       : undefined;
   const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const runs = `${ctx.target.label} runs Airflow ${v}`;
+  const data = { argument: name, ...(inDefaultArgs ? { inDefaultArgs: true } : {}) };
   if (status === 'deprecated') {
-    ctx.report({ code: 'AF112', message: `Argument \`${name}\` ${where} is deprecated in Airflow ${v}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
-  } else if (status === 'notYet') {
-    ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} is only accepted from Airflow ${firstAvailable(av)}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
-  } else {
-    const gone = removedIn(av, v);
-    ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} ${gone ? `was removed in Airflow ${gone}` : 'is not accepted'}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { argument: name } });
+    ctx.report({ code: 'AF112', message: `Argument \`${name}\` ${where} is deprecated in Airflow ${v} (${ctx.target.label}).${instead}${note}`, range, fixes, evidence, data });
+    return;
   }
+  const why = status === 'notYet' ? `is only accepted from Airflow ${firstAvailable(av)}` : removedIn(av, v) ? `was removed in Airflow ${removedIn(av, v)}` : 'is not accepted';
+  if (inDefaultArgs) {
+    // Operators take from default_args only the keys their signature has: an unknown key is
+    // silently ignored (the setting has no effect), it does not break the DAG.
+    ctx.report({ code: 'AF111', severity: 'warning', message: `\`${name}\` ${where} ${why}; ${runs}, which ignores it.${instead}${note}`, range, fixes, evidence, data });
+    return;
+  }
+  ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} ${why}; ${runs}.${instead}${note}`, range, fixes, evidence, data });
 }
 
 /** `default_args={"retries": 1, ...}` or `default_args=dict(retries=1)` or a variable bound to either. */

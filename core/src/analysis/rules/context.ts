@@ -18,11 +18,12 @@ export const contextRule: Rule = {
   ],
   run(ctx) {
     if (!ctx.kb.contextKeys().length) return;
+    const docNames = documentationNames(ctx);
     for (const s of ctx.facts.strings) {
-      if (isDocstring(s.node) || isNonTemplatedArg(s.node)) continue;
-      scanJinja(ctx, s);
+      if (isDocstring(s.node) || isNonTemplatedArg(s.node) || isDocumentationValue(s.node, docNames)) continue;
+      scanJinja(ctx, s, isFormatReceiver(s.node));
     }
-    for (const fn of taskCallables(ctx)) scanCallable(ctx, fn);
+    for (const c of taskCallables(ctx)) scanCallable(ctx, c);
   },
 };
 
@@ -32,6 +33,37 @@ function isDocstring(n: Node): boolean {
   const p = n.parent;
   if (p?.type !== 'expression_statement' || p.namedChildCount !== 1) return false;
   return true;
+}
+
+/** Names of variables passed as documentation (`doc_md=DOC`): their text is Markdown, never rendered. */
+function documentationNames(ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const call of ctx.facts.calls) {
+    for (const a of call.args) if (a.name && NON_TEMPLATED_ARGS.has(a.name) && a.value.type === 'identifier') out.add(a.value.text);
+  }
+  return out;
+}
+
+/** `DOC = """…"""` used as doc_md, or `task.doc_md = """…"""`. */
+function isDocumentationValue(n: Node, docNames: Set<string>): boolean {
+  let cur: Node = n;
+  if (cur.parent?.type === 'concatenated_string') cur = cur.parent;
+  if (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const p = cur.parent;
+  if (p?.type !== 'assignment' || p.childForFieldName('right')?.id !== cur.id) return false;
+  const left = p.childForFieldName('left');
+  if (left?.type === 'identifier') return docNames.has(left.text);
+  if (left?.type === 'attribute') return NON_TEMPLATED_ARGS.has(left.childForFieldName('attribute')?.text ?? '');
+  return false;
+}
+
+/** `"…{{{{ ds }}}}…".format(x)`: like an f-string, doubled braces are literal braces. */
+function isFormatReceiver(n: Node): boolean {
+  let cur: Node = n;
+  if (cur.parent?.type === 'concatenated_string') cur = cur.parent;
+  if (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const attr = cur.parent;
+  return attr?.type === 'attribute' && attr.childForFieldName('object')?.id === cur.id && attr.childForFieldName('attribute')?.text === 'format' && attr.parent?.type === 'call';
 }
 
 function isNonTemplatedArg(n: Node): boolean {
@@ -44,10 +76,11 @@ function isNonTemplatedArg(n: Node): boolean {
 const JINJA_KEYWORDS = new Set(['if', 'else', 'elif', 'endif', 'for', 'in', 'endfor', 'not', 'and', 'or', 'is', 'none', 'None', 'true', 'false', 'True', 'False', 'set', 'endset', 'macro', 'endmacro', 'loop', 'raw', 'endraw', 'with', 'endwith', 'block', 'endblock', 'filter', 'endfilter', 'defined', 'undefined', 'range', 'lipsum', 'dict', 'cycler', 'joiner', 'namespace', 'self', 'caller', 'call', 'endcall', 'include', 'import', 'from', 'as', 'extends']);
 
 /** Scan `{{ … }}` and `{% … %}` in a string for context variables (f-strings: `{{{{ … }}}}`). */
-function scanJinja(ctx: RuleContext, s: StringFact) {
-  const text = s.value;
+function scanJinja(ctx: RuleContext, s: StringFact, doubledBraces = false) {
+  // Jinja comments `{# … #}` are not rendered; blank them out (keeping offsets).
+  const text = s.value.replace(/\{#[\s\S]*?#\}/g, (m) => ' '.repeat(m.length));
   if (!text.includes('{{') && !text.includes('{%')) return;
-  const open = s.isFString ? /\{\{\{\{([\s\S]*?)\}\}\}\}|\{\{%([\s\S]*?)%\}\}/g : /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
+  const open = s.isFString || doubledBraces ? /\{\{\{\{([\s\S]*?)\}\}\}\}|\{\{%([\s\S]*?)%\}\}/g : /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
   // Names bound by the template itself ({% set x %}, {% for x in %}) are not context keys.
   const local = new Set<string>();
   for (const m of text.matchAll(/\{%-?\s*(?:set|for)\s+([\w\s,]+?)(?:=|\bin\b)/g)) for (const n of m[1].split(/[\s,]+/)) if (n) local.add(n);
@@ -114,31 +147,121 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   }
 }
 
-const CALLBACK_ARGS = /^(python_callable|on_(success|failure|retry|execute|skipped)_callback|sla_miss_callback|on_.*_callback)$/;
+const CALLBACK_ARGS = /^(on_(success|failure|retry|execute|skipped)_callback|sla_miss_callback|on_.*_callback)$/;
+/** Operator methods Airflow calls with the context as their first argument after `self`. */
+const CONTEXT_METHODS = new Set(['execute', 'poke', 'pre_execute', 'post_execute', 'execute_complete', 'on_kill', 'render_template_fields']);
+
+/**
+ * How Airflow hands the context to a function:
+ * - `kwargs`: context keys are passed as keyword arguments (TaskFlow, python_callable): a
+ *   parameter named after a key receives it, unless the caller binds it (op_kwargs/op_args,
+ *   arguments at the TaskFlow call site).
+ * - `positional`: one context dict as the first argument (callbacks; `execute(self, context)`).
+ */
+interface ContextCallable {
+  fn: FunctionFact;
+  mode: 'kwargs' | 'positional';
+  /** Parameter names bound by the caller (never taken from the context). */
+  bound: Set<string>;
+  /** Number of leading positional parameters bound by the caller. */
+  boundPositional: number;
+}
 
 /** Functions that Airflow calls with the task context. */
-function taskCallables(ctx: RuleContext): FunctionFact[] {
+function taskCallables(ctx: RuleContext): ContextCallable[] {
   const { facts } = ctx;
   const byName = new Map<string, FunctionFact[]>();
   for (const f of facts.functions) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
-  const out = new Set<FunctionFact>();
+  const out = new Map<FunctionFact, ContextCallable>();
+  const get = (fn: FunctionFact, mode: ContextCallable['mode']) => {
+    let c = out.get(fn);
+    if (!c) out.set(fn, (c = { fn, mode, bound: new Set(), boundPositional: 0 }));
+    return c;
+  };
   for (const f of facts.functions) {
-    if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)))) out.add(f);
-  }
-  for (const call of facts.calls) {
-    for (const a of call.args) {
-      if (!a.name || !CALLBACK_ARGS.test(a.name) || a.value.type !== 'identifier') continue;
-      for (const f of byName.get(a.value.text) ?? []) out.add(f);
+    if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)))) {
+      const c = get(f, 'kwargs');
+      // Arguments given where the TaskFlow function is called: `fn(a, b=1)`, `fn.override(...)(a)`, `fn.expand(b=…)`.
+      for (const call of facts.calls) {
+        const callee = call.node.childForFieldName('function');
+        const root = rootIdentifier(callee);
+        if (root !== f.name) continue;
+        const direct = callee?.type === 'identifier' || (callee?.type === 'call' && /\.override$/.test(callee.childForFieldName('function')?.text ?? ''));
+        const mapping = call.method === 'expand' || call.method === 'partial';
+        if (!direct && !mapping) continue;
+        for (const a of call.args) if (a.name) c.bound.add(a.name);
+        if (direct) c.boundPositional = Math.max(c.boundPositional, call.args.filter((a) => !a.name).length);
+      }
+    } else if (f.nested && CONTEXT_METHODS.has(f.name) && f.node.parent?.parent?.type === 'class_definition') {
+      get(f, 'positional');
     }
   }
-  return [...out];
+  for (const call of facts.calls) {
+    const byArg = new Map(call.args.filter((a) => a.name).map((a) => [a.name!, a]));
+    for (const a of call.args) {
+      if (!a.name || a.value.type !== 'identifier') continue;
+      if (a.name === 'python_callable') {
+        for (const f of byName.get(a.value.text) ?? []) {
+          const c = get(f, 'kwargs');
+          for (const k of dictKeys(byArg.get('op_kwargs')?.value)) c.bound.add(k);
+          c.boundPositional = Math.max(c.boundPositional, sequenceLength(byArg.get('op_args')?.value));
+        }
+      } else if (CALLBACK_ARGS.test(a.name)) {
+        for (const f of byName.get(a.value.text) ?? []) if (!out.has(f)) get(f, 'positional');
+      }
+    }
+  }
+  return [...out.values()];
 }
 
-function scanCallable(ctx: RuleContext, fn: FunctionFact) {
+function rootIdentifier(n: Node | null | undefined): string | undefined {
+  let cur = n;
+  while (cur) {
+    if (cur.type === 'identifier') return cur.text;
+    if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+    else if (cur.type === 'call') cur = cur.childForFieldName('function');
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** Keys of `{"a": …}` / `dict(a=…)`; a non-literal mapping binds everything we cannot see. */
+function dictKeys(n: Node | undefined): string[] {
+  if (!n) return [];
+  if (n.type === 'dictionary') {
+    return n.namedChildren.filter((p) => p?.type === 'pair').map((p) => stringContent(p!.childForFieldName('key'))).filter((k): k is string => !!k);
+  }
+  if (n.type === 'call' && n.childForFieldName('function')?.text === 'dict') {
+    return (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')!.text);
+  }
+  return ['*'];
+}
+
+function sequenceLength(n: Node | undefined): number {
+  if (!n) return 0;
+  if (n.type === 'list' || n.type === 'tuple') return n.namedChildren.filter((c) => c && c.type !== 'comment').length;
+  return Number.POSITIVE_INFINITY;
+}
+
+function stringContent(n: Node | null | undefined): string | undefined {
+  if (n?.type !== 'string') return undefined;
+  return n.namedChildren.find((c) => c?.type === 'string_content')?.text ?? '';
+}
+
+function scanCallable(ctx: RuleContext, c: ContextCallable) {
+  const { fn } = c;
   const contextNames = new Set<string>(['context']);
-  for (const p of fn.params) {
-    if (p.kind === 'kwargs') contextNames.add(p.name);
-    else if (p.kind === 'normal' && p.name !== 'self') report(ctx, p.name, p.range, 'parameter');
+  const normal = fn.params.filter((p) => p.kind === 'normal' && p.name !== 'self' && p.name !== 'cls');
+  if (c.mode === 'positional') {
+    if (normal[0]) contextNames.add(normal[0].name);
+  } else {
+    for (const p of fn.params) if (p.kind === 'kwargs') contextNames.add(p.name);
+    if (!c.bound.has('*')) {
+      normal.forEach((p, i) => {
+        if (i < c.boundPositional || c.bound.has(p.name)) return;
+        report(ctx, p.name, p.range, 'parameter');
+      });
+    }
   }
   const body = fn.node.childForFieldName('body');
   if (!body) return;

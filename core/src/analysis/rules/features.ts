@@ -101,8 +101,8 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
       }
     } else if ('name' in d) {
       const [module, name] = d.name.split(':');
-      // Imports the KB knows are judged by AF101/AF102; only use-sites of unknown names here.
-      if (ctx.kb.name(module, name)) continue;
+      // Imports the KB knows (the name or its module) are judged by AF101/AF102: one report per cause.
+      if (ctx.kb.name(module, name) || ctx.kb.module(module)) continue;
       for (const imp of facts.imports) {
         if (imp.kind === 'from' && imp.module === module && imp.name === name && !imp.guarded) hits.push({ range: imp.nameRange ?? imp.itemRange, what: name });
       }

@@ -53,21 +53,36 @@ function moduleVerdict(ctx: RuleContext, module: string, range: Range): Verdict 
   return undefined;
 }
 
+const FATAL = new Set<AvailabilityStatus>(['removed', 'unavailable', 'notYet']);
+
+/**
+ * The verdict that matters for `from module import name`: a missing module beats everything
+ * (the name cannot exist without it), then a missing name, then the name's own deprecation
+ * (it carries the most precise replacement), then the module's deprecation.
+ */
+function pickVerdict(moduleV: Verdict | undefined, nameV: Verdict | undefined): Verdict | undefined {
+  if (moduleV && FATAL.has(moduleV.status)) return moduleV;
+  if (nameV && FATAL.has(nameV.status)) return nameV;
+  if (nameV?.status === 'deprecated') return nameV;
+  if (moduleV?.status === 'deprecated') return moduleV;
+  return nameV ?? moduleV;
+}
+
 function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], reportedModules: Set<string>) {
   const v = ctx.target.airflow;
   let verdict: Verdict | undefined;
   if (imp.kind === 'from' && imp.name) {
+    const moduleV = moduleVerdict(ctx, imp.module, imp.moduleRange);
+    let nameV: Verdict | undefined;
     const nameAv = ctx.kb.name(imp.module, imp.name);
-    if (nameAv) {
-      verdict = { key: `${imp.module}.${imp.name}`, av: nameAv, status: statusAt(nameAv, v), range: imp.nameRange ?? imp.itemRange, isModule: false };
-      // A name that exists while its module is gone cannot happen; the module verdict is more useful.
-      const mv = moduleVerdict(ctx, imp.module, imp.moduleRange);
-      if (mv && (mv.status === 'removed' || mv.status === 'notYet') && verdict.status !== mv.status) verdict = mv;
-    } else {
+    const range = imp.nameRange ?? imp.itemRange;
+    if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: statusAt(nameAv, v), range, isModule: false };
+    else {
+      // `from airflow.operators import bash_operator`: the name is a submodule.
       const sub = ctx.kb.module(`${imp.module}.${imp.name}`);
-      if (sub) verdict = { key: `${imp.module}.${imp.name}`, av: sub, status: statusAt(sub, v), range: imp.nameRange ?? imp.itemRange, isModule: true };
-      else verdict = moduleVerdict(ctx, imp.module, imp.moduleRange);
+      if (sub) nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: statusAt(sub, v), range, isModule: true };
     }
+    verdict = pickVerdict(moduleV, nameV);
   } else {
     verdict = moduleVerdict(ctx, imp.module, imp.moduleRange);
   }
@@ -104,7 +119,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   } else if (verdict.status === 'deprecated') {
     ctx.report({
       code: 'AF103',
-      message: `\`${verdict.key}\` is deprecated in Airflow ${v}.${instead || ' It will be removed in a future version.'}${note}`,
+      message: `\`${verdict.key}\` is deprecated in Airflow ${v} (${t.label}); it still imports but warns.${instead || ' It will be removed in a future version.'}${note}`,
       range: verdict.range, fixes, evidence, data,
     });
   }
