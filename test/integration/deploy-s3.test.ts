@@ -195,6 +195,11 @@ describe('deploy to MWAA (s3rver + MWAA contract fake)', function () {
     assert.match(r.stderr, /expired/i);
     assert.match(r.stderr, /hint: .*aws sso login/);
     assert.ok(!r.stderr.includes('very-secret-value') && !r.stdout.includes('very-secret-value'));
+    const j = await deploy(['--env', 'prod', '--yes', '--format', 'json'], { env: { AWS_ACCESS_KEY_ID: 'EXPIREDKEY', AWS_SECRET_ACCESS_KEY: 'very-secret-value' } });
+    assert.equal(j.code, 2);
+    assert.equal(j.json.status, 'failed');
+    assert.equal(j.json.error.kind, 'credentials');
+    assert.ok(!j.stdout.includes('very-secret-value'));
   });
 
   it('an environment whose bucket does not exist is exit 2 naming the bucket', async () => {

@@ -60,160 +60,173 @@ export const deployCommand: CliCommand = {
   summary: 'deploy DAGs to the environment’s real bucket (lint-gated diff-sync)',
   usage: USAGE,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs('deploy', argv, {
-      env: { type: 'string', short: 'e' },
-      plan: { type: 'boolean', default: false },
-      delete: { type: 'boolean', default: false },
-      yes: { type: 'boolean', short: 'y', default: false },
-      force: { type: 'boolean', default: false },
-      'update-environment': { type: 'boolean', default: false },
-      'lint-all': { type: 'boolean', default: false },
-      format: { type: 'string', short: 'f', default: 'text' },
-      include: { type: 'string' },
-      concurrency: { type: 'string' },
-      'ignore-syntax': { type: 'string' },
-    });
-    const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new ManagedAirflowError('usage', 'usage.format', `unknown --format "${format}"`, { hint: 'Use text or json.' });
-    if (!values.env) throw new ManagedAirflowError('usage', 'usage.missingEnv', 'deploy: --env NAME is required', { hint: 'Name an environment of managedAirflow.environments, e.g. `managed-airflow deploy --env prod`.' });
-    if (positionals.length > 1) throw new ManagedAirflowError('usage', 'usage.tooManyArgs', `deploy: expected at most one DIR, got ${positionals.length}`, { hint: 'Run `managed-airflow deploy --help`.' });
-    const include = (values.include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    for (const i of include) if (i !== 'plugins' && i !== 'data') throw new ManagedAirflowError('usage', 'usage.include', `--include: unknown folder "${i}"`, { hint: 'Use plugins, data or plugins,data.' });
-    if (values.concurrency !== undefined && !/^\d+$/.test(values.concurrency)) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
-    const syntaxFlag = values['ignore-syntax'];
-    if (syntaxFlag !== undefined && syntaxFlag !== 'regexp' && syntaxFlag !== 'glob') throw new ManagedAirflowError('usage', 'usage.ignoreSyntax', `--ignore-syntax must be regexp or glob, got ${syntaxFlag}`);
-
-    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
-    const { environments, settingsFile } = loadEnvironments(dir);
-    const env = findEnvironment(environments, values.env, settingsFile);
-    // managedAirflow.deploy.* of .vscode/settings.json, overridden by flags
-    const settings = normaliseDeploySettings(settingsFile ? readSettingsFile(settingsFile) : {});
-    const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : settings.concurrency;
-    if (concurrency < 1 || concurrency > 256) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
-    const syntax = syntaxFlag ?? (settings.ignoreSyntax === 'auto' ? undefined : settings.ignoreSyntax);
-    if (!include.length) include.push(...settings.composerFolders);
-    const lintAll = values['lint-all'] || settings.lintAll;
-    const services = deployHooks.services?.(io.env) ?? defaultServices({ env: io.env });
-    const json = format === 'json';
-    const out = (s: string) => {
-      if (!json) io.stdout(`${s}\n`);
-    };
-    const err = (s: string) => io.stderr(`${s}\n`);
-    const result: Record<string, unknown> = { environment: env.name };
-    const finish = (code: number, status: string) => {
-      if (json) io.stdout(`${JSON.stringify({ status, exitCode: code, ...result }, null, 2)}\n`);
-      return code;
-    };
-
-    // MANAGED_AIRFLOW_TIMING=1 prints where a deploy spends its time (start-up, plan, lint gate, transfer)
-    const timing = io.env.MANAGED_AIRFLOW_TIMING === '1';
-    const marks: [string, number][] = [['start-up', process.uptime() * 1000]];
-    const mark = (label: string) => marks.push([label, process.uptime() * 1000]);
-    const report = () => {
-      if (!timing) return;
-      err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
-    };
-    // created first: the lint engine warms up while the plan waits on the network
-    const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
-    let prepared;
+    const json = argv.some((a, i) => a === '--format=json' || ((a === '--format' || a === '-f') && argv[i + 1] === 'json'));
     try {
-      prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency });
+      return await runDeploy(argv, io);
     } catch (e) {
-      if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
-        // a refused plan, not a usage error: exit 1 with both destinations shown
-        err(`error: ${e.message}`);
-        if (e.hint) err(`hint: ${e.hint}`);
-        result.error = e.toJSON();
-        return finish(1, 'refused');
-      }
-      throw e;
+      // --format json: CI gets a machine-readable failure too (the message and hint also go to stderr)
+      if (!json || !isManagedAirflowError(e)) throw e;
+      io.stderr(`error: ${e.source ? `${e.source}: ` : ''}${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      io.stdout(`${JSON.stringify({ status: e.kind === 'cancelled' ? 'cancelled' : 'failed', exitCode: e.exitCode, error: e.toJSON() }, null, 2)}\n`);
+      return e.exitCode;
     }
-    const { plan } = prepared;
-    result.plan = plan;
-    mark('plan');
-
-    // lint gate against the environment's real version
-    const reqText = readRequirements(prepared);
-    let gate: GateResult;
-    try {
-      gate = await lintGate(lintAll ? prepared.pythonFiles : prepared.changedPythonFiles, {
-        target: plan.destination.target,
-        airflowVersion: plan.destination.airflowVersion,
-        linter,
-        force: values.force,
-        requirements: reqText !== undefined && prepared.layout.requirements ? { file: prepared.layout.requirements, text: reqText } : undefined,
-      });
-    } catch (e) {
-      const m = (e as Error).message;
-      gate = { blocked: !values.force, forced: !!values.force, errors: [], warnings: [], notes: [`the lint engine failed: ${m}`] };
-    }
-    mark('lint gate');
-    result.gate = { blocked: gate.blocked, forced: gate.forced, errors: gate.errors, warnings: gate.warnings, notes: gate.notes };
-    for (const l of gateReport(gate, io.cwd)) (json ? err : out)(l);
-    if (gate.blocked) {
-      err(`error: the lint gate blocks the deploy to "${env.name}": ${gate.errors.length || 'the'} error(s) against ${plan.destination.target ?? plan.destination.airflowVersion}`);
-      err('hint: fix them (see file:line above), or pass --force to deploy anyway.');
-      return finish(1, 'blocked');
-    }
-    if (gate.forced) err(`warning: deploying despite ${gate.errors.length} lint error(s) (--force)`);
-
-    out(formatPlan(plan));
-    if (values.plan) return finish(0, 'planned');
-    if (planIsEmpty(plan)) {
-      out('nothing to do: the environment already has these files');
-      result.summary = { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: 0, environmentUpdated: false, versions: {} } satisfies DeploySummary;
-      report();
-      return finish(0, 'nothing-to-do');
-    }
-
-    if (!values.yes && (plan.uploads.length || plan.deletes.length)) {
-      const what = [plan.uploads.length ? `upload ${plan.uploads.length} file(s)` : '', plan.deletes.length ? `DELETE ${plan.deletes.length} remote file(s) listed above` : ''].filter(Boolean).join(' and ');
-      const ok = await io.confirm(`${planHeader(plan).slice(0, 2).join('\n')}\n${what[0].toUpperCase()}${what.slice(1)}?`);
-      if (!ok) {
-        err('refused: nothing was changed (pass --yes to deploy without asking)');
-        return finish(1, 'refused');
-      }
-    }
-
-    const started = Date.now();
-    let summary: DeploySummary;
-    const progress = (e: import('../../../core/src/deploy').ProgressEvent) => {
-      if (e.type === 'upload') err(`uploaded ${e.key} (${e.done}/${e.total})`);
-      else if (e.type === 'retry') err(`retrying ${e.key} after ${e.error} (attempt ${e.attempt})`);
-      else if (e.type === 'delete') err(`deleted ${e.key} (${e.done}/${e.total})`);
-      else err(e.message);
-    };
-    const execOpts = { signal: io.signal, concurrency, onProgress: progress, retry: deployHooks.retryBaseMs !== undefined ? { baseDelayMs: deployHooks.retryBaseMs } : undefined };
-    try {
-      summary = plan.destination.kind === 'astro' ? await executeAstroDeploy(prepared, services, execOpts) : await executeDeploy(prepared, execOpts);
-    } catch (e) {
-      if (isManagedAirflowError(e)) result.error = e.toJSON();
-      if (json && isManagedAirflowError(e)) {
-        err(`error: ${e.message}`);
-        if (e.hint) err(`hint: ${e.hint}`);
-        return finish(e.exitCode, e.kind === 'cancelled' ? 'cancelled' : 'failed');
-      }
-      throw e;
-    }
-
-    if (plan.environmentUpdate.length) {
-      const question = `Update MWAA environment "${plan.destination.mwaa?.name}" to the new ${plan.environmentUpdate.join(', ')} version(s)? This RESTARTS the environment: schedulers, workers and the web server restart (typically 10–30 minutes) and running tasks may fail.`;
-      const ok = values['update-environment'] || (await io.confirm(question));
-      if (ok) {
-        const r = await updateMwaaEnvironment(prepared, services, summary.versions, io.signal);
-        if (r.updated) {
-          summary.environmentUpdated = true;
-          err(`environment update started: ${Object.entries(r.versions).map(([k, v]) => `${k}=${v}`).join(', ')} (the environment restarts now)`);
-        } else err(`warning: environment not updated: ${r.reason}`);
-      } else {
-        err(`note: the environment still uses the previous ${plan.environmentUpdate.join(', ')}; re-run with --update-environment to apply (restarts the environment)`);
-      }
-    }
-    mark('transfer');
-    report();
-    summary.ms = Date.now() - started;
-    result.summary = summary;
-    out(formatSummary(summary));
-    return finish(0, 'deployed');
   },
 };
+
+async function runDeploy(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('deploy', argv, {
+    env: { type: 'string', short: 'e' },
+    plan: { type: 'boolean', default: false },
+    delete: { type: 'boolean', default: false },
+    yes: { type: 'boolean', short: 'y', default: false },
+    force: { type: 'boolean', default: false },
+    'update-environment': { type: 'boolean', default: false },
+    'lint-all': { type: 'boolean', default: false },
+    format: { type: 'string', short: 'f', default: 'text' },
+    include: { type: 'string' },
+    concurrency: { type: 'string' },
+    'ignore-syntax': { type: 'string' },
+  });
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new ManagedAirflowError('usage', 'usage.format', `unknown --format "${format}"`, { hint: 'Use text or json.' });
+  if (!values.env) throw new ManagedAirflowError('usage', 'usage.missingEnv', 'deploy: --env NAME is required', { hint: 'Name an environment of managedAirflow.environments, e.g. `managed-airflow deploy --env prod`.' });
+  if (positionals.length > 1) throw new ManagedAirflowError('usage', 'usage.tooManyArgs', `deploy: expected at most one DIR, got ${positionals.length}`, { hint: 'Run `managed-airflow deploy --help`.' });
+  const include = (values.include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const i of include) if (i !== 'plugins' && i !== 'data') throw new ManagedAirflowError('usage', 'usage.include', `--include: unknown folder "${i}"`, { hint: 'Use plugins, data or plugins,data.' });
+  if (values.concurrency !== undefined && !/^\d+$/.test(values.concurrency)) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
+  const syntaxFlag = values['ignore-syntax'];
+  if (syntaxFlag !== undefined && syntaxFlag !== 'regexp' && syntaxFlag !== 'glob') throw new ManagedAirflowError('usage', 'usage.ignoreSyntax', `--ignore-syntax must be regexp or glob, got ${syntaxFlag}`);
+
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  const { environments, settingsFile } = loadEnvironments(dir);
+  const env = findEnvironment(environments, values.env, settingsFile);
+  // managedAirflow.deploy.* of .vscode/settings.json, overridden by flags
+  const settings = normaliseDeploySettings(settingsFile ? readSettingsFile(settingsFile) : {});
+  const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : settings.concurrency;
+  if (concurrency < 1 || concurrency > 256) throw new ManagedAirflowError('usage', 'usage.concurrency', `--concurrency must be an integer 1–256, got ${values.concurrency}`);
+  const syntax = syntaxFlag ?? (settings.ignoreSyntax === 'auto' ? undefined : settings.ignoreSyntax);
+  if (!include.length) include.push(...settings.composerFolders);
+  const lintAll = values['lint-all'] || settings.lintAll;
+  const services = deployHooks.services?.(io.env) ?? defaultServices({ env: io.env });
+  const json = format === 'json';
+  const out = (s: string) => {
+    if (!json) io.stdout(`${s}\n`);
+  };
+  const err = (s: string) => io.stderr(`${s}\n`);
+  const result: Record<string, unknown> = { environment: env.name };
+  const finish = (code: number, status: string) => {
+    if (json) io.stdout(`${JSON.stringify({ status, exitCode: code, ...result }, null, 2)}\n`);
+    return code;
+  };
+
+  // MANAGED_AIRFLOW_TIMING=1 prints where a deploy spends its time (start-up, plan, lint gate, transfer)
+  const timing = io.env.MANAGED_AIRFLOW_TIMING === '1';
+  const marks: [string, number][] = [['start-up', process.uptime() * 1000]];
+  const mark = (label: string) => marks.push([label, process.uptime() * 1000]);
+  const report = () => {
+    if (!timing) return;
+    err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
+  };
+  // created first: the lint engine warms up while the plan waits on the network
+  const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
+  let prepared;
+  try {
+    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency });
+  } catch (e) {
+    if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
+      // a refused plan, not a usage error: exit 1 with both destinations shown
+      err(`error: ${e.message}`);
+      if (e.hint) err(`hint: ${e.hint}`);
+      result.error = e.toJSON();
+      return finish(1, 'refused');
+    }
+    throw e;
+  }
+  const { plan } = prepared;
+  result.plan = plan;
+  mark('plan');
+
+  // lint gate against the environment's real version
+  const reqText = readRequirements(prepared);
+  let gate: GateResult;
+  try {
+    gate = await lintGate(lintAll ? prepared.pythonFiles : prepared.changedPythonFiles, {
+      target: plan.destination.target,
+      airflowVersion: plan.destination.airflowVersion,
+      linter,
+      force: values.force,
+      requirements: reqText !== undefined && prepared.layout.requirements ? { file: prepared.layout.requirements, text: reqText } : undefined,
+    });
+  } catch (e) {
+    const m = (e as Error).message;
+    gate = { blocked: !values.force, forced: !!values.force, errors: [], warnings: [], notes: [`the lint engine failed: ${m}`] };
+  }
+  mark('lint gate');
+  result.gate = { blocked: gate.blocked, forced: gate.forced, errors: gate.errors, warnings: gate.warnings, notes: gate.notes };
+  for (const l of gateReport(gate, io.cwd)) (json ? err : out)(l);
+  if (gate.blocked) {
+    err(`error: the lint gate blocks the deploy to "${env.name}": ${gate.errors.length || 'the'} error(s) against ${plan.destination.target ?? plan.destination.airflowVersion}`);
+    err('hint: fix them (see file:line above), or pass --force to deploy anyway.');
+    return finish(1, 'blocked');
+  }
+  if (gate.forced) err(`warning: deploying despite ${gate.errors.length} lint error(s) (--force)`);
+
+  out(formatPlan(plan));
+  if (values.plan) return finish(0, 'planned');
+  if (planIsEmpty(plan)) {
+    out('nothing to do: the environment already has these files');
+    result.summary = { uploaded: 0, uploadedBytes: 0, unchanged: plan.unchanged, deleted: 0, retries: 0, ms: 0, environmentUpdated: false, versions: {} } satisfies DeploySummary;
+    report();
+    return finish(0, 'nothing-to-do');
+  }
+
+  if (!values.yes && (plan.uploads.length || plan.deletes.length)) {
+    const what = [plan.uploads.length ? `upload ${plan.uploads.length} file(s)` : '', plan.deletes.length ? `DELETE ${plan.deletes.length} remote file(s) listed above` : ''].filter(Boolean).join(' and ');
+    const ok = await io.confirm(`${planHeader(plan).slice(0, 2).join('\n')}\n${what[0].toUpperCase()}${what.slice(1)}?`);
+    if (!ok) {
+      err('refused: nothing was changed (pass --yes to deploy without asking)');
+      return finish(1, 'refused');
+    }
+  }
+
+  const started = Date.now();
+  let summary: DeploySummary;
+  const progress = (e: import('../../../core/src/deploy').ProgressEvent) => {
+    if (e.type === 'upload') err(`uploaded ${e.key} (${e.done}/${e.total})`);
+    else if (e.type === 'retry') err(`retrying ${e.key} after ${e.error} (attempt ${e.attempt})`);
+    else if (e.type === 'delete') err(`deleted ${e.key} (${e.done}/${e.total})`);
+    else err(e.message);
+  };
+  const execOpts = { signal: io.signal, concurrency, onProgress: progress, retry: deployHooks.retryBaseMs !== undefined ? { baseDelayMs: deployHooks.retryBaseMs } : undefined };
+  try {
+    summary = plan.destination.kind === 'astro' ? await executeAstroDeploy(prepared, services, execOpts) : await executeDeploy(prepared, execOpts);
+  } catch (e) {
+    if (isManagedAirflowError(e)) result.error = e.toJSON();
+    if (json && isManagedAirflowError(e)) {
+      err(`error: ${e.message}`);
+      if (e.hint) err(`hint: ${e.hint}`);
+      return finish(e.exitCode, e.kind === 'cancelled' ? 'cancelled' : 'failed');
+    }
+    throw e;
+  }
+
+  if (plan.environmentUpdate.length) {
+    const question = `Update MWAA environment "${plan.destination.mwaa?.name}" to the new ${plan.environmentUpdate.join(', ')} version(s)? This RESTARTS the environment: schedulers, workers and the web server restart (typically 10–30 minutes) and running tasks may fail.`;
+    const ok = values['update-environment'] || (await io.confirm(question));
+    if (ok) {
+      const r = await updateMwaaEnvironment(prepared, services, summary.versions, io.signal);
+      if (r.updated) {
+        summary.environmentUpdated = true;
+        err(`environment update started: ${Object.entries(r.versions).map(([k, v]) => `${k}=${v}`).join(', ')} (the environment restarts now)`);
+      } else err(`warning: environment not updated: ${r.reason}`);
+    } else {
+      err(`note: the environment still uses the previous ${plan.environmentUpdate.join(', ')}; re-run with --update-environment to apply (restarts the environment)`);
+    }
+  }
+  mark('transfer');
+  report();
+  summary.ms = Date.now() - started;
+  result.summary = summary;
+  out(formatSummary(summary));
+  return finish(0, 'deployed');
+}

@@ -146,7 +146,14 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     const bundleHash = createHash('sha256').update(bundle).digest('hex');
     const description = `managed-airflow bundle sha256:${bundleHash} (${dagSet.entries.length} files)`;
     const api = o.services.astro(env);
-    const last = await api.lastDagDeployDescription(o.signal);
+    let last: string | undefined;
+    try {
+      last = await api.lastDagDeployDescription(o.signal);
+    } catch (e) {
+      // the deploy history only saves a redundant upload; without it the bundle is deployed again
+      if (e instanceof ManagedAirflowError && (e.kind === 'credentials' || e.kind === 'cancelled')) throw e;
+      warnings.push(`could not read the deployment's previous deploys (${(e as Error).message}); the bundle is deployed without comparing`);
+    }
     const same = !!last && last.includes(`sha256:${bundleHash}`);
     const plan: DeployPlan = {
       ...base,
