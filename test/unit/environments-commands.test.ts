@@ -97,13 +97,13 @@ describe('environments commands (mocked vscode)', () => {
     const { task } = await nodes();
     await run('managedAirflow.openLog', task);
     const shown = state.shown.at(-1)!;
-    assert.match(shown, /^managed-airflow-log:\/prod\/dag_0000\/scheduled__2026-01-29\/t0\/try-2\.log$/);
+    assert.match(shown, /^managed-airflow-log:\/prod\/dag_0000\/scheduled__2026-01-29\/t0 \(try 2\)\.log$/);
     const provider = state.contentProviders.get('managed-airflow-log');
     const text = await provider.provideTextDocumentContent(vscodeMock.Uri.parse(shown), { onCancellationRequested: () => ({ dispose() {} }) });
     assert.match(text, /^# prod · dag_0000 · scheduled__2026-01-29 · t0 · try 2 of 2\n\nlog of t0 try 2\n$/);
     state.answers.pick.push('Try 1');
     await run('managedAirflow.selectLogTry', vscodeMock.Uri.parse(shown));
-    assert.match(state.shown.at(-1)!, /\/t0\/try-1\.log$/);
+    assert.match(state.shown.at(-1)!, /\/t0 \(try 1\)\.log$/);
   });
 
   it('open in web UI: deep links for DAGs/runs, a signed login link for an MWAA environment', async () => {

@@ -137,7 +137,7 @@ export function lintTargetFor(info: EnvironmentInfo | undefined): string | undef
   return info?.target;
 }
 
-// ---- log documents: managed-airflow-log:/<env>/<dag>/<run>/<task>/<try>.log?map=<i> ----
+// ---- log documents: managed-airflow-log:/<env>/<dag>/<run>/<task> (try <n>).log?map=<i> ----
 
 export const LOG_SCHEME = 'managed-airflow-log';
 
@@ -152,11 +152,12 @@ export interface LogRef {
 
 export function logPath(ref: LogRef): { path: string; query: string } {
   const e = encodeURIComponent;
-  return { path: `/${e(ref.env)}/${e(ref.dagId)}/${e(ref.runId)}/${e(ref.taskId)}/try-${ref.tryNumber}.log`, query: ref.mapIndex >= 0 ? `map=${ref.mapIndex}` : '' };
+  // The file name is what the editor tab shows: "extract (try 2).log".
+  return { path: `/${e(ref.env)}/${e(ref.dagId)}/${e(ref.runId)}/${e(ref.taskId)} (try ${ref.tryNumber}).log`, query: ref.mapIndex >= 0 ? `map=${ref.mapIndex}` : '' };
 }
 
 export function parseLogPath(path: string, query = ''): LogRef {
-  const m = /^\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/try-(\d+)\.log$/.exec(path);
+  const m = /^\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+) \(try (\d+)\)\.log$/.exec(path);
   if (!m) throw new ManagedAirflowError('usage', 'log.badUri', `not a log document: ${path}`);
   const map = /(?:^|&)map=(-?\d+)/.exec(query)?.[1];
   return { env: decodeURIComponent(m[1]), dagId: decodeURIComponent(m[2]), runId: decodeURIComponent(m[3]), taskId: decodeURIComponent(m[4]), tryNumber: Number(m[5]), mapIndex: map ? Number(map) : -1 };
