@@ -5,6 +5,7 @@ import { Storage } from '@google-cloud/storage';
 import { startGcsEmulator } from './support/deploy/gcs';
 import { sampleComposerEnv, startComposerFake } from './support/composer-fake';
 import { startAstroDeployFake } from './support/deploy/astro-fake';
+import { startS3Proxy } from './support/deploy/proxy';
 import { makeProject, removeProject, runDeploy } from './support/deploy/harness';
 import { deployHooks } from '../../cli/src/commands/deploy';
 
@@ -32,6 +33,7 @@ describe('deploy to Cloud Composer (Firebase Storage emulator + Composer REST fa
       [
         { name: 'analytics', platform: 'composer', project: 'demo-project', location: 'europe-west1', environment: 'analytics' },
         { name: 'typo', platform: 'composer', project: 'demo-project', location: 'europe-west1', environment: 'analytics', destination: 'gs://europe-west1-analytcs-bucket/dags' },
+        { name: 'selfhosted-gcs', platform: 'airflow', url: 'http://127.0.0.1:1', destination: 'gs://selfhosted-gcs/team-b/dags', target: 'airflow:2.9.2' },
       ],
       {
         'dags/etl.py': DAG('etl'),
@@ -88,6 +90,33 @@ describe('deploy to Cloud Composer (Firebase Storage emulator + Composer REST fa
     assert.equal(r.code, 1);
     assert.match(r.stderr, /gs:\/\/europe-west1-analytcs-bucket\/dags\//);
     assert.match(r.stderr, /gs:\/\/europe-west1-analytics-bucket\/dags\//);
+  });
+
+  it('retries 503s from GCS and converges', async () => {
+    // a proxy in front of the emulator answers every other upload with 503
+    let n = 0;
+    const flaky = await startS3Proxy(gcs.url, { fail: (r) => r.method === 'POST' && r.path.startsWith('/upload/') && ++n % 2 === 1 });
+    try {
+      writeFileSync(path.join(dir, 'dags/flaky_a.py'), DAG('fa'));
+      writeFileSync(path.join(dir, 'dags/flaky_b.py'), DAG('fb'));
+      const r = await deploy(['--env', 'analytics', '--yes', '--format', 'json'], { env: { ...env, STORAGE_EMULATOR_HOST: flaky.url } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.json.summary.uploaded, 2);
+      assert.ok(r.json.summary.retries >= 2, `retries ${r.json.summary.retries}`);
+      assert.ok(flaky.stats.failures >= 2);
+    } finally {
+      await flaky.close();
+    }
+    const again = await deploy(['--env', 'analytics', '--yes', '--format', 'json']);
+    assert.equal(again.json.status, 'nothing-to-do');
+  });
+
+  it('self-hosted: deploys to the configured gs:// destination only', async () => {
+    const r = await deploy(['--env', 'selfhosted-gcs', '--yes', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [files] = await storage.bucket('selfhosted-gcs').getFiles();
+    const names = files.map((f) => f.name);
+    assert.ok(names.length >= 3 && names.every((k) => k.startsWith('team-b/dags/')), names.join());
   });
 
   it('rejected Google credentials are exit 2', async () => {
