@@ -24,9 +24,10 @@ async function rejects(p: Promise<unknown>, code: string): Promise<ManagedAirflo
 
 const password: AirflowAuth = { kind: 'password', username: 'admin', password: 'admin' };
 
-for (const version of ['2.10.0', '3.2.1']) {
+// Each server version is validated against its own official spec (3.0.x and 3.2.x differ).
+for (const [version, spec] of [['2.10.0', 'airflow-2.10.0-v1.yaml'], ['3.0.2', 'airflow-3.0.2-v2.yaml'], ['3.2.1', 'airflow-3.2.1-v2.yaml']]) {
   const api = version.startsWith('3') ? 'v2' : 'v1';
-  describe(`platforms: Airflow ${version} REST (/api/${api}) against the official spec`, function () {
+  describe(`platforms: Airflow ${version} REST (/api/${api}) against the official spec ${spec}`, function () {
     let fake: AirflowFake;
     const client = (auth: AirflowAuth = password, o: { pageSize?: number } = {}) => new AirflowClient({ env: 'local', transport: new HttpTransport('local', fake.url, auth, 'check credentials'), pageSize: o.pageSize });
 
@@ -34,7 +35,7 @@ for (const version of ['2.10.0', '3.2.1']) {
       if (!specsAvailable()) this.skip();
     });
     beforeEach(async () => {
-      fake = await startAirflowFake({ version, dags: 7, runsPerDag: 5, importErrors: 2 });
+      fake = await startAirflowFake({ version, spec, dags: 7, runsPerDag: 5, importErrors: 2 });
     });
     afterEach(async () => {
       const v = fake?.violations ?? [];
@@ -144,7 +145,7 @@ for (const version of ['2.10.0', '3.2.1']) {
 
     it('times out on a slow server and cancels via AbortSignal', async () => {
       await fake.stop();
-      fake = await startAirflowFake({ version, delayMs: 400 });
+      fake = await startAirflowFake({ version, spec, delayMs: 400 });
       const c = client();
       const t0 = Date.now();
       const e = await rejects(c.listDags({}, { timeoutMs: 150 }), 'platform.timeout');

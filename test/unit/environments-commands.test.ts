@@ -106,6 +106,19 @@ describe('environments commands (mocked vscode)', () => {
     assert.match(state.shown.at(-1)!, /\/t0 \(try 1\)\.log$/);
   });
 
+  it('a running try is followed: the document says so and re-reads on a timer until closed', async () => {
+    const { runs } = await nodes();
+    const live = (await model.getChildren(runs[0])) as TaskNode[];
+    assert.equal(live[0].ti.state, 'running');
+    await run('managedAirflow.openLog', live[0]);
+    const provider = state.contentProviders.get('managed-airflow-log');
+    const text = await provider.provideTextDocumentContent(vscodeMock.Uri.parse(state.shown.at(-1)!), { onCancellationRequested: () => ({ dispose() {} }) });
+    assert.match(text, /try 1 of 1 · running \(following\)/);
+    assert.equal(provider.followers.size, 1);
+    provider.dispose();
+    assert.equal(provider.followers.size, 0);
+  });
+
   it('open in web UI: deep links for DAGs/runs, a signed login link for an MWAA environment', async () => {
     const { env, dag } = await nodes();
     await run('managedAirflow.openInWebUi', dag);

@@ -59,6 +59,8 @@ export interface AirflowFakeOptions {
   mwaaWebTokens?: string[];
   dagsFolder?: string;
   validate?: boolean;
+  /** Spec file to validate against (default: 2.10.0 for v1, 3.2.1 for v2). */
+  spec?: string;
 }
 
 export interface ApiAnswer {
@@ -79,7 +81,7 @@ export class AirflowFake {
   readonly importErrors: Json[] = [];
   readonly requests: { method: string; path: string; query: string; auth?: string }[] = [];
   readonly violations: Violation[] = [];
-  readonly opts: Required<Omit<AirflowFakeOptions, 'version'>>;
+  readonly opts: Required<Omit<AirflowFakeOptions, 'version' | 'spec'>>;
   private readonly validator?: OpenApiValidator;
   private readonly sessions = new Set<string>();
   private server?: http.Server;
@@ -103,7 +105,7 @@ export class AirflowFake {
       dagsFolder: o.dagsFolder ?? '/usr/local/airflow/dags',
       validate: o.validate ?? true,
     };
-    if (this.opts.validate) this.validator = OpenApiValidator.load(this.api === 'v2' ? SPEC_V2 : SPEC_V1);
+    if (this.opts.validate) this.validator = OpenApiValidator.load(o.spec ?? (this.api === 'v2' ? SPEC_V2 : SPEC_V1));
     for (let i = 0; i < this.opts.dags; i++) {
       const dagId = `dag_${String(i).padStart(4, '0')}`;
       this.addDag(dagId, Array.from({ length: this.opts.tasksPerDag }, (_, t) => `task_${t}`));

@@ -17,7 +17,7 @@ export const SPEC_V1 = 'airflow-2.10.0-v1.yaml';
 export const SPEC_V2 = 'airflow-3.2.1-v2.yaml';
 
 export function specsAvailable(): boolean {
-  return existsSync(path.join(SPECS_DIR, SPEC_V1)) && existsSync(path.join(SPECS_DIR, SPEC_V2));
+  return [SPEC_V1, SPEC_V2, 'airflow-3.0.2-v2.yaml'].every((f) => existsSync(path.join(SPECS_DIR, f)));
 }
 
 type Json = Record<string, any>;
