@@ -19,6 +19,7 @@ interface CachedVersion {
   names: Delta;
   context: Delta;
   callables: Record<string, Delta>;
+  files?: VersionScan['files'];
 }
 interface CacheFile {
   format: 'scan-cache-1';
@@ -61,6 +62,7 @@ export function writeCache(file: string, scans: VersionScan[]): void {
       names: delta(prev?.names, s.names),
       context: delta(prev?.context, s.context),
       callables,
+      ...(s.files ? { files: s.files } : {}),
     });
     prev = s;
   }
@@ -89,6 +91,7 @@ export function readCache(file: string): Map<string, VersionScan> {
       names: apply(prev?.names, v.names),
       context: apply(prev?.context, v.context),
       callables,
+      ...(v.files ? { files: v.files } : {}),
     };
     out.set(v.spec.version, scan);
     prev = scan;

@@ -12,7 +12,11 @@ import { providerDistribution } from './scan';
 export interface Override {
   kind: 'module' | 'name' | 'context' | 'argument';
   key: string; // "airflow.x", "airflow.x:Name", "ds", "DAG:schedule"
-  /** Versions (as scanned version strings) where the fact holds; others keep the scanned value. */
+  /**
+   * Versions (as scanned version strings) where the fact holds; others keep the scanned value.
+   * Empty: the override only adds `replacement`/`note` to the scanned fact (e.g. what a removed
+   * argument was renamed to when Airflow removed it without a deprecation period).
+   */
   versions: string[];
   fact: { deprecated?: boolean; replacement?: string; note?: string; absent?: boolean };
   evidence: { repo: string; path: string; ref: string; commit?: string; note?: string };
@@ -64,7 +68,7 @@ export class Encoder {
   }
 
   /** Encode one fact from its per-version values (undefined = absent at that version). */
-  encode(perVersion: (FactAt | undefined)[], extraEvidence: number[] = []): CompactFact | undefined {
+  encode(perVersion: (FactAt | undefined)[], extraEvidence: number[] = [], absentPathAt?: (i: number) => string | undefined): CompactFact | undefined {
     const a: number[] = [];
     const d: number[] = [];
     const e: number[] = [];
@@ -83,7 +87,7 @@ export class Encoder {
       }
       if (!present && runStart >= 0) {
         a.push(runStart, i < perVersion.length ? i : -1);
-        if (i < perVersion.length) e.push(this.ev(i, lastPath, 'not present at this ref'));
+        if (i < perVersion.length) e.push(this.ev(i, absentPathAt?.(i) || lastPath, 'not present at this ref'));
         runStart = -1;
       }
       if (dep && depStart < 0) {
@@ -121,6 +125,7 @@ export class Encoder {
 
   encodeAll(
     get: (s: VersionScan) => Map<string, FactAt>, overrides: Override[] = [], kind?: Override['kind'], keyPrefix = '',
+    absentPath?: (s: VersionScan) => string | undefined,
   ): Record<string, CompactFact> {
     const keys = new Set<string>();
     for (const s of this.scans) for (const k of get(s).keys()) keys.add(k);
@@ -141,8 +146,18 @@ export class Encoder {
             : { path: o.evidence.path, ...(perVersion[i] ?? {}), ...o.fact, note: o.fact.note ?? o.evidence.note };
         }
       }
-      const f = this.encode(perVersion, extra);
-      if (f) out[k] = f;
+      const f = this.encode(perVersion, extra, absentPath ? (i) => absentPath(this.scans[i]) : undefined);
+      if (!f) continue;
+      for (const o of relevant.filter((x) => x.key === keyPrefix + k && x.versions.length === 0)) {
+        if (o.fact.replacement) {
+          f.r = o.fact.replacement;
+          const p = providerDistribution(o.fact.replacement);
+          if (p) f.p = p;
+          else delete f.p;
+        }
+        if (o.fact.note) f.n = this.note(o.fact.note);
+      }
+      out[k] = f;
     }
     return out;
   }
@@ -175,7 +190,7 @@ export function buildArguments(scans: VersionScan[], overrides: Override[], note
     const empty = new Map<string, FactAt>();
     callables[id] = {
       ...(notes[id] ? { note: notes[id] } : {}),
-      arguments: enc.encodeAll((s) => s.callables.get(id) ?? empty, overrides, 'argument', `${id}:`),
+      arguments: enc.encodeAll((s) => s.callables.get(id) ?? empty, overrides, 'argument', `${id}:`, (s) => s.files?.callables[id]),
     };
   }
   return { ...enc.tables(), callables };
@@ -183,5 +198,5 @@ export function buildArguments(scans: VersionScan[], overrides: Override[], note
 
 export function buildContext(scans: VersionScan[], overrides: Override[]): CompactContext {
   const enc = new Encoder(scans);
-  return { ...enc.tables(), keys: enc.encodeAll((s) => s.context, overrides, 'context') };
+  return { ...enc.tables(), keys: enc.encodeAll((s) => s.context, overrides, 'context', '', (s) => s.files?.context.join(', ')) };
 }

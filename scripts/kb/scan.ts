@@ -40,6 +40,8 @@ export interface VersionScan {
   /** callable → argument → fact */
   callables: Map<string, Map<string, FactAt>>;
   context: Map<string, FactAt>;
+  /** Files the callables / context keys were read from at this version (for absence evidence). */
+  files?: { callables: Record<string, string>; context: string[] };
 }
 
 /** Source roots: repository prefix → dotted module prefix. */
@@ -275,8 +277,11 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
 
   // 5. constructor arguments
   scan.callables = scanCallables(git, commit, parser, knownArgs);
+  scan.files = { callables: {}, context: [] };
+  for (const [id, m] of scan.callables) scan.files.callables[id] = [...m.values()][0]?.path ?? '';
   // 6. template context keys
   scan.context = scanContext(git, commit, parser);
+  scan.files.context = [...new Set([...scan.context.values()].map((f) => f.path))];
   return scan;
 }
 

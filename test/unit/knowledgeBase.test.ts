@@ -154,6 +154,12 @@ describe('knowledge base: DAG / operator arguments', () => {
     expectStatus('max_active_tasks', arg('DAG', 'max_active_tasks'), { '2.1.4': 'notYet', '2.2.0': 'available' });
     expectStatus('fail_stop', arg('DAG', 'fail_stop'), { '2.6.3': 'notYet', '2.7.0': 'available', '2.11.1': 'available', '3.0.0': 'removed' });
     expectStatus('fail_fast', arg('DAG', 'fail_fast'), { '2.11.1': 'notYet', '3.0.0': 'available' });
+    // renamed without a deprecation period: the replacement comes from scripts/kb/overrides.json, with evidence
+    const fs = arg('DAG', 'fail_stop')!;
+    assert.equal(fs.replacement, 'fail_fast');
+    assert.ok(fs.evidence.some((e) => /Rename fail stop dag property to fail fast/.test(e.note ?? '')));
+    // absence evidence points at the file the arguments were read from at that version
+    assert.ok(fs.evidence.some((e) => e.path === 'task-sdk/src/airflow/sdk/definitions/dag.py' && /not present/.test(e.note ?? '')));
   });
 
   it('SLA: accepted with a "feature removed" warning in 3.0 (sla, sla_miss_callback)', () => {
@@ -215,6 +221,7 @@ describe('knowledge base: template context keys', () => {
   it('datasets → assets: triggering_dataset_events (2.4–2.x) vs triggering_asset_events (3.0+); inlet/outlet events 2.10+', () => {
     expectStatus('triggering_dataset_events', key('triggering_dataset_events'), { '2.3.4': 'notYet', '2.4.0': 'available', '2.11.1': 'available', '3.0.0': 'removed' });
     expectStatus('triggering_asset_events', key('triggering_asset_events'), { '2.11.1': 'notYet', '3.0.0': 'available' });
+    assert.equal(key('triggering_dataset_events')!.replacement, 'triggering_asset_events');
     expectStatus('inlet_events', key('inlet_events'), { '2.9.3': 'notYet', '2.10.0': 'available', '3.0.0': 'available' });
     expectStatus('outlet_events', key('outlet_events'), { '2.9.3': 'notYet', '2.10.0': 'available', '3.0.0': 'available' });
     expectStatus('map_index_template', key('map_index_template'), { '2.8.4': 'notYet', '2.9.0': 'available' });
