@@ -2,11 +2,7 @@ import path from 'node:path';
 import { ManagedAirflowError, isManagedAirflowError } from '../../../core/src/errors';
 import { findEnvironment, loadEnvironments, readSettingsFile } from '../../../core/src/config/environments';
 import { normaliseDeploySettings } from '../../../core/src/protocol/settings';
-import {
-  defaultServices, executeAstroDeploy, executeDeploy, formatGateDiagnostic, formatPlan, formatSummary, lintGate, planHeader, planIsEmpty,
-  prepareDeploy, readRequirements, updateMwaaEnvironment, type DeployServices, type DeploySummary, type GateResult, type IgnoreSyntax,
-} from '../../../core/src/deploy';
-import { engineLinter } from '../../../core/src/deploy/lint';
+import type { DeployServices, DeploySummary, GateResult, IgnoreSyntax, ProgressEvent } from '../../../core/src/deploy';
 import type { DeployLinter } from '../../../core/src/deploy/gate';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
@@ -48,10 +44,15 @@ Exit codes: 0 deployed or nothing to do, 1 blocked by the lint gate or refused,
 /** Hooks for tests: inject platform services and the linter. */
 export const deployHooks: { services?: (env: NodeJS.ProcessEnv) => DeployServices; linter?: (cwd: string) => DeployLinter | undefined; retryBaseMs?: number } = {};
 
+type DeployCore = typeof import('../../../core/src/deploy');
+/** Loaded when a deploy runs: other commands do not pay for the deploy code and the lint engine at start-up. */
+const deployCore = () => require('../../../core/src/deploy') as DeployCore;
+const deployLint = () => require('../../../core/src/deploy/lint') as typeof import('../../../core/src/deploy/lint');
+
 function gateReport(g: GateResult, cwd: string): string[] {
   const out: string[] = [];
   for (const n of g.notes) out.push(`note: ${n}`);
-  for (const d of [...g.errors, ...g.warnings]) out.push(formatGateDiagnostic(d, cwd));
+  for (const d of [...g.errors, ...g.warnings]) out.push(deployCore().formatGateDiagnostic(d, cwd));
   return out;
 }
 
@@ -74,6 +75,10 @@ export const deployCommand: CliCommand = {
 };
 
 async function runDeploy(argv: string[], io: CliIO): Promise<number> {
+  const {
+    defaultServices, executeAstroDeploy, executeDeploy, formatPlan, formatSummary, lintGate, planHeader, planIsEmpty, prepareDeploy, readRequirements, updateMwaaEnvironment,
+  } = deployCore();
+  const { engineLinter } = deployLint();
   const { values, positionals } = parseCommandArgs('deploy', argv, {
     env: { type: 'string', short: 'e' },
     plan: { type: 'boolean', default: false },
@@ -191,7 +196,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
 
   const started = Date.now();
   let summary: DeploySummary;
-  const progress = (e: import('../../../core/src/deploy').ProgressEvent) => {
+  const progress = (e: ProgressEvent) => {
     if (e.type === 'upload') err(`uploaded ${e.key} (${e.done}/${e.total})`);
     else if (e.type === 'retry') err(`retrying ${e.key} after ${e.error} (attempt ${e.attempt})`);
     else if (e.type === 'delete') err(`deleted ${e.key} (${e.done}/${e.total})`);
