@@ -51,6 +51,10 @@ export class KnowledgeBase {
   modulePaths(): string[] {
     return Object.keys(this.modulesData.modules);
   }
+  /** Every "module:Name" key the knowledge base has facts for. */
+  nameKeys(): string[] {
+    return Object.keys(this.modulesData.names);
+  }
   private namesByModule?: Map<string, [string, Availability][]>;
   /** Public names importable from `module` at `version` (for `from module import *`). */
   namesOf(module: string, version: string): string[] {

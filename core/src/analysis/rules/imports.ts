@@ -1,4 +1,5 @@
-import { firstAvailable, removedIn, statusAt, type Availability, type AvailabilityStatus } from '../../knowledge';
+import semver from 'semver';
+import { firstAvailable, normaliseVersion, removedIn, statusAt, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { ImportFact } from '../facts';
 import type { Rule, RuleContext } from '../rule';
 import type { Fix, Range } from '../types';
@@ -95,10 +96,22 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   }
   const t = ctx.target;
   const runs = `${t.label} runs Airflow ${t.airflow}`;
-  const replacement = verdict.av.replacement;
-  const provider = verdict.av.replacementProvider ? ` (from ${verdict.av.replacementProvider})` : '';
-  const instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
-  const fixes = replacement ? buildFixes(ctx, imp, siblings, verdict, replacement) : undefined;
+  const fatal = verdict.status !== 'deprecated';
+  // The KB's replacement is the forward migration (old → new); for an import that is not yet
+  // available it would point further into the future, so it is only used when it works here.
+  let replacement = finalReplacement(ctx, verdict.av.replacement, verdict.isModule);
+  if (replacement && (verdict.status === 'notYet' || (fatal && !replacementWorks(ctx, replacement, verdict.isModule)))) replacement = undefined;
+  const provider = replacement && verdict.av.replacementProvider && replacement.startsWith('airflow.providers.') ? ` (from ${verdict.av.replacementProvider})` : '';
+  let instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
+  let fixes = replacement ? buildFixes(ctx, imp, siblings, verdict, replacement) : undefined;
+  if (fatal && !replacement) {
+    // What this version offers instead: the older path whose replacement is the imported one.
+    const back = backportFixes(ctx, imp, siblings, verdict);
+    if (back) {
+      instead = ` On Airflow ${v} use ${back.paths.map((x) => `\`${x}\``).join(', ')} instead.`;
+      fixes = back.fixes;
+    }
+  }
   const evidence = verdict.av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const data = { symbol: verdict.key, isModule: verdict.isModule };
   const note = verdict.av.note ? ` ${verdict.av.note}` : '';
@@ -111,9 +124,13 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
     });
   } else if (verdict.status === 'notYet') {
     const first = firstAvailable(verdict.av);
+    const gone = removedIn(verdict.av, v);
+    const next = nextAvailable(verdict.av, v);
+    // A gap (e.g. dropped in 3.0.0, restored in 3.1.0) is still "not in the target".
+    const what = gone && next ? `is not available in Airflow ${v} (removed in ${gone}, available again from ${next})` : `is only available from Airflow ${first}`;
     ctx.report({
       code: 'AF102',
-      message: `\`${verdict.key}\` is only available from Airflow ${first}; ${runs}.${instead}${note}`,
+      message: `\`${verdict.key}\` ${what}; ${runs}.${instead}${note}`,
       range: verdict.range, fixes, evidence, data,
     });
   } else if (verdict.status === 'deprecated') {
@@ -123,6 +140,118 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
       range: verdict.range, fixes, evidence, data,
     });
   }
+}
+
+function nextAvailable(av: Availability, version: string): string | undefined {
+  const v = normaliseVersion(version);
+  return av.available.map((r) => normaliseVersion(r.from)).filter((f) => semver.gt(f, v)).sort(semver.compare)[0];
+}
+
+/** replacement (dotted) → older paths that name it as their replacement; built once per KB. */
+const reverseIndexes = new WeakMap<object, Map<string, { path: string; isModule: boolean }[]>>();
+function reverseIndex(ctx: RuleContext): Map<string, { path: string; isModule: boolean }[]> {
+  let idx = reverseIndexes.get(ctx.kb);
+  if (idx) return idx;
+  idx = new Map();
+  const add = (rep: string, path: string, isModule: boolean) => idx!.set(rep, [...(idx!.get(rep) ?? []), { path, isModule }]);
+  for (const key of ctx.kb.nameKeys()) {
+    const i = key.indexOf(':');
+    const rep = ctx.kb.name(key.slice(0, i), key.slice(i + 1))?.replacement;
+    if (rep) add(rep, key.replace(':', '.'), false);
+  }
+  for (const key of ctx.kb.modulePaths()) {
+    const rep = ctx.kb.module(key)?.replacement;
+    if (rep) add(rep, key, true);
+  }
+  reverseIndexes.set(ctx.kb, idx);
+  return idx;
+}
+
+/** An older path that does what `dotted` does and works on the target (available preferred). */
+function backport(ctx: RuleContext, dotted: string, isModule: boolean): string | undefined {
+  const v = ctx.target.airflow;
+  const seen = new Set<string>([dotted]);
+  let frontier = [dotted];
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const found: { path: string; rank: number }[] = [];
+    const next: string[] = [];
+    for (const f of frontier) {
+      for (const c of reverseIndex(ctx).get(f) ?? []) {
+        if (c.isModule !== isModule || seen.has(c.path)) continue;
+        seen.add(c.path);
+        next.push(c.path);
+        const av = lookupPath(ctx, c.path, isModule);
+        const st = av ? statusAt(av, v) : undefined;
+        if (st === 'available' || st === 'deprecated') {
+          const sameLeaf = c.path.split('.').pop() === dotted.split('.').pop() ? 0 : 1;
+          found.push({ path: c.path, rank: (st === 'available' ? 0 : 2) + sameLeaf });
+        }
+      }
+    }
+    if (found.length) return found.sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path))[0].path;
+    frontier = next;
+  }
+  return undefined;
+}
+
+/**
+ * For an import the target does not have: rewrite it to the older equivalent the target has,
+ * keeping local names (`from airflow.operators.dummy import DummyOperator as EmptyOperator`).
+ */
+function backportFixes(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], verdict: Verdict): { paths: string[]; fixes?: Fix[] } | undefined {
+  if (imp.kind !== 'from' || !imp.name) {
+    const b = imp.kind === 'import' && verdict.key === imp.module ? backport(ctx, imp.module, true) : undefined;
+    if (!b) return undefined;
+    const fixes = imp.alias ? [{ title: `Import \`${b}\` instead`, edits: [{ range: imp.moduleRange, newText: b }], isPreferred: true }] : undefined;
+    return { paths: [b], fixes };
+  }
+  // Module-level verdict: every name of the statement needs a home; name-level: just this one.
+  const moduleLevel = verdict.isModule && verdict.range === imp.moduleRange;
+  const items = moduleLevel ? siblings.filter((s) => s.kind === 'from' && s.name) : [imp];
+  const mapped: { from: string; name: string; local: string }[] = [];
+  for (const it of items) {
+    const b = backport(ctx, `${it.module}.${it.name}`, false);
+    if (!b) return undefined;
+    const i = b.lastIndexOf('.');
+    mapped.push({ from: b.slice(0, i), name: b.slice(i + 1), local: it.alias ?? it.name! });
+  }
+  const paths = mapped.map((m) => `${m.from}.${m.name}`);
+  const render = (ms: typeof mapped) => {
+    const byModule = new Map<string, string[]>();
+    for (const m of ms) byModule.set(m.from, [...(byModule.get(m.from) ?? []), m.name === m.local ? m.name : `${m.name} as ${m.local}`]);
+    return [...byModule].map(([mod, names]) => `from ${mod} import ${names.join(', ')}`);
+  };
+  const indent = ' '.repeat(imp.statementRange.start.character);
+  let lines: string[];
+  if (moduleLevel || siblings.length === 1) lines = render(mapped);
+  else {
+    const rest = siblings.filter((s) => s !== imp).map((s) => (s.alias ? `${s.name} as ${s.alias}` : s.name!));
+    lines = [`from ${imp.module} import ${rest.join(', ')}`, ...render(mapped)];
+  }
+  const title = `Use ${paths.map((p) => `\`${p}\``).join(', ')} (available in Airflow ${ctx.target.airflow})`;
+  return { paths, fixes: [{ title, edits: [{ range: imp.statementRange, newText: lines.join(`\n${indent}`) }], isPreferred: true }] };
+}
+
+/**
+ * Follow replacement chains: on 3.0 `airflow.operators.bash_operator` → `airflow.operators.bash`
+ * (itself a deprecated shim there) → `airflow.providers.standard.operators.bash`.
+ */
+function finalReplacement(ctx: RuleContext, replacement: string | undefined, isModule: boolean): string | undefined {
+  let current = replacement;
+  const seen = new Set<string>();
+  while (current && !seen.has(current) && seen.size < 5) {
+    seen.add(current);
+    const av = lookupPath(ctx, current, isModule);
+    if (!av || statusAt(av, ctx.target.airflow) !== 'deprecated' || !av.replacement) break;
+    current = av.replacement;
+  }
+  return current;
+}
+
+function lookupPath(ctx: RuleContext, dotted: string, isModule: boolean): Availability | undefined {
+  if (isModule) return ctx.kb.module(dotted);
+  const i = dotted.lastIndexOf('.');
+  return ctx.kb.name(dotted.slice(0, i), dotted.slice(i + 1)) ?? ctx.kb.module(dotted);
 }
 
 /** Only offer a replacement that itself works on the target. */

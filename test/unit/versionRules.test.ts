@@ -1,0 +1,386 @@
+import { strict as assert } from 'node:assert';
+import { lintText } from '../../core/src/analysis/engine';
+import { applyEdits, fixAll } from '../../core/src/analysis/fixes';
+import type { Diagnostic, LintOptions } from '../../core/src/analysis/types';
+import { resolveTargetLabel } from '../../core/src/targets';
+
+/** Lint `src` against a target label; returns the version-rule diagnostics (AF1xx). */
+async function lint(src: string, label: string, opts: Partial<LintOptions> = {}): Promise<Diagnostic[]> {
+  const r = await lintText(src, 'dag.py', { target: resolveTargetLabel(label), ...opts });
+  return r.diagnostics.filter((d) => d.code.startsWith('AF1'));
+}
+
+/** The single diagnostic with `code` (fails when there are none or several). */
+function one(diags: Diagnostic[], code: string): Diagnostic {
+  const found = diags.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `expected one ${code}, got: ${diags.map((d) => `${d.code}@${d.range.start.line + 1} ${d.message}`).join(' | ') || 'none'}`);
+  return found[0];
+}
+
+function codes(diags: Diagnostic[]): string[] {
+  return diags.map((d) => `${d.code}:${d.range.start.line + 1}`);
+}
+
+/** Apply the preferred fix of a diagnostic to the source. */
+function applyFix(src: string, d: Diagnostic): string {
+  const fix = d.fixes?.find((f) => f.isPreferred) ?? d.fixes?.[0];
+  assert.ok(fix, `${d.code} has no quick fix: ${d.message}`);
+  return applyEdits(src, fix.edits).text;
+}
+
+const BASH_1X = `from airflow.operators.bash_operator import BashOperator\n\nt = BashOperator(task_id="t", bash_command="echo hi")\n`;
+
+describe('version rules: imports (AF101 / AF102 / AF103)', () => {
+  it('airflow.operators.bash_operator: clean on 1.10, AF103 warning on 2.10, AF101 error on 3.0', async () => {
+    assert.deepEqual(await lint(BASH_1X, 'mwaa:1.10.12'), []);
+    const w = one(await lint(BASH_1X, 'mwaa:2.10.3'), 'AF103');
+    assert.equal(w.severity, 'warning');
+    assert.equal(w.range.start.line, 0);
+    assert.match(w.message, /airflow\.operators\.bash_operator/);
+    assert.match(w.message, /Use `airflow\.operators\.bash\.BashOperator` instead/);
+    const e = one(await lint(BASH_1X, 'mwaa:3.0.6'), 'AF101');
+    assert.equal(e.severity, 'error');
+    assert.match(e.message, /removed in Airflow 3\.0\.0; mwaa:3\.0\.6 runs Airflow 3\.0\.6/);
+    assert.match(e.message, /airflow\.providers\.standard/);
+  });
+
+  it('the AF103 quick fix rewrites the import to the 2.x path and the warning is gone', async () => {
+    const fixed = applyFix(BASH_1X, one(await lint(BASH_1X, 'mwaa:2.10.3'), 'AF103'));
+    assert.equal(fixed.split('\n')[0], 'from airflow.operators.bash import BashOperator');
+    assert.deepEqual(await lint(fixed, 'mwaa:2.10.3'), []);
+  });
+
+  it('the AF101 quick fix on 3.0 imports from the standard provider and the error is gone', async () => {
+    const fixed = applyFix(BASH_1X, one(await lint(BASH_1X, 'mwaa:3.0.6'), 'AF101'));
+    assert.equal(fixed.split('\n')[0], 'from airflow.providers.standard.operators.bash import BashOperator');
+    assert.deepEqual(codes(await lint(fixed, 'mwaa:3.0.6')), []);
+  });
+
+  it('from airflow.sdk import DAG: AF102 on 2.10, clean on 3.0', async () => {
+    const src = 'from airflow.sdk import DAG\n';
+    const e = one(await lint(src, 'mwaa:2.10.3'), 'AF102');
+    assert.equal(e.severity, 'error');
+    assert.match(e.message, /airflow\.sdk/);
+    assert.match(e.message, /from Airflow 3\.0\.0; mwaa:2\.10\.3 runs Airflow 2\.10\.3/);
+    assert.deepEqual(await lint(src, 'mwaa:3.0.6'), []);
+    assert.deepEqual(await lint(src, 'astro:3.0-4'), []);
+  });
+
+  it('EmptyOperator: AF102 on mwaa:2.2.2, clean on 2.3 and 2.10, deprecated shim on 3.0', async () => {
+    const src = 'from airflow.operators.empty import EmptyOperator\n';
+    one(await lint(src, 'mwaa:2.2.2'), 'AF102');
+    assert.deepEqual(await lint(src, 'airflow:2.3.0'), []);
+    assert.deepEqual(await lint(src, 'mwaa:2.10.3'), []);
+    one(await lint(src, 'mwaa:3.0.6'), 'AF103');
+  });
+
+  it('airflow.decorators on 1.10 is AF102', async () => {
+    one(await lint('from airflow.decorators import dag, task\n', 'mwaa:1.10.12'), 'AF102');
+  });
+
+  it('days_ago: clean on 2.2, deprecated (AF103) on 2.10, removed (AF101) on 3.0', async () => {
+    const src = 'from airflow.utils.dates import days_ago\n';
+    assert.deepEqual(await lint(src, 'mwaa:2.2.2'), []);
+    one(await lint(src, 'mwaa:2.10.3'), 'AF103');
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+    assert.equal(e.range.start.character, src.indexOf('days_ago'), 'points at the name, not the module');
+  });
+
+  it('airflow.contrib.* is deprecated on 2.x and removed on 3.0', async () => {
+    const src = 'from airflow.contrib.hooks.aws_hook import AwsHook\n';
+    assert.deepEqual(await lint(src, 'mwaa:1.10.12'), []);
+    one(await lint(src, 'mwaa:2.10.3'), 'AF103');
+    one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+  });
+
+  it('aliases: `import airflow.operators.bash_operator as bo` is judged and fixed keeping the alias', async () => {
+    const src = 'import airflow.operators.bash_operator as bo\n\nbo.BashOperator(task_id="x", bash_command="true")\n';
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+    const fixed = applyFix(src, e);
+    assert.match(fixed.split('\n')[0], /^import airflow\.providers\.standard\.operators\.bash as bo$/);
+    assert.deepEqual(await lint(fixed, 'mwaa:3.0.6'), []);
+  });
+
+  it('`from airflow.operators import bash_operator` (a submodule as a name) is judged', async () => {
+    one(await lint('from airflow.operators import bash_operator\n', 'mwaa:3.0.6'), 'AF101');
+    one(await lint('from airflow.operators import bash_operator\n', 'mwaa:2.10.3'), 'AF103');
+  });
+
+  it('one bad name among several: the fix splits the statement and keeps the others', async () => {
+    const src = 'from airflow.operators.python import PythonOperator, get_current_context\n';
+    const diags = await lint(src, 'mwaa:3.0.6');
+    const dep = diags.find((d) => d.code === 'AF103' && /PythonOperator/.test(d.message));
+    assert.ok(dep, codes(diags).join(','));
+    const fixed = applyFix(src, dep);
+    assert.match(fixed, /^from airflow\.operators\.python import get_current_context\nfrom airflow\.providers\.standard\.operators\.python import PythonOperator\n$/);
+  });
+
+  it('star imports are judged by their module', async () => {
+    one(await lint('from airflow.operators.bash_operator import *\n', 'mwaa:3.0.6'), 'AF101');
+    assert.deepEqual(await lint('from airflow.operators.bash import *\n', 'mwaa:2.10.3'), []);
+  });
+
+  it('guarded imports (try/except ImportError, TYPE_CHECKING, version checks) are never reported', async () => {
+    const src = [
+      'from typing import TYPE_CHECKING',
+      'try:',
+      '    from airflow.sdk import DAG',
+      'except ImportError:',
+      '    from airflow.models import DAG',
+      'if TYPE_CHECKING:',
+      '    from airflow.utils.context import Context',
+      'from airflow import __version__',
+      'if __version__.startswith("3"):',
+      '    from airflow.providers.standard.operators.bash import BashOperator',
+      'else:',
+      '    from airflow.operators.bash_operator import BashOperator',
+      '',
+    ].join('\n');
+    for (const label of ['mwaa:1.10.12', 'mwaa:2.10.3', 'mwaa:3.0.6']) assert.deepEqual(codes(await lint(src, label)), [], label);
+  });
+
+  it('names in comments and docstrings are never reported', async () => {
+    const src = '"""Was: from airflow.operators.bash_operator import BashOperator, schedule_interval, {{ execution_date }}"""\n# from airflow.contrib.hooks.aws_hook import AwsHook\nx = 1\n';
+    assert.deepEqual(await lint(src, 'mwaa:3.0.6'), []);
+  });
+
+  it('the same import gets three different verdicts on three targets', async () => {
+    const src = 'from airflow.operators.dummy import DummyOperator\n';
+    one(await lint(src, 'mwaa:1.10.12'), 'AF102');
+    assert.deepEqual(await lint(src, 'mwaa:2.2.2'), []);
+    one(await lint(src, 'mwaa:2.4.3'), 'AF103');
+    one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+  });
+});
+
+const SCHEDULE_INTERVAL = 'from datetime import datetime\nfrom airflow import DAG\n\nwith DAG("d", start_date=datetime(2024, 1, 1), schedule_interval="@daily"):\n    pass\n';
+const SCHEDULE = SCHEDULE_INTERVAL.replace('schedule_interval=', 'schedule=');
+
+describe('version rules: arguments (AF111 / AF112)', () => {
+  it('schedule_interval: clean before 2.4, AF112 on 2.4–2.11, AF111 on 3.0', async () => {
+    for (const label of ['mwaa:1.10.12', 'mwaa:2.2.2']) assert.deepEqual(await lint(SCHEDULE_INTERVAL, label), [], label);
+    for (const label of ['mwaa:2.4.3', 'mwaa:2.10.3', 'mwaa:2.11.0']) {
+      const w = one(await lint(SCHEDULE_INTERVAL, label), 'AF112');
+      assert.equal(w.severity, 'warning');
+      assert.match(w.message, /`schedule_interval`.*Use `schedule` instead/);
+    }
+    const e = one(await lint(SCHEDULE_INTERVAL, 'mwaa:3.0.6'), 'AF111');
+    assert.equal(e.severity, 'error');
+    assert.equal(e.range.start.line, 3);
+    assert.equal(SCHEDULE_INTERVAL.split('\n')[3].slice(e.range.start.character, e.range.end.character), 'schedule_interval');
+    assert.match(e.message, /removed in Airflow 3\.0\.0; mwaa:3\.0\.6 runs Airflow 3\.0\.6\. Use `schedule` instead/);
+  });
+
+  it('schedule: AF111 before 2.4, clean from 2.4 and on 3.x', async () => {
+    const e = one(await lint(SCHEDULE, 'mwaa:2.2.2'), 'AF111');
+    assert.match(e.message, /only accepted from Airflow 2\.4\.0; mwaa:2\.2\.2 runs Airflow 2\.2\.2/);
+    one(await lint(SCHEDULE, 'mwaa:1.10.12'), 'AF111');
+    for (const label of ['mwaa:2.4.3', 'mwaa:2.10.3', 'mwaa:3.0.6', 'airflow:3.1.0']) assert.deepEqual(await lint(SCHEDULE, label), [], label);
+  });
+
+  it('the rename fix turns schedule_interval into schedule and the diagnostic disappears (2.10 and 3.0)', async () => {
+    for (const label of ['mwaa:2.10.3', 'mwaa:3.0.6']) {
+      const d = (await lint(SCHEDULE_INTERVAL, label)).find((x) => x.code === 'AF111' || x.code === 'AF112')!;
+      const fixed = applyFix(SCHEDULE_INTERVAL, d);
+      assert.equal(fixed, SCHEDULE);
+      assert.deepEqual(await lint(fixed, label), [], label);
+    }
+  });
+
+  it('@dag(...) arguments and operator arguments are checked too', async () => {
+    const src = 'from airflow.decorators import dag, task\nfrom airflow.operators.bash import BashOperator\n\n@dag(schedule_interval=None, concurrency=2)\ndef d():\n    BashOperator(task_id="b", bash_command="true", task_concurrency=1)\n';
+    const diags = await lint(src, 'mwaa:3.0.6');
+    assert.deepEqual(diags.filter((d) => d.code === 'AF111').map((d) => d.data?.argument).sort(), ['concurrency', 'schedule_interval', 'task_concurrency']);
+    const on210 = await lint(src, 'mwaa:2.10.3');
+    assert.deepEqual(on210.filter((d) => d.code === 'AF112').map((d) => d.data?.argument).sort(), ['concurrency', 'schedule_interval', 'task_concurrency']);
+    assert.ok(!on210.some((d) => d.severity === 'error'), codes(on210).join(','));
+  });
+
+  it('fail_stop is accepted on 2.7–2.x and rejected on 3.0; fail_fast is the other way round', async () => {
+    const stop = 'from airflow import DAG\nDAG("d", schedule=None, fail_stop=True)\n';
+    const fast = 'from airflow.sdk import DAG\nDAG("d", schedule=None, fail_fast=True)\n';
+    assert.deepEqual(await lint(stop, 'mwaa:2.10.3'), []);
+    one(await lint(stop, 'mwaa:2.6.3'), 'AF111');
+    one(await lint(stop, 'mwaa:3.0.6'), 'AF111');
+    assert.deepEqual(await lint(fast, 'mwaa:3.0.6'), []);
+  });
+
+  it('a default_args key the target dropped is a warning (Airflow ignores it), not an error', async () => {
+    const src = 'from airflow import DAG\nargs = {"owner": "me", "task_concurrency": 1}\nDAG("d", schedule=None, default_args=args)\n';
+    const w = one(await lint(src, 'mwaa:3.0.6'), 'AF111');
+    assert.equal(w.severity, 'warning');
+    assert.equal(w.range.start.line, 1);
+    assert.match(w.message, /ignores it/);
+    one(await lint(src, 'mwaa:2.10.3'), 'AF112');
+  });
+
+  it('TaskFlow parameters of the decorator itself (multiple_outputs) are valid since 2.0', async () => {
+    const src = 'from airflow.decorators import task\n\n@task(multiple_outputs=True, retries=2)\ndef f():\n    return {}\n';
+    assert.deepEqual(await lint(src, 'mwaa:2.0.2'), []);
+  });
+
+  it('a custom operator taking its own argument named like a dropped BaseOperator argument is not flagged', async () => {
+    const src = [
+      'from airflow.models.baseoperator import BaseOperator',
+      'class ExportOperator(BaseOperator):',
+      '    def __init__(self, *, concurrency=1, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.concurrency = concurrency',
+      'ExportOperator(task_id="e", concurrency=4)',
+      'ExportOperator(task_id="f", task_concurrency=4)',
+      '',
+    ].join('\n');
+    assert.deepEqual(codes(await lint(src, 'mwaa:3.0.6')), ['AF111:7']);
+  });
+});
+
+describe('version rules: context (AF121)', () => {
+  const JINJA = 'from airflow.operators.bash import BashOperator\nBashOperator(task_id="t", bash_command="echo {{ execution_date }} {{ ds }}")\n';
+
+  it('{{ execution_date }}: clean on 1.10/2.0, warning from 2.2, error on 3.0', async () => {
+    assert.deepEqual(await lint(JINJA, 'mwaa:2.0.2'), []);
+    const w = one(await lint(JINJA, 'mwaa:2.10.3'), 'AF121');
+    assert.equal(w.severity, 'warning');
+    const e = one((await lint(JINJA, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121'), 'AF121');
+    assert.equal(e.severity, 'error');
+    assert.equal(JINJA.split('\n')[1].slice(e.range.start.character, e.range.end.character), 'execution_date');
+    assert.match(e.message, /`execution_date`.*removed in Airflow 3\.0\.0; mwaa:3\.0\.6 runs Airflow 3\.0\.6.*`logical_date`/);
+  });
+
+  it('the fix replaces the template variable and the diagnostic disappears', async () => {
+    const e = (await lint(JINJA, 'mwaa:3.0.6')).find((d) => d.code === 'AF121')!;
+    const fixed = applyFix(JINJA, e);
+    assert.match(fixed, /echo \{\{ logical_date \}\} \{\{ ds \}\}/);
+    assert.deepEqual((await lint(fixed, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121'), []);
+  });
+
+  it('context["…"] / kwargs.get("…") in python callables, parameters named after keys', async () => {
+    const src = [
+      'from airflow.providers.standard.operators.python import PythonOperator',
+      'def f(next_ds, **kwargs):',
+      '    a = kwargs["execution_date"]',
+      '    b = kwargs.get("prev_ds")',
+      '    c = kwargs["ds"]',
+      'PythonOperator(task_id="p", python_callable=f)',
+      '',
+    ].join('\n');
+    const diags = (await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121');
+    assert.deepEqual(diags.map((d) => `${d.range.start.line + 1}:${d.data?.contextKey}`), ['2:next_ds', '3:execution_date', '4:prev_ds']);
+    assert.ok(diags.every((d) => d.severity === 'error'));
+  });
+
+  it('f-strings: only doubled braces are Jinja', async () => {
+    const src = 'from airflow.operators.bash import BashOperator\nx = 1\nBashOperator(task_id="t", bash_command=f"echo {x} {{{{ next_ds }}}} {{execution_date}}")\n';
+    const diags = (await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121');
+    assert.deepEqual(diags.map((d) => d.data?.contextKey), ['next_ds']);
+  });
+
+  it('local variables and explicitly bound parameters that shadow keys are not context keys', async () => {
+    const src = [
+      'from airflow.decorators import task',
+      'from airflow.operators.python import PythonOperator',
+      'def g(execution_date):',
+      '    print(execution_date)',
+      'def h(**context):',
+      '    execution_date = context["logical_date"]',
+      '    return execution_date',
+      'PythonOperator(task_id="g", python_callable=g, op_kwargs={"execution_date": "{{ logical_date }}"})',
+      'PythonOperator(task_id="h", python_callable=h)',
+      '@task',
+      'def load(conf):',
+      '    return conf',
+      'load({"a": 1})',
+      '',
+    ].join('\n');
+    assert.deepEqual((await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121'), []);
+  });
+
+  it('callbacks get the context as one argument: its name is not a key, its lookups are checked', async () => {
+    const src = 'from airflow.sdk import DAG\ndef cb(conf):\n    print(conf["execution_date"])\nDAG("d", schedule=None, on_failure_callback=cb)\n';
+    const diags = (await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121');
+    assert.deepEqual(diags.map((d) => `${d.range.start.line + 1}:${d.data?.contextKey}`), ['3:execution_date']);
+  });
+});
+
+describe('version rules: features (AF131)', () => {
+  const MAPPED = 'from airflow.decorators import task\n\n@task\ndef add(x):\n    return x + 1\n\nadd.expand(x=[1, 2, 3])\n';
+
+  it('.expand: AF131 on 2.2, clean on 2.3+', async () => {
+    const e = one(await lint(MAPPED, 'mwaa:2.2.2'), 'AF131');
+    assert.equal(e.range.start.line, 6);
+    assert.match(e.message, /needs Airflow 2\.3\.0 or later; mwaa:2\.2\.2 runs Airflow 2\.2\.2/);
+    assert.deepEqual(await lint(MAPPED, 'airflow:2.3.4'), []);
+    assert.deepEqual(await lint(MAPPED, 'mwaa:3.0.6').then((d) => d.filter((x) => x.code === 'AF131')), []);
+  });
+
+  it('functools.partial is not dynamic task mapping', async () => {
+    const src = 'import functools\nfrom airflow.decorators import task\nf = functools.partial(print, 1)\n';
+    assert.deepEqual(await lint(src, 'mwaa:2.2.2'), []);
+  });
+
+  it('@task.bash before 2.9, @task.sensor before 2.5, @task.run_if before 2.10', async () => {
+    const src = 'from airflow.decorators import task\n\n@task.bash\ndef a():\n    return "true"\n\n@task.sensor(poke_interval=5)\ndef b():\n    return True\n\n@task.run_if(lambda c: True)\n@task\ndef c():\n    pass\n';
+    assert.deepEqual(codes(await lint(src, 'mwaa:2.4.3')), ['AF131:3', 'AF131:7', 'AF131:11']);
+    assert.deepEqual(codes(await lint(src, 'mwaa:2.9.2')), ['AF131:11']);
+    assert.deepEqual(codes(await lint(src, 'mwaa:2.10.3')), []);
+  });
+});
+
+describe('version rules: providers (AF141)', () => {
+  const SNOW = 'from airflow.providers.snowflake.operators.snowflake import SnowflakeOperator\nfrom airflow.providers.amazon.aws.hooks.s3 import S3Hook\n';
+
+  it('a provider MWAA does not install is AF141 unless requirements.txt adds it', async () => {
+    const w = one(await lint(SNOW, 'mwaa:2.10.3'), 'AF141');
+    assert.equal(w.range.start.line, 0);
+    assert.match(w.message, /apache-airflow-providers-snowflake/);
+    assert.deepEqual(await lint(SNOW, 'mwaa:2.10.3', { extraPackages: new Set(['apache-airflow-providers-snowflake']) }), []);
+  });
+
+  it('the standard provider ships with Airflow 3 on MWAA', async () => {
+    assert.deepEqual(await lint('from airflow.providers.standard.operators.bash import BashOperator\n', 'mwaa:3.0.6'), []);
+  });
+});
+
+describe('version rules: fix all', () => {
+  it('fixes every fixable finding of a 2.x DAG for 3.0 and leaves only what needs a human', async () => {
+    const src = [
+      'from datetime import datetime',
+      'from airflow import DAG',
+      'from airflow.operators.bash_operator import BashOperator',
+      '',
+      'with DAG("d", start_date=datetime(2024, 1, 1), schedule_interval="@daily", concurrency=2):',
+      '    BashOperator(task_id="b", bash_command="echo {{ execution_date }}")',
+      '',
+    ].join('\n');
+    const target = resolveTargetLabel('mwaa:3.0.6');
+    const lintFn = async (t: string) => (await lintText(t, 'dag.py', { target })).diagnostics;
+    const { text } = await fixAll(src, lintFn);
+    assert.match(text, /from airflow\.providers\.standard\.operators\.bash import BashOperator/);
+    assert.match(text, /schedule="@daily"/);
+    assert.match(text, /\{\{ logical_date \}\}/);
+    const left = (await lintFn(text)).filter((d) => d.code.startsWith('AF1'));
+    assert.match(text, /max_active_tasks=2/);
+    assert.deepEqual(codes(left), []);
+  });
+});
+
+describe('version rules: what to use instead on an older target', () => {
+  it('EmptyOperator on 2.2: points to DummyOperator and the fix keeps the local name', async () => {
+    const src = 'from airflow.operators.empty import EmptyOperator\n\nEmptyOperator(task_id="e")\n';
+    const e = one(await lint(src, 'mwaa:2.2.2'), 'AF102');
+    assert.match(e.message, /On Airflow 2\.2\.2 use `airflow\.operators\.dummy\.DummyOperator` instead/);
+    assert.doesNotMatch(e.message, /providers\.standard/, 'a 3.x provider is no advice for 2.2');
+    const fixed = applyFix(src, e);
+    assert.equal(fixed.split('\n')[0], 'from airflow.operators.dummy import DummyOperator as EmptyOperator');
+    assert.deepEqual(await lint(fixed, 'mwaa:2.2.2'), []);
+  });
+
+  it('airflow.sdk names on 2.10: every name of the statement gets its 2.x home', async () => {
+    const src = 'from airflow.sdk import DAG, task\n';
+    const e = one(await lint(src, 'mwaa:2.10.3'), 'AF102');
+    const fixed = applyFix(src, e);
+    assert.deepEqual(await lint(fixed, 'mwaa:2.10.3'), [], fixed);
+    assert.match(fixed, /import DAG/);
+    assert.match(fixed, /from airflow\.decorators import task/);
+  });
+});
