@@ -35,12 +35,12 @@ describe('platforms: MWAA (client-mwaa → local control plane, InvokeRestApi, w
 
   before(async function () {
     if (!specsAvailable()) this.skip();
-    af2 = await startAirflowFake({ version: '2.10.3', dags: 4 });
-    af3 = await startAirflowFake({ version: '3.0.6', dags: 2 });
+    af2 = await startAirflowFake({ version: '2.10.3', dags: 4, mwaaWebTokens: ['web-token-1'] });
+    af3 = await startAirflowFake({ version: '3.0.6', dags: 2, mwaaWebTokens: ['web-token-1'] });
     afOld = await startAirflowFake({ version: '2.2.2', dags: 2, mwaaWebTokens: ['web-token-1'] });
     const envs = [
-      sampleMwaaEnvironment('prod-airflow'),
-      sampleMwaaEnvironment('af3', { AirflowVersion: '3.0.6' }),
+      sampleMwaaEnvironment('prod-airflow', { WebserverUrl: af2.url.replace('http://', '') }),
+      sampleMwaaEnvironment('af3', { AirflowVersion: '3.0.6', WebserverUrl: af3.url.replace('http://', '') }),
       sampleMwaaEnvironment('legacy', { AirflowVersion: '2.2.2', WebserverUrl: afOld.url.replace('http://', '') }),
       sampleMwaaEnvironment('creating', { Status: 'CREATING' }),
       sampleMwaaEnvironment('ancient', { AirflowVersion: '1.10.12' }),
@@ -69,7 +69,7 @@ describe('platforms: MWAA (client-mwaa → local control plane, InvokeRestApi, w
     assert.equal(info.sourceBucket, 'prod-airflow-bucket');
     assert.equal(info.dagsDestination, 's3://prod-airflow-bucket/dags');
     assert.equal(info.startupScriptS3Path, 'startup.sh');
-    assert.equal(info.webserverUrl, 'https://prod-airflow.airflow.eu-west-1.on.aws');
+    assert.equal(info.webserverUrl, `https://${af2.url.replace('http://', '')}`);
     assert.match(info.createdAt ?? '', /^\d{4}-/);
   });
 
@@ -91,6 +91,24 @@ describe('platforms: MWAA (client-mwaa → local control plane, InvokeRestApi, w
     assert.ok(invoke.length >= 3);
     assert.deepEqual(JSON.parse(invoke[0].body!).Path, '/dags');
     await assert.rejects(conn.client.getDag('missing'), (e: any) => e.code === 'platform.notFound');
+  });
+
+  it('paths longer than InvokeRestApi accepts (64) go through the web-login session (tasks, logs)', async () => {
+    const conn = await connectMwaa(cfg('prod-airflow'), { endpoint: mwaa.url, ...creds });
+    const runs = await conn.client.listRuns('dag_0000');
+    const failed = runs.items.find((r) => r.state === 'failed')!;
+    const tis = await conn.client.listTaskInstances('dag_0000', failed.runId);
+    assert.equal(tis.items.length, 3);
+    const log = await conn.client.getLog('dag_0000', failed.runId, 'task_0', 2);
+    assert.match(log.content, /try 2/);
+    assert.ok(mwaa.requests.some((r) => r.path === '/webtoken/prod-airflow'), 'web login token created');
+    assert.ok(af2.requests.some((r) => r.path === '/aws_mwaa/login'));
+    assert.ok(af2.requests.some((r) => r.path.endsWith('/taskInstances') && r.path.startsWith('/api/v1/')));
+    // Airflow 3 on MWAA: the long-path route uses the /pluginsv2 login and a bearer token.
+    const c3 = await connectMwaa(cfg('af3'), { endpoint: mwaa.url, ...creds });
+    const r3 = (await c3.client.listRuns('dag_0000')).items[0];
+    assert.equal((await c3.client.listTaskInstances('dag_0000', r3.runId)).items.length, 3);
+    assert.ok(af3.requests.some((r) => r.path === '/pluginsv2/aws_mwaa/login'));
   });
 
   it('Airflow 3 on MWAA: InvokeRestApi with v2 semantics (logical_date sent)', async () => {

@@ -239,18 +239,31 @@ export async function invokeRestApi(envName: string, ctx: MwaaContext, mwaaName:
   throw mapAwsError(envName, err, ctx.profile);
 }
 
-/** Airflow REST calls through MWAA InvokeRestApi (paths without /api/vN; MWAA picks the API generation). */
+/** InvokeRestApi's `Path` member is limited to 64 characters (MWAA API model). */
+export const MWAA_INVOKE_PATH_MAX = 64;
+
+/**
+ * Airflow REST calls through MWAA InvokeRestApi (paths without /api/vN; MWAA picks the API
+ * generation). Paths longer than InvokeRestApi accepts (run ids make task-instance and log paths
+ * long) go through the web-login session instead, created on first need.
+ */
 export class MwaaInvokeTransport implements AirflowTransport {
   readonly authHint: string;
+  private long?: AirflowTransport;
   constructor(
     readonly env: string,
     private readonly ctx: MwaaContext,
     private readonly mwaaName: string,
+    private readonly longPaths?: () => AirflowTransport,
   ) {
     this.authHint = `Your IAM identity needs airflow:InvokeRestApi on ${mwaaName} and an Airflow role mapping (e.g. the MWAA "Op" or "Admin" role). ${ssoHint(ctx.profile)}`;
   }
 
-  async send(_api: ApiVersion, req: RestRequest, opts: CallOptions = {}): Promise<RestResponse> {
+  async send(api: ApiVersion, req: RestRequest, opts: CallOptions = {}): Promise<RestResponse> {
+    if (req.path.length > MWAA_INVOKE_PATH_MAX && this.longPaths) {
+      this.long ??= this.longPaths();
+      return this.long.send(api, req, opts);
+    }
     const query: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== null) query[k] = v;
     const out = await invokeRestApi(this.env, this.ctx, this.mwaaName, { Path: req.path, Method: req.method, ...(Object.keys(query).length ? { QueryParameters: query } : {}), ...(req.body !== undefined ? { Body: req.body } : {}) }, opts);
@@ -299,7 +312,8 @@ export async function connectMwaa(config: EnvironmentConfig, opts: MwaaOptions &
     throw platformErrors.unsupportedVersion(config.name, info.airflowVersion || 'unknown', 'MWAA exposes the Airflow REST API from Airflow 2.0 (web login) and 2.4.3 (InvokeRestApi); upgrade the environment.');
   }
   if (semver.gte(version, MWAA_INVOKE_MIN)) {
-    const client = new AirflowClient({ env: config.name, transport: new MwaaInvokeTransport(config.name, ctx, mwaaName), airflowVersion: info.airflowVersion });
+    const longPaths = () => mwaaWebLoginTransport(config.name, ctx, mwaaName, info.airflowVersion, info.webserverUrl ?? '');
+    const client = new AirflowClient({ env: config.name, transport: new MwaaInvokeTransport(config.name, ctx, mwaaName, longPaths), airflowVersion: info.airflowVersion });
     return { info, client, context: ctx, route: 'invokeRestApi' };
   }
   // GetEnvironment's WebserverUrl is the same host CreateWebLoginToken answers with.

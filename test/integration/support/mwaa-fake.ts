@@ -109,6 +109,7 @@ export async function startMwaaFake(o: { environments: Record<string, unknown>[]
         if (!input.Path || !input.Method) return send(res, 400, { message: 'Path and Method are required' }, 'ValidationException');
         if (!['GET', 'PUT', 'POST', 'PATCH', 'DELETE'].includes(input.Method)) return send(res, 400, { message: `Method ${input.Method} is not supported` }, 'ValidationException');
         if (/\/api\/v\d/.test(input.Path)) return send(res, 400, { message: 'Path must not include the /api/vN prefix' }, 'ValidationException');
+        if (input.Path.length > 64) return send(res, 400, { message: "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must have length less than or equal to 64" }, 'ValidationException');
         const af = o.airflow?.[String(env.Name)];
         if (!af) return send(res, 500, { message: 'no airflow backend' }, 'InternalServerException');
         const q = new URLSearchParams();
