@@ -176,3 +176,12 @@ describe('deploy settings: package.json and the typed view agree', () => {
     assert.ok(menus['editor/title'].some((m: { command: string; when: string }) => m.command === cmd.command && m.when.includes('resourceLangId == python')));
   });
 });
+
+describe('deploy: diff keeps the environment objects', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { diffEntries } = require('../../core/src/deploy/plan') as typeof import('../../core/src/deploy/plan');
+  it('a plugins.zip inside a synced prefix is never a deletion candidate', () => {
+    const d = diffEntries([], [{ key: 'plugins.zip', size: 1 }, { key: 'old.py', size: 1 }], { prefixes: [''], keys: [] }, ['plugins.zip']);
+    assert.deepEqual(d.remoteOnly, ['old.py']);
+  });
+});

@@ -228,7 +228,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   }
   // the same key can come from two listings (nested prefixes): keep one
   const byKey = new Map(remote.map((r) => [r.key, r]));
-  const diff = diffEntries(local, [...byKey.values()], scope);
+  const diff = diffEntries(local, [...byKey.values()], scope, destination.objects.map((x) => x.key));
   // S3 ETags of KMS-encrypted or multipart objects are not MD5s: ask for our stored checksum before re-uploading
   if (diff.uncertain.length) {
     const results = await mapLimit(diff.uncertain, o.concurrency ?? 16, (k) => storage.head(k, o.signal));

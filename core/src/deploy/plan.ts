@@ -21,9 +21,10 @@ export function sameContent(local: Pick<LocalEntry, 'size' | 'md5' | 'crc32c'>, 
 /**
  * The pure heart of the deploy plan: which local entries must be uploaded, which are unchanged,
  * which remote keys in the synced folders have no local file. Keys outside `scope` are never
- * returned (neither uploads nor remote-only), whatever the inputs.
+ * returned (neither uploads nor remote-only), whatever the inputs; `keep` keys (the environment's
+ * plugins/requirements/startup objects) are never remote-only even when they sit in a synced folder.
  */
-export function diffEntries(local: LocalEntry[], remote: RemoteObject[], scope: { prefixes: string[]; keys: string[] }): DiffResult {
+export function diffEntries(local: LocalEntry[], remote: RemoteObject[], scope: { prefixes: string[]; keys: string[] }, keep: string[] = []): DiffResult {
   const remoteByKey = new Map<string, RemoteObject>();
   for (const r of remote) remoteByKey.set(r.key, r);
   const localKeys = new Set(local.map((l) => l.key));
@@ -43,7 +44,7 @@ export function diffEntries(local: LocalEntry[], remote: RemoteObject[], scope: 
   const remoteOnly: string[] = [];
   for (const r of remoteByKey.values()) {
     // folder placeholders ("dags/") and single managed objects are never candidates for deletion
-    if (r.key.endsWith('/') || localKeys.has(r.key) || scope.keys.includes(r.key)) continue;
+    if (r.key.endsWith('/') || localKeys.has(r.key) || scope.keys.includes(r.key) || keep.includes(r.key)) continue;
     if (!scope.prefixes.some((p) => p !== '' && r.key.startsWith(p) && r.key.length > p.length) && !scope.prefixes.includes('')) continue;
     if (!inScope(r.key, scope)) continue;
     remoteOnly.push(r.key);
