@@ -18,13 +18,21 @@ export const argumentsRule: Rule = {
   run(ctx) {
     const { facts } = ctx;
     const decoratorCalls = new Set<number>();
+    // Without TaskFlow (1.10) the decorators themselves are the problem (AF131/AF102), not their arguments.
+    const taskflow = ctx.kb.feature('taskflow');
+    const noTaskflow = !!taskflow && statusAt(taskflow, ctx.target.airflow) === 'notYet';
     for (const d of facts.decorators) {
       if (!d.call) continue;
       const name = airflowDecoratorName(d.text, d.resolved, facts);
       if (!name) continue;
       decoratorCalls.add(d.call.node.id);
+      if (noTaskflow) continue;
       if (name === 'dag') checkCall(ctx, d.call, ['DAG'], 'DAG');
-      else if (isTaskDecorator(name)) checkCall(ctx, d.call, ['BaseOperator'], `@${name}`, TASK_DECORATOR_OWN);
+      else if (isTaskDecorator(name)) {
+        // `task` in the KB: the decorator's own parameters; then those of the operator it builds.
+        const chain = ctx.kb.knowsCallable('task') ? ['task', 'BaseOperator'] : ['BaseOperator'];
+        checkCall(ctx, d.call, chain, `@${name}`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
+      }
     }
     for (const call of facts.calls) {
       if (decoratorCalls.has(call.node.id)) continue;
