@@ -34,6 +34,8 @@ export interface ModuleFacts {
   importer: Record<string, string[]>;
   /** `__all__` when it is a literal list. */
   all?: string[];
+  /** `add_deprecated_classes({__name__: {"*": target}})`: every name of `target`, deprecated (3.1+ airflow.macros). */
+  selfWildcard?: string;
 }
 
 const DEPRECATION_CATEGORY = /Deprecat|RemovedInAirflow|FutureWarning/;
@@ -503,6 +505,10 @@ export function extractModuleFacts(root: Node, moduleName: string, isPackage: bo
     if (!own) continue;
     delete facts.virtual[key];
     for (const [n, target] of Object.entries(own)) {
+      if (n === '*') {
+        facts.selfWildcard = target;
+        continue;
+      }
       if (isPrivate(n)) continue;
       const prev = facts.names[n];
       if (!prev || prev.via === 'lazy' || prev.via === 'import') facts.names[n] = { via: 'deprecated-map', deprecated: true, replacement: target };

@@ -229,6 +229,7 @@ export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs
   // 3. virtual modules made by add_deprecated_classes (`__deprecated_classes` tables)
   const wildcards: [string, string, string][] = [];
   for (const [module, { facts, path }] of factsByModule) {
+    if (facts.selfWildcard) wildcards.push([module, facts.selfWildcard, path]);
     for (const [sub, table] of Object.entries(facts.virtual)) {
       const vmod = `${module}.${sub}`;
       const targets = Object.values(table);

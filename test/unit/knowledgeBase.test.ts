@@ -112,6 +112,9 @@ describe('knowledge base: modules and names', () => {
     expectStatus('models:ImportError', kb.name('airflow.models', 'ImportError'), { '2.9.3': 'available', '2.10.0': 'deprecated', '3.0.0': 'removed' });
     expectStatus('models.dag:DAG', kb.name('airflow.models.dag', 'DAG'), { '1.10.12': 'available', '3.0.6': 'available', '3.1.0': 'deprecated' });
     assert.equal(kb.name('airflow.models.dag', 'DAG')!.replacement, 'airflow.sdk.DAG');
+    const dsAdd = kb.name('airflow.macros', 'ds_add');
+    expectStatus('macros:ds_add', dsAdd, { '1.10.12': 'available', '3.0.6': 'available', '3.1.0': 'deprecated', '3.2.0': 'deprecated' });
+    assert.equal(dsAdd!.replacement, 'airflow.sdk.execution_time.macros.ds_add');
     expectStatus('airflow.configuration', kb.module('airflow.configuration'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'available' });
   });
 

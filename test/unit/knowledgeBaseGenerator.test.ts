@@ -136,6 +136,11 @@ class Context(TypedDict, total=False):
     logical_date: DateTime
 `;
 V3['airflow/utils/context.py'] = 'class Context:\n    pass\n';
+V3['airflow/newmacros.py'] = 'def ds_add(ds, days):\n    return ds\n';
+V3['airflow/macros/__init__.py'] = `
+from airflow.utils.deprecation_tools import add_deprecated_classes
+add_deprecated_classes({__name__: {"*": "airflow.newmacros"}}, package=__name__)
+`;
 V3['airflow/models/taskinstance.py'] = `
 class TaskInstance:
     def get_template_context(self):
@@ -240,6 +245,11 @@ describe('knowledge-base generator (synthetic git history)', function () {
     assert.equal(st(skip, '2.0.0'), 'deprecated');
     assert.equal(skip.replacement, 'airflow.sdk.exceptions.AirflowSkipException');
     assert.equal(st(modules.names['airflow.exceptions:AirflowException'], '2.0.0'), 'available');
+    // a module redirecting every attribute to another one ("*" under its own name)
+    const dsAdd = modules.names['airflow.macros:ds_add'];
+    assert.equal(st(dsAdd, '3.0.0'), 'deprecated');
+    assert.equal(dsAdd.replacement, 'airflow.newmacros.ds_add');
+    assert.equal(modules.names['airflow.macros:*'], undefined);
     // a warning under `if` is about an option, not about importing the module
     assert.equal(st(modules.modules['airflow.configuration'], '2.0.0'), 'available');
   });
