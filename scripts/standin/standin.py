@@ -184,6 +184,15 @@ class Handler(BaseHTTPRequestHandler):
         v2 = path.startswith("/api/v2/")
         if path in ("/health", "/api/v1/health", "/api/v2/monitor/health"):
             return self.send(200, health())
+        if path == "/auth/token" and VERSION.startswith("3"):
+            # Airflow 3 simple auth manager, all-admins mode: a token without credentials
+            # (3.0.0 redirected to the UI with ?token=; later versions answer 201 + JSON).
+            if os.environ.get("STANDIN_TOKEN_REDIRECT"):
+                self.send_response(307)
+                self.send_header("Location", "http://localhost:8080/?token=standin-token")
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
+            return self.send(201, {"access_token": "standin-token"})
         if path.startswith("/api/") and not self.authorized():
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="Airflow"')

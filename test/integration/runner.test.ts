@@ -42,7 +42,8 @@ const standinImages = (version: string): Partial<StartOptions> => ({
   postgresImage: STANDIN,
   sqsImage: STANDIN,
   labels: TEST_LABELS,
-  env: { STANDIN_AIRFLOW_VERSION: version, STANDIN_HEARTBEAT: '0.5' },
+  // The stand-in's REST API requires auth like Airflow's: basic admin/admin (Airflow 2) or a JWT (Airflow 3).
+  env: { STANDIN_AIRFLOW_VERSION: version, STANDIN_HEARTBEAT: '0.5', STANDIN_AUTH: 'admin:admin' },
   healthTimeoutMs: 60_000,
 });
 
@@ -71,10 +72,10 @@ describe('local runner on a real Docker engine', function () {
     for (const p of projects) rmSync(p, { recursive: true, force: true });
   });
 
-  const flavours: Array<{ title: string; flavor: 'mwaa' | 'astro' | 'oss'; version: string; database?: 'sqlite' | 'postgres'; components: string[]; extra?: Record<string, string> }> = [
+  const flavours: Array<{ title: string; flavor: 'mwaa' | 'astro' | 'oss'; version: string; database?: 'sqlite' | 'postgres'; components: string[]; extra?: Record<string, string>; env?: Record<string, string> }> = [
     { title: 'MWAA 2.10.3', flavor: 'mwaa', version: '2.10.3', components: ['postgres', 'sqs', 'webserver', 'scheduler', 'worker'], extra: { 'requirements/requirements.txt': 'boto3\n', 'plugins/p.py': '' } },
     { title: 'Astro on Airflow 2.10.3', flavor: 'astro', version: '2.10.3', components: ['postgres', 'scheduler', 'webserver', 'triggerer'] },
-    { title: 'Astro on Airflow 3.0.2', flavor: 'astro', version: '3.0.2', components: ['postgres', 'scheduler', 'api-server', 'dag-processor', 'triggerer'] },
+    { title: 'Astro on Airflow 3.0.2', flavor: 'astro', version: '3.0.2', components: ['postgres', 'scheduler', 'api-server', 'dag-processor', 'triggerer'], env: { STANDIN_TOKEN_REDIRECT: '1' } },
     { title: 'OSS 2.10.3 standalone on SQLite', flavor: 'oss', version: '2.10.3', components: ['airflow'] },
     { title: 'OSS 3.0.2 standalone on Postgres', flavor: 'oss', version: '3.0.2', database: 'postgres', components: ['postgres', 'airflow'] },
   ];
@@ -86,7 +87,8 @@ describe('local runner on a real Docker engine', function () {
       const runner = new LocalRunner(dir, { docker });
       const progress: string[] = [];
       const t0 = Date.now();
-      const st = await runner.start({ projectDir: dir, flavor: f.flavor, airflowVersion: f.version, database: f.database, ...standinImages(f.version), onProgress: (m) => progress.push(m) });
+      const base = standinImages(f.version);
+      const st = await runner.start({ projectDir: dir, flavor: f.flavor, airflowVersion: f.version, database: f.database, ...base, env: { ...base.env, ...f.env }, onProgress: (m) => progress.push(m) });
       const ms = Date.now() - t0;
       assert.equal(st.state, 'healthy');
       assert.equal(st.flavor, f.flavor);
@@ -236,6 +238,19 @@ describe('local runner on a real Docker engine', function () {
     assert.match(e.message, /^Docker could not pull managed-airflow-test\/not-in-any-registry:0: /);
     assert.ok(progress.includes('Pulling managed-airflow-test/not-in-any-registry:0'), progress.join('\n'));
     await nothingLeft(dir, { volumes: true });
+  });
+
+  it('a REST API refusing the local credentials is a clear credentials error', async () => {
+    const dir = project();
+    const runner = new LocalRunner(dir, { docker });
+    const opts = standinImages('2.10.3');
+    await runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...opts, env: { ...opts.env, STANDIN_AUTH: 'someone:else' } });
+    try {
+      const e = await rejectsWith(runner.importErrors(), 'runner.apiAuth');
+      assert.match(e.message, /refused the local admin credentials \(HTTP 401\)/);
+    } finally {
+      await runner.reset();
+    }
   });
 
   it('a missing image says how to build (MWAA) or pull it, and creates nothing', async () => {

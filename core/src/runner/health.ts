@@ -11,6 +11,7 @@ export interface AirflowHealth {
 export interface HttpResult {
   status: number;
   body: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** Minimal HTTP client for 127.0.0.1 (no proxies, short timeouts, never throws on status). */
@@ -22,7 +23,7 @@ export function httpRequest(url: string, init: { method?: string; headers?: Reco
     const req = http.request(url, { method: init.method ?? 'GET', headers, timeout: init.timeoutMs ?? 3000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`timeout after ${init.timeoutMs ?? 3000} ms`)));

@@ -468,14 +468,8 @@ export class LocalRunner {
     const base = `http://127.0.0.1:${p.port}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (p.apiPrefix === '/api/v2') {
-      // Airflow 3: a JWT from the auth manager; the simple auth manager hands one out for admin/admin.
-      try {
-        const t = await httpRequest(`${base}/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p.apiAuth) });
-        const token = t.status < 300 ? (JSON.parse(t.body) as { access_token?: string }).access_token : undefined;
-        if (token) headers.Authorization = `Bearer ${token}`;
-      } catch {
-        /* no token endpoint: try without */
-      }
+      const token = await airflow3Token(base, p.apiAuth);
+      if (token) headers.Authorization = `Bearer ${token}`;
     } else {
       headers.Authorization = `Basic ${Buffer.from(`${p.apiAuth.username}:${p.apiAuth.password}`).toString('base64')}`;
     }
@@ -546,6 +540,37 @@ export class LocalRunner {
       throw toDockerError(e, 'stop the runner');
     }
   }
+}
+
+/**
+ * A JWT for Airflow 3's REST API. The runner enables the simple auth manager's all-admins mode,
+ * where `GET /auth/token` hands out a token without credentials (201 + JSON in current
+ * versions, a 307 redirect carrying `?token=` in 3.0.0); otherwise try the local credentials.
+ */
+async function airflow3Token(base: string, auth: { username: string; password: string }): Promise<string | undefined> {
+  const fromBody = (body: string) => {
+    try {
+      return (JSON.parse(body) as { access_token?: string }).access_token;
+    } catch {
+      return undefined;
+    }
+  };
+  try {
+    const g = await httpRequest(`${base}/auth/token`);
+    if (g.status === 200 || g.status === 201) {
+      const t = fromBody(g.body);
+      if (t) return t;
+    }
+    if (g.status >= 300 && g.status < 400 && g.headers.location) {
+      const t = new URL(g.headers.location, base).searchParams.get('token');
+      if (t) return t;
+    }
+    const p = await httpRequest(`${base}/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(auth) });
+    if (p.status < 300) return fromBody(p.body);
+  } catch {
+    /* no token endpoint: the API may not need one */
+  }
+  return undefined;
 }
 
 function ignore304(e: unknown): void {
