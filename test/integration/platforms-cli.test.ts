@@ -105,6 +105,8 @@ describe('platforms: CLI envs / dags / runs', function () {
     const j = JSON.parse((await run(['dags', 'list', '--env', 'af3', '--format', 'json'])).out);
     assert.equal(j.total, 2);
     assert.equal(j.dags[0].relativeFileloc, 'dag_0000.py');
+    const two = JSON.parse((await run(['dags', 'list', '--env', 'local', '--limit', '2', '--format', 'json'])).out);
+    assert.deepEqual(two.dags.map((d: any) => d.dagId), ['dag_0000', 'dag_0001']);
   });
 
   it('dags trigger with --conf (validated first), pause and unpause; runs list', async () => {

@@ -102,6 +102,7 @@ describe('environments tree model', () => {
     // "local" has no stub state → credentials error → Sign in.
     const [err] = (await model.getChildren(local)) as ErrorNode[];
     assert.equal(err.kind, 'error');
+    assert.deepEqual(model.item(local).icon, { id: 'warning', color: 'list.warningForeground' }, 'the environment shows it failed');
     assert.equal(err.action, 'signIn');
     assert.equal(model.item(err).command?.command, 'managedAirflow.signIn');
     assert.equal(model.item(err).description, 'Sign in…');

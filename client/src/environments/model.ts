@@ -31,6 +31,8 @@ export interface EnvNode extends Base {
   kind: 'environment';
   config: EnvironmentConfig;
   info?: EnvironmentInfo;
+  /** Set when connecting or listing failed (the error itself is the first child). */
+  failed?: boolean;
 }
 export interface ImportErrorsNode extends Base {
   kind: 'importErrors';
@@ -269,11 +271,20 @@ export class EnvironmentsModel {
       p = this.load(node, ac.signal)
         .then((list) => {
           this.children.set(node.id, list);
+          if (node.kind === 'environment' && node.failed) {
+            node.failed = false;
+            this.fire(node);
+          }
           return list.nodes;
         })
         .catch((e) => {
           const err = toManagedError(e);
           if (err.kind === 'cancelled') return [];
+          if (node.kind === 'environment' && !node.failed) {
+            node.failed = true;
+            // Redraw the environment itself (warning icon); its children are the error item.
+            queueMicrotask(() => this.fire(node));
+          }
           // Errors become a child the user can act on; nothing is cached, so Retry reloads.
           return [this.register<ErrorNode>({ kind: 'error', id: `${node.id}/error`, parentId: node.id, env: node.env, error: err, action: errorAction(err) })];
         })
@@ -451,7 +462,7 @@ export class EnvironmentsModel {
           label: c.name,
           description: [PLATFORM_LABEL[c.platform], i?.airflowVersion ? `Airflow ${i.airflowVersion}` : where, i?.status && i.status !== 'AVAILABLE' && i.status !== 'RUNNING' && i.status !== 'HEALTHY' && i.status !== 'reachable' ? i.status : undefined].filter(Boolean).join(' · '),
           tooltip: tooltip.join('\n'),
-          icon: { id: PLATFORM_ICON[c.platform] },
+          icon: node.failed ? { id: 'warning', color: 'list.warningForeground' } : { id: PLATFORM_ICON[c.platform] },
           collapsible: 'collapsed',
         };
       }

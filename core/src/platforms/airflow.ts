@@ -123,12 +123,12 @@ export class AirflowClient {
   async listAllDags(opts: CallOptions = {}, max = 10_000): Promise<DagSummary[]> {
     const out: DagSummary[] = [];
     for (let offset = 0; out.length < max; ) {
-      const p = await this.listDags({ offset, limit: this.pageSize }, opts);
+      const p = await this.listDags({ offset, limit: Math.min(this.pageSize, max - out.length) }, opts);
       out.push(...p.items);
       if (!p.hasMore || !p.items.length) break;
       offset += p.items.length;
     }
-    return out;
+    return out.slice(0, max);
   }
 
   async getDag(dagId: string, opts: CallOptions = {}): Promise<DagSummary> {
