@@ -148,6 +148,14 @@ describe('deploy: locations, scope, checksums, retries', () => {
     const bad = checkRequirementPins('r.txt', 'apache-airflow==2.9.0\n', { airflowVersion: '2.10.3' });
     assert.equal(bad[0].code, 'DEPLOY001');
     assert.equal(bad[0].line, 1);
+    // provider pins against the knowledge base (mwaa:2.10.3 preinstalls apache-airflow-providers-amazon 9.0.0)
+    const prov = checkRequirementPins('r.txt', 'requests\napache-airflow-providers-amazon==8.0.0\n', { airflowVersion: '2.10.3', target: 'mwaa:2.10.3' });
+    assert.equal(prov.length, 1);
+    assert.equal(prov[0].code, 'DEPLOY003');
+    assert.equal(prov[0].severity, 'error');
+    assert.equal(prov[0].line, 2);
+    assert.match(prov[0].message, /9\.0\.0/);
+    assert.deepEqual(checkRequirementPins('r.txt', 'apache-airflow-providers-amazon==9.0.0\n', { airflowVersion: '2.10.3', target: 'mwaa:2.10.3' }), []);
   });
 });
 

@@ -40,7 +40,8 @@ const norm = (n: string) => n.toLowerCase().replace(/[._]+/g, '-');
 /**
  * requirements.txt pins that conflict with what the platform runs: an `apache-airflow` pin or a
  * constraints URL for another Airflow version (errors: the install fails or downgrades Airflow), and
- * provider pins that differ from the version the knowledge base says the platform preinstalls (warnings).
+ * provider pins that differ from the version the knowledge base says the platform preinstalls
+ * (errors on MWAA, which installs under the constraints file; warnings elsewhere).
  */
 export function checkRequirementPins(file: string, text: string, o: { airflowVersion: string; target?: string }): GateDiagnostic[] {
   const out: GateDiagnostic[] = [];
@@ -63,7 +64,15 @@ export function checkRequirementPins(file: string, text: string, o: { airflowVer
     }
     const pre = installedNorm.get(name);
     if (pre && pre !== version) {
-      out.push({ file, line: i + 1, column: 1, code: 'DEPLOY003', severity: 'warning', message: `${m[1]}==${version} differs from ${pre} that ${o.target} installs under its constraints` });
+      // MWAA installs requirements.txt under the Airflow constraints file (it adds the --constraint line
+      // itself from 2.7.2 on), so a different pin makes pip's resolver fail: an error there.
+      const mwaa = o.target?.startsWith('mwaa:');
+      out.push({
+        file, line: i + 1, column: 1, code: 'DEPLOY003', severity: mwaa ? 'error' : 'warning',
+        message: mwaa
+          ? `${m[1]}==${version} conflicts with ${pre} pinned by the constraints ${o.target} installs with; the requirements install would fail`
+          : `${m[1]}==${version} differs from ${pre} that ${o.target} preinstalls`,
+      });
     }
   });
   return out;
