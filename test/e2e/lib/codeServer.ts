@@ -31,6 +31,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'git.enabled': false,
   'window.restoreWindows': 'none',
   'editor.minimap.enabled': false,
+  'workbench.hover.delay': 3000, // tree tooltips would cover the rows the tests click next
+  'remote.autoForwardPorts': false, // else "application running on port N" toasts cover the workbench
   'workbench.colorTheme': 'Default Dark Modern',
 };
 
