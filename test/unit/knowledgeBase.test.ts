@@ -77,9 +77,11 @@ describe('knowledge base: modules and names', () => {
     }
   });
 
-  it('airflow.datasets:Dataset — 2.4+, deprecated alias of airflow.sdk Asset in 3.x', () => {
+  it('airflow.datasets:Dataset — 2.4+, deprecated alias of airflow.sdk Asset in 3.0/3.1, module removed in 3.2', () => {
     const av = name('airflow.datasets:Dataset');
-    expectStatus('datasets:Dataset', av, { '2.3.4': 'notYet', '2.4.0': 'available', '2.10.3': 'available', '3.0.0': 'deprecated', '3.2.0': 'deprecated' });
+    expectStatus('datasets:Dataset', av, { '2.3.4': 'notYet', '2.4.0': 'available', '2.10.3': 'available', '3.0.0': 'deprecated', '3.1.7': 'deprecated', '3.2.0': 'removed' });
+    // "remove modules that are supposed to be removed in Airflow 3.2" (#62927) deleted airflow/datasets
+    expectStatus('module airflow.datasets', kb.module('airflow.datasets'), { '2.3.4': 'notYet', '2.4.0': 'available', '3.1.7': 'available', '3.2.1': 'removed' });
     assert.match(av!.replacement ?? '', /^airflow\.sdk(\.definitions\.asset)?\.Asset$/);
     expectStatus('from airflow import Dataset', kb.name('airflow', 'Dataset'), { '2.3.4': 'notYet', '2.4.0': 'available', '3.0.0': 'deprecated' });
   });
