@@ -384,3 +384,27 @@ describe('version rules: what to use instead on an older target', () => {
     assert.match(fixed, /from airflow\.decorators import task/);
   });
 });
+
+describe('version rules: removed modules with renamed classes', () => {
+  it('DummyOperator on 3.0: the fix imports EmptyOperator under the old local name, then nothing is left', async () => {
+    const src = 'from airflow.operators.dummy import DummyOperator\n\nDummyOperator(task_id="start")\n';
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+    assert.match(e.message, /Use `airflow\.providers\.standard\.operators\.empty\.EmptyOperator`/);
+    const fixed = applyFix(src, e);
+    assert.equal(fixed.split('\n')[0], 'from airflow.providers.standard.operators.empty import EmptyOperator as DummyOperator');
+    assert.deepEqual(await lint(fixed, 'mwaa:3.0.6'), []);
+  });
+
+  it('several names from a removed module move together', async () => {
+    const src = 'from airflow.operators.python_operator import PythonOperator, BranchPythonOperator\n';
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+    const fixed = applyFix(src, e);
+    assert.equal(fixed, 'from airflow.providers.standard.operators.python import PythonOperator, BranchPythonOperator\n');
+    assert.deepEqual(await lint(fixed, 'mwaa:3.0.6'), []);
+  });
+
+  it('Assets on 2.10 point to the Dataset module, not a package re-export', async () => {
+    const e = one(await lint('from airflow.sdk import Asset\n', 'mwaa:2.10.3'), 'AF102');
+    assert.match(e.message, /use `airflow\.datasets\.Dataset` instead/);
+  });
+});

@@ -104,6 +104,15 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   const provider = replacement && verdict.av.replacementProvider && replacement.startsWith('airflow.providers.') ? ` (from ${verdict.av.replacementProvider})` : '';
   let instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
   let fixes = replacement ? buildFixes(ctx, imp, siblings, verdict, replacement) : undefined;
+  if (verdict.status !== 'notYet' && imp.kind === 'from' && verdict.isModule && verdict.range === imp.moduleRange) {
+    // The whole module goes: move each imported name to its own replacement (a renamed class
+    // such as DummyOperator → EmptyOperator keeps its local name).
+    const moved = moveNames(ctx, siblings, verdict, replacement);
+    if (moved) {
+      instead = ` Use ${moved.paths.map((x) => `\`${x}\``).join(', ')}${provider} instead.`;
+      fixes = moved.fixes;
+    }
+  }
   if (fatal && !replacement) {
     // What this version offers instead: the older path whose replacement is the imported one.
     const back = backportFixes(ctx, imp, siblings, verdict);
@@ -147,6 +156,27 @@ function nextAvailable(av: Availability, version: string): string | undefined {
   return av.available.map((r) => normaliseVersion(r.from)).filter((f) => semver.gt(f, v)).sort(semver.compare)[0];
 }
 
+function moveNames(ctx: RuleContext, siblings: ImportFact[], verdict: Verdict, moduleReplacement: string | undefined): { paths: string[]; fixes: Fix[] } | undefined {
+  const items = siblings.filter((x) => x.kind === 'from' && x.name);
+  const mapped: { from: string; name: string; local: string }[] = [];
+  for (const it of items) {
+    let target = finalReplacement(ctx, ctx.kb.name(it.module, it.name!)?.replacement, false);
+    if (target && !replacementWorks(ctx, target, false)) target = undefined;
+    if (!target && moduleReplacement) target = `${moduleReplacement}${it.module.slice(verdict.key.length)}.${it.name}`;
+    if (!target || !/^[A-Za-z_][\w.]*$/.test(target)) return undefined;
+    const i = target.lastIndexOf('.');
+    mapped.push({ from: target.slice(0, i), name: target.slice(i + 1), local: it.alias ?? it.name! });
+  }
+  if (!mapped.length) return undefined;
+  const byModule = new Map<string, string[]>();
+  for (const m of mapped) byModule.set(m.from, [...(byModule.get(m.from) ?? []), m.name === m.local ? m.name : `${m.name} as ${m.local}`]);
+  const first = items[0];
+  const indent = ' '.repeat(first.statementRange.start.character);
+  const text = [...byModule].map(([mod, names]) => `from ${mod} import ${names.join(', ')}`).join(`\n${indent}`);
+  const paths = mapped.map((m) => `${m.from}.${m.name}`);
+  return { paths, fixes: [{ title: `Import from ${[...byModule.keys()].map((m) => `\`${m}\``).join(', ')}`, edits: [{ range: first.statementRange, newText: text }], isPreferred: true }] };
+}
+
 /** replacement (dotted) → older paths that name it as their replacement; built once per KB. */
 const reverseIndexes = new WeakMap<object, Map<string, { path: string; isModule: boolean }[]>>();
 function reverseIndex(ctx: RuleContext): Map<string, { path: string; isModule: boolean }[]> {
@@ -184,7 +214,8 @@ function backport(ctx: RuleContext, dotted: string, isModule: boolean): string |
         const st = av ? statusAt(av, v) : undefined;
         if (st === 'available' || st === 'deprecated') {
           const sameLeaf = c.path.split('.').pop() === dotted.split('.').pop() ? 0 : 1;
-          found.push({ path: c.path, rank: (st === 'available' ? 0 : 2) + sameLeaf });
+          // Prefer available over deprecated, the same name, then the defining module over a package re-export.
+          found.push({ path: c.path, rank: (st === 'available' ? 0 : 20) + sameLeaf * 10 - c.path.split('.').length });
         }
       }
     }

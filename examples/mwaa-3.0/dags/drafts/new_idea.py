@@ -1,0 +1,4 @@
+# Draft, excluded by .airflowignore.
+from airflow.sdk import dag
+
+@dag(
