@@ -192,7 +192,12 @@ function healthIcon(c: ComponentStatus): [string, string] {
   return ['circle-outline', 'running'];
 }
 function renderStatus(s: RunnerStatus): void {
+  const hadProblem = !!state.status.problem;
   state.status = s;
+  if (s.problem) {
+    errorBox.hidden = false;
+    errorBox.textContent = s.problem.hint ? `${s.problem.message} — ${s.problem.hint}` : s.problem.message;
+  } else if (hadProblem) errorBox.hidden = true;
   stateBadge.textContent = s.state;
   stateBadge.className = `state state-${s.state}`;
   urlLink.textContent = s.url ?? '';

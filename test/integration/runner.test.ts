@@ -253,6 +253,25 @@ describe('local runner on a real Docker engine', function () {
     }
   });
 
+  it('a different flavour or version while one runs is a clear conflict; Ctrl-C while creating leaves nothing', async () => {
+    const dir = project();
+    const runner = new LocalRunner(dir, { docker });
+    await runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...standinImages('2.10.3') });
+    try {
+      const e = await rejectsWith(runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '3.0.2', ...standinImages('3.0.2') }), 'runner.alreadyRunning');
+      assert.match(e.message, /A oss runner with Airflow 2\.10\.3 is already running/);
+      assert.match(e.hint!, /local stop/);
+    } finally {
+      await runner.reset();
+    }
+    const ac = new AbortController();
+    const starting = runner.start({ projectDir: dir, flavor: 'mwaa', airflowVersion: '2.10.3', ...standinImages('2.10.3'), signal: ac.signal, onProgress: (m) => m.startsWith('Starting') && ac.abort() });
+    const c = await rejectsWith(starting, 'runner.cancelled');
+    assert.equal(c.exitCode, 130);
+    await nothingLeft(dir, { volumes: false });
+    await runner.reset();
+  });
+
   it('a missing image says how to build (MWAA) or pull it, and creates nothing', async () => {
     const dir = project();
     const runner = new LocalRunner(dir, { docker });

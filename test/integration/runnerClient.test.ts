@@ -112,6 +112,25 @@ describe('runner extension side (mocked vscode, real Docker)', function () {
     state.trusted = false;
     await run('managedAirflow.runner.start');
     assert.match(state.messages.find((m) => m.level === 'error')!.text, /needs a trusted workspace/);
+    state.trusted = true;
+    // Docker not running: the status carries the reason (shown in the panel) and start says how to fix it.
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///tmp/managed-airflow-no-daemon.sock';
+    const ctx3 = new Ctx({ ...extensionContext(), workspaceState: memento(), extensionUri: Uri.file('/ext') } as never);
+    try {
+      const down = register(ctx3);
+      const st = await down.refresh();
+      assert.equal(st.state, 'stopped');
+      assert.match(st.problem!.message, /Docker is not running/);
+      state.messages = [];
+      await down.start();
+    } catch (e) {
+      assert.match((e as Error).message, /Docker is not running/);
+    } finally {
+      process.env.DOCKER_HOST = saved;
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      ctx3.dispose();
+    }
   });
 
   it('panel: strict CSP with a nonce, init on ready, actions through messages; a new window reconnects by labels', async () => {

@@ -160,6 +160,12 @@ describe('runner panel webview (Chromium)', function () {
     await send(page, { type: 'error', message: 'Docker is not running', hint: 'Start Docker' });
     assert.equal(await page.locator('#error').textContent(), 'Docker is not running — Start Docker');
 
+    // A status that could not be read (Docker down) says why; the next good status clears it.
+    await send(page, { type: 'status', status: { state: 'stopped', components: [], problem: { message: 'Docker is not running: nothing answers at unix:///var/run/docker.sock', hint: 'Start Docker Desktop' } } });
+    assert.match((await page.locator('#error').textContent())!, /Docker is not running.*— Start Docker Desktop/);
+    await send(page, { type: 'status', status: { ...init.status, components: [init.status.components[1], { name: 'scheduler', container: 'running', health: 'healthy' }] } });
+    assert.equal(await page.locator('#error').isHidden(), true);
+
     // Filtering by component rebuilds the view from the kept lines.
     await page.evaluate(() => {
       const sel = document.querySelector('#logFilter') as unknown as HTMLElement & { value: string };

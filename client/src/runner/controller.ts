@@ -218,8 +218,9 @@ export class RunnerController implements vscode.Disposable {
     try {
       this.lastStatus = await this.runner().status();
     } catch (e) {
-      this.ctx.log.debug(`[runner] status: ${toManagedError(e).message}`);
-      this.lastStatus = { state: 'stopped', components: [] };
+      const err = toManagedError(e);
+      this.ctx.log.debug(`[runner] status: ${err.message}`);
+      this.lastStatus = { state: 'stopped', components: [], problem: { message: err.message, hint: err.hint } };
     }
     this.emit('status', this.lastStatus);
     if (this.lastStatus.state === 'healthy' && this.polls++ % 3 === 0) await this.refreshImportErrors();

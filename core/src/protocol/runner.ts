@@ -27,6 +27,8 @@ export interface RunnerStatus {
   url?: string;
   port?: number;
   components: ComponentStatus[];
+  /** Why the state could not be read (Docker not running, socket permission…), for the panel. */
+  problem?: { message: string; hint?: string };
 }
 
 /** One DAG import error, located on a file of the project. */

@@ -102,6 +102,11 @@ export class LocalRunner {
     if (existing.length) {
       const st = await this.status();
       if (existing.every((c) => c.state === 'running') && st.state !== 'stopped') {
+        if (st.flavor !== opts.flavor || st.airflowVersion !== opts.airflowVersion) {
+          throw new ManagedAirflowError('conflict', 'runner.alreadyRunning', `A ${st.flavor} runner with Airflow ${st.airflowVersion} is already running for this project at ${st.url}`, {
+            hint: `Stop it first (\`managed-airflow local stop\`, or Restart in the panel) to switch to ${opts.flavor} / Airflow ${opts.airflowVersion}.`,
+          });
+        }
         progress(`Already running at ${st.url}`);
         if (st.state === 'healthy') return st;
         return this.waitHealthy(this.planFromLabels(existing), opts);
@@ -132,9 +137,17 @@ export class LocalRunner {
       // A failed start leaves "created" containers behind (the port conflict case): remove them all.
       await this.removeContainersAndNetwork(await this.containers().catch(() => []));
       if (e instanceof ManagedAirflowError) throw e;
+      if (opts.signal?.aborted) throw cancelled('The start was cancelled; nothing was left running.');
       throw toDockerError(e, 'start the runner', { port });
     }
-    return this.waitHealthy(plan, opts);
+    try {
+      return await this.waitHealthy(plan, opts);
+    } catch (e) {
+      if (opts.signal?.aborted && !(e instanceof ManagedAirflowError)) {
+        throw cancelled('Stopped waiting for Airflow; the containers keep starting (`managed-airflow local status`, `local stop`).');
+      }
+      throw e;
+    }
   }
 
   private async createAndStart(spec: ContainerSpec, plan: RunnerPlan): Promise<void> {
@@ -540,6 +553,10 @@ export class LocalRunner {
       throw toDockerError(e, 'stop the runner');
     }
   }
+}
+
+function cancelled(message: string): ManagedAirflowError {
+  return new ManagedAirflowError('cancelled', 'runner.cancelled', message);
 }
 
 /**
