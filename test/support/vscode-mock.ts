@@ -124,7 +124,7 @@ export const vscodeMock = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   window: {
     createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, dispose() {}, appendLine() {} }),
-    createTreeView: (_id: string, o: { treeDataProvider: unknown }) => ({ ...disposable, provider: o.treeDataProvider, reveal: async () => undefined }),
+    createTreeView: (_id: string, o: { treeDataProvider: unknown }) => ({ ...disposable, provider: o.treeDataProvider, visible: true, onDidChangeVisibility: () => disposable, reveal: async () => undefined }),
     async showInputBox(o: { prompt?: string; validateInput?: (v: string) => string | undefined }) {
       state.asked.push(`input:${o.prompt}`);
       const a = state.answers.input.shift();

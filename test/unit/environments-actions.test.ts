@@ -211,6 +211,16 @@ describe('environments: manifest contributions agree with the code', () => {
     }
   });
 
+  it('activation stays light: the tree never imports the cloud SDKs statically (they load on first use)', () => {
+    const dir = path.resolve(__dirname, '../../client/src/environments');
+    for (const f of ['index.ts', 'model.ts', 'actions.ts', 'provider.ts', 'logs.ts', 'addEnvironment.ts', 'commands.ts']) {
+      const src = readFileSync(path.join(dir, f), 'utf8');
+      const valueImports = [...src.matchAll(/^import (?!type )[^;]*from '([^']+)'/gm)].map((m) => m[1]);
+      const heavy = valueImports.filter((m) => /core\/src\/platforms(\/(index|mwaa|composer|astro))?$|@aws-sdk|@google-cloud|google-auth-library/.test(m));
+      assert.deepEqual(heavy, [], `${f} imports ${heavy.join(', ')} at load time`);
+    }
+  });
+
   it('index.ts registers exactly the declared commands', () => {
     const src = readFileSync(path.resolve(__dirname, '../../client/src/environments/index.ts'), 'utf8');
     const registered = [...src.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]).sort();

@@ -215,6 +215,20 @@ describe('auto-refresh of running runs (backoff)', () => {
     assert.equal(prod.calls.filter((c) => c.startsWith('getRun')).length, 4);
   });
 
+  it('does not poll while the tree is hidden', async () => {
+    const { model } = setup();
+    let visible = false;
+    const timers: number[] = [];
+    const refresher = new AutoRefresher(model, { baseMs: 1000, active: () => visible, setTimer: (_f, ms) => (timers.push(ms), 0 as any), clearTimer: () => undefined });
+    const [env] = await model.getChildren();
+    await model.getChildren((await model.getChildren(env))[1]);
+    refresher.poke();
+    assert.deepEqual(timers, []);
+    visible = true;
+    refresher.poke();
+    assert.deepEqual(timers, [1000]);
+  });
+
   it('a failing refresh does not throw and keeps polling (slower)', async () => {
     const { model, prod } = setup();
     const refresher = new AutoRefresher(model, { baseMs: 1000, setTimer: () => 0 as any, clearTimer: () => undefined });

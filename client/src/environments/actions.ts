@@ -4,7 +4,7 @@
  * `fileloc`, the lint target of an environment, and the log-document URI format.
  */
 import { ManagedAirflowError } from '../../../core/src/errors';
-import { webLinks } from '../../../core/src/platforms';
+import { webLinks } from '../../../core/src/platforms/links';
 import type { ClearRequest, EnvironmentInfo } from '../../../core/src/platforms/types';
 import type { RunNode, TaskNode, TreeNode } from './model';
 

@@ -76,7 +76,7 @@ export function register(ctx: Ctx, options: RegisterOptions = {}): { model: Envi
   });
   const provider = new EnvironmentsTreeProvider(model);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  const refresher = new AutoRefresher(model);
+  const refresher = new AutoRefresher(model, { active: () => view.visible });
   const logs = new LogDocuments(model);
   ctx.push(provider, view, logs, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs), { dispose: () => (refresher.dispose(), model.dispose()) });
   ctx.push(model.onDidChange(() => setTimeout(() => refresher.poke(), 0).unref()) as vscode.Disposable);
@@ -85,6 +85,10 @@ export function register(ctx: Ctx, options: RegisterOptions = {}): { model: Envi
       if (e.affectsConfiguration(ENVIRONMENTS_SETTING)) model.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.refresh()),
+    // Hidden tree: no polling; shown again: catch up at once.
+    view.onDidChangeVisibility((e) => {
+      if (e.visible) refresher.poke();
+    }),
   );
 
   const envOf = (node: TreeNode | undefined): EnvNode | undefined => {

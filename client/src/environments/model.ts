@@ -554,7 +554,14 @@ export class AutoRefresher {
 
   constructor(
     private readonly model: EnvironmentsModel,
-    private readonly opts: { baseMs?: number; maxMs?: number; setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>; clearTimer?: (t: ReturnType<typeof setTimeout>) => void } = {},
+    private readonly opts: {
+      baseMs?: number;
+      maxMs?: number;
+      setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
+      clearTimer?: (t: ReturnType<typeof setTimeout>) => void;
+      /** Poll only while this says the tree is on screen. */
+      active?: () => boolean;
+    } = {},
   ) {
     this.delayMs = opts.baseMs ?? 5000;
   }
@@ -566,6 +573,7 @@ export class AutoRefresher {
   /** Call after the tree changed: arms the timer if live runs are visible. */
   poke(): void {
     if (this.disposed || this.timer || this.ticking) return;
+    if (this.opts.active && !this.opts.active()) return;
     if (!this.model.liveRuns().length) return;
     // unref: a pending refresh never keeps a process (tests, CLI) alive.
     const set = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms).unref());

@@ -5,15 +5,17 @@
  */
 import type { EnvironmentConfig } from '../protocol/environments';
 import { platformErrors } from './errors';
-import { AirflowClient, stripVendorSuffix } from './airflow';
+import { AirflowClient } from './airflow';
 import { HttpTransport, type AirflowAuth } from './transport';
 import { connectMwaa, type MwaaOptions } from './mwaa';
 import { connectComposer, type ComposerOptions } from './composer';
 import { connectAstro, type AstroOptions } from './astro';
+import { targetLabel } from './links';
 import type { CallOptions, EnvironmentInfo } from './types';
 
 export * from './types';
 export * from './errors';
+export { targetLabel, webLinks } from './links';
 export { AirflowClient, stripVendorSuffix, apiVersionFor } from './airflow';
 export { HttpTransport, normalizeBaseUrl, type AirflowTransport, type AirflowAuth } from './transport';
 export { getMwaaEnvironment, listMwaaEnvironments, mwaaWebLoginUrl, type MwaaEnvironmentInfo, type MwaaOptions } from './mwaa';
@@ -50,20 +52,6 @@ export interface PlatformDeps {
 export interface Connection {
   info: EnvironmentInfo;
   client: AirflowClient;
-}
-
-/** Lint-target label for an environment's real version (for "Use as lint target"). */
-export function targetLabel(platform: EnvironmentConfig['platform'], version: { airflowVersion?: string; image?: string }): string | undefined {
-  switch (platform) {
-    case 'mwaa':
-      return version.airflowVersion ? `mwaa:${stripVendorSuffix(version.airflowVersion)}` : undefined;
-    case 'composer':
-      return version.image ? `composer:${version.image}` : undefined;
-    case 'astro':
-      return version.image ? `astro:${version.image}` : version.airflowVersion ? `airflow:${stripVendorSuffix(version.airflowVersion)}` : undefined;
-    case 'airflow':
-      return version.airflowVersion ? `airflow:${stripVendorSuffix(version.airflowVersion)}` : undefined;
-  }
 }
 
 async function selfHostedAuth(config: EnvironmentConfig, creds: CredentialSource): Promise<AirflowAuth> {
@@ -139,23 +127,4 @@ export async function connectEnvironment(config: EnvironmentConfig, creds: Crede
       return { info, client };
     }
   }
-}
-
-/** Web-UI deep links (Airflow 2 Flask UI and Airflow 3 React UI differ). */
-export function webLinks(webUrl: string, airflowMajor: number) {
-  const base = webUrl.replace(/\/+$/, '');
-  const e = encodeURIComponent;
-  return airflowMajor >= 3
-    ? {
-        home: `${base}/`,
-        dag: (dagId: string) => `${base}/dags/${e(dagId)}`,
-        run: (dagId: string, runId: string) => `${base}/dags/${e(dagId)}/runs/${e(runId)}`,
-        task: (dagId: string, runId: string, taskId: string) => `${base}/dags/${e(dagId)}/runs/${e(runId)}/tasks/${e(taskId)}`,
-      }
-    : {
-        home: `${base}/home`,
-        dag: (dagId: string) => `${base}/dags/${e(dagId)}/grid`,
-        run: (dagId: string, runId: string) => `${base}/dags/${e(dagId)}/grid?dag_run_id=${e(runId)}`,
-        task: (dagId: string, runId: string, taskId: string) => `${base}/dags/${e(dagId)}/grid?dag_run_id=${e(runId)}&task_id=${e(taskId)}&tab=logs`,
-      };
 }
