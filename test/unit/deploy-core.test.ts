@@ -32,16 +32,18 @@ describe('deploy: local walk and .airflowignore', () => {
     'x.pyc': '',
     'tests/test_a.py': '',
     '.git/config': '',
+    '.vscode/settings.json': '{}',
     '.airflowignore': '# comment line\nscratch_\\d   # trailing comment\nvendor\n',
   };
 
   it('regexp syntax: re.search on the path relative to the DAG folder; nested files apply below their folder', () => {
     const dir = tree(files);
     try {
-      const w = walkFolder(dir, 'regexp');
+      const w = walkFolder(dir, 'regexp', { skipHidden: true });
       assert.deepEqual(w.files.map((f) => f.rel), ['.airflowignore', 'a.py', 'other/local_only.py', 'sub/.airflowignore', 'sub/b.py']);
+      assert.ok(walkFolder(dir, 'regexp').files.some((f) => f.rel === '.vscode/settings.json'), 'hidden folders are only skipped on request');
       assert.ok(w.ignored.includes('vendor/'));
-      assert.ok(w.ignored.includes('__pycache__/') && w.ignored.includes('x.pyc') && w.ignored.includes('tests/') && w.ignored.includes('.git/'));
+      assert.ok(w.ignored.includes('__pycache__/') && w.ignored.includes('x.pyc') && w.ignored.includes('tests/') && w.ignored.includes('.git/') && w.ignored.includes('.vscode/'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

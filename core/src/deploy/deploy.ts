@@ -86,7 +86,7 @@ export interface PreparedDeploy {
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
 
 async function entriesOf(folder: string, prefix: string, role: LocalEntry['role'], root: string, syntax: IgnoreSyntax, withCrc: boolean) {
-  const w = walkFolder(folder, syntax);
+  const w = walkFolder(folder, syntax, { skipHidden: true });
   const hashes = await hashFiles(w.files.map((f) => f.abs), withCrc);
   const entries: LocalEntry[] = w.files.map((f, i) => ({
     key: `${prefix}${f.rel}`,
@@ -185,7 +185,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     let bytes: Buffer | undefined;
     let display = '';
     if (obj.role === 'plugins' && layout.plugins) {
-      const w = walkFolder(layout.plugins, 'regexp');
+      const w = walkFolder(layout.plugins, 'regexp', { skipHidden: true });
       bytes = await buildReproducibleZip(w.files);
       display = `${rel(layout.root, layout.plugins)}/ → ${path.posix.basename(obj.key)}`;
       pluginPythonFiles.push(...w.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));

@@ -19,7 +19,7 @@ export interface WalkResult {
   warnings: string[];
 }
 
-/** Never deployed, whatever `.airflowignore` says: caches, VCS data and tests. */
+/** Never deployed, whatever `.airflowignore` says: caches, VCS data, virtualenvs and tests. */
 const EXCLUDED_DIRS = new Set(['__pycache__', '.git', 'tests', 'test', '.pytest_cache', '.mypy_cache', '.ruff_cache', 'node_modules', '.venv', 'venv']);
 const EXCLUDED_FILE = /\.py[co]$|^\.DS_Store$/;
 
@@ -71,7 +71,7 @@ function globRule(lines: string[], baseRel: string): Rule {
  * Walk a DAG (or plugins/data) folder the way Airflow's DAG processor does: `.airflowignore` in any
  * folder applies to that folder and below; ignored folders are not entered.
  */
-export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp'): WalkResult {
+export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp', opts: { skipHidden?: boolean } = {}): WalkResult {
   const files: WalkedFile[] = [];
   const ignored: string[] = [];
   const warnings: string[] = [];
@@ -112,7 +112,8 @@ export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp'): WalkR
         }
       }
       if (isDir) {
-        if (EXCLUDED_DIRS.has(ent.name) || isIgnored(rel, true)) {
+        // deploy skips hidden folders (.vscode, .github, .idea …): tooling, never DAG code
+        if (EXCLUDED_DIRS.has(ent.name) || (opts.skipHidden && ent.name.startsWith('.')) || isIgnored(rel, true)) {
           ignored.push(`${rel}/`);
           continue;
         }
