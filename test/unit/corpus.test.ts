@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lintText } from '../../core/src/analysis/engine';
+import { lintPaths, type LintRun } from '../../core/src/analysis/project';
 import type { Diagnostic } from '../../core/src/analysis/types';
 import { normaliseDist } from '../../core/src/analysis/requirements';
 import { resolveTargetLabel, type ResolvedTarget } from '../../core/src/targets';
@@ -141,6 +142,59 @@ describe('DAG corpus', () => {
           }
         });
       }
+    });
+  }
+});
+
+/**
+ * The bundled examples (examples/<project>): what `npm run lint:examples` shows. Good DAGs must
+ * stay clean of errors for their detected target; the upgrade-problem DAGs must keep showing
+ * version findings; files excluded by .airflowignore are not linted.
+ */
+describe('examples/ (lint:examples)', () => {
+  const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+  const good = [
+    'mwaa-2.10/dags/s3_ingest.py', 'mwaa-2.10/dags/snowflake_daily.py', 'mwaa-2.10/plugins/operators/audit_operator.py',
+    'mwaa-3.0/dags/orders_sdk.py', 'mwaa-3.0/dags/asset_consumers.py',
+    'astro-12/dags/example_astronauts.py', 'astro-12/dags/daily_revenue.py',
+    'airflow-3/dags/etl_sdk.py',
+  ];
+  const upgrade: Record<string, string[]> = {
+    'mwaa-2.10/dags/legacy_reports.py': ['AF102', 'AF103', 'AF112', 'AF121'],
+    'mwaa-3.0/dags/migrated_from_2x.py': ['AF101', 'AF103', 'AF111', 'AF121'],
+    'astro-12/dags/airflow3_preview.py': ['AF102', 'AF111', 'AF121'],
+    'airflow-3/dags/legacy_etl.py': ['AF101', 'AF111', 'AF121'],
+  };
+  const expectedTargets: Record<string, string> = { 'mwaa-2.10': 'airflow:2.10.3', 'mwaa-3.0': 'airflow:3.0.6', 'astro-12': 'astro:12.1.0', 'airflow-3': 'airflow:3.0.6' };
+  let run: LintRun;
+  before(async () => {
+    run = await lintPaths(['.'], { cwd: EXAMPLES });
+  });
+
+  it('each project is linted against the target detected from its Dockerfile / requirements.txt', () => {
+    for (const f of run.files) assert.equal(f.target.label, expectedTargets[f.file.split(path.sep)[0]], f.file);
+  });
+
+  it('.airflowignore keeps drafts, scratch files and tests out', () => {
+    const linted = run.files.map((f) => f.file.split(path.sep).join('/'));
+    for (const f of ['mwaa-2.10/dags/scratch/wip_dag.py', 'mwaa-3.0/dags/drafts/new_idea.py', 'airflow-3/dags/etl_sdk_test.py']) assert.ok(!linted.includes(f), f);
+    for (const f of [...good, ...Object.keys(upgrade)]) assert.ok(linted.includes(f), `${f} not linted`);
+  });
+
+  for (const f of good) {
+    it(`${f}: no errors, no version findings`, () => {
+      const r = run.files.find((x) => x.file.split(path.sep).join('/') === f)!;
+      const bad = r.diagnostics.filter((d) => d.severity === 'error' || d.code.startsWith('AF1'));
+      assert.deepEqual(bad.map((d) => `${d.code}@${d.range.start.line + 1}: ${d.message}`), []);
+    });
+  }
+
+  for (const [f, want] of Object.entries(upgrade)) {
+    it(`${f}: shows ${want.join(', ')}`, () => {
+      const r = run.files.find((x) => x.file.split(path.sep).join('/') === f)!;
+      const got = new Set(r.diagnostics.map((d) => d.code));
+      for (const c of want) assert.ok(got.has(c), `${c} missing; got ${[...got].join(', ')}`);
+      assert.ok(r.diagnostics.some((d) => d.severity === 'error'), 'an upgrade-problem DAG has at least one error');
     });
   }
 });

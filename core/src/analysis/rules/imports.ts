@@ -100,6 +100,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   // The KB's replacement is the forward migration (old → new); for an import that is not yet
   // available it would point further into the future, so it is only used when it works here.
   let replacement = finalReplacement(ctx, verdict.av.replacement, verdict.isModule);
+  if (replacement === verdict.key) replacement = undefined; // a deprecation that names itself says nothing
   if (replacement && (verdict.status === 'notYet' || (fatal && !replacementWorks(ctx, replacement, verdict.isModule)))) replacement = undefined;
   const provider = replacement && verdict.av.replacementProvider && replacement.startsWith('airflow.providers.') ? ` (from ${verdict.av.replacementProvider})` : '';
   let instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
