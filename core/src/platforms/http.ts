@@ -73,16 +73,20 @@ export async function withDeadline<T>(env: string, what: string, opts: CallOptio
   const timer = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, timer.signal]) : timer.signal;
   let t: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     t = setTimeout(() => {
       timer.abort();
       reject(platformErrors.timeout(env, what, timeoutMs));
     }, timeoutMs);
-    opts.signal?.addEventListener('abort', () => reject(platformErrors.cancelled()), { once: true });
+    onAbort = () => reject(platformErrors.cancelled());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([run(signal), deadline]);
   } finally {
     clearTimeout(t);
+    // A long-lived signal (the CLI's Ctrl-C) must not collect one listener per call.
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
   }
 }
