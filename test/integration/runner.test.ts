@@ -16,6 +16,7 @@ import type { RunnerLogLine } from '../../core/src/protocol/runner';
 import { LABEL_PROJECT, LocalRunner, type StartOptions } from '../../core/src/runner';
 import { main } from '../../cli/src/main';
 import type { CliIO } from '../../cli/src/types';
+import { startRegistry } from './support/registry';
 import { STANDIN, TEST_LABELS, ensureEngine, ensureStandin, leftovers, loudSkip, makeProject, removeTestObjects } from './support/docker';
 
 let docker: Docker;
@@ -238,6 +239,30 @@ describe('local runner on a real Docker engine', function () {
     assert.match(e.message, /^Docker could not pull managed-airflow-test\/not-in-any-registry:0: /);
     assert.ok(progress.includes('Pulling managed-airflow-test/not-in-any-registry:0'), progress.join('\n'));
     await nothingLeft(dir, { volumes: true });
+  });
+
+  it('pulls a missing image only when asked, with progress (from a registry on 127.0.0.1)', async function () {
+    this.timeout(240_000);
+    const registry = await startRegistry(docker, STANDIN);
+    const image = `${registry.host}/managed-airflow-test/airflow:2.10.3-python3.12`;
+    const dir = project();
+    const runner = new LocalRunner(dir, { docker });
+    try {
+      const missing = await rejectsWith(runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...standinImages('2.10.3'), image }), 'docker.imageMissing');
+      assert.match(missing.hint!, new RegExp(`docker pull ${image.replace(/[.:/]/g, '\\$&')}`));
+      assert.deepEqual(registry.requests, [], 'nothing pulled silently');
+      const progress: string[] = [];
+      const st = await runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...standinImages('2.10.3'), image, pull: true, onProgress: (m) => progress.push(m) });
+      assert.equal(st.state, 'healthy');
+      assert.ok(progress.includes(`Pulling ${image}`));
+      assert.ok(progress.some((m) => m.startsWith(`${image}: `) && /Pull complete|Already exists|Downloaded newer image|Digest: sha256/.test(m)), progress.join('\n'));
+      assert.ok(registry.requests.some((r) => /manifests/.test(r)));
+      await runner.reset();
+    } finally {
+      await runner.reset().catch(() => undefined);
+      await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+      await registry.close();
+    }
   });
 
   it('a REST API refusing the local credentials is a clear credentials error', async () => {
