@@ -117,7 +117,7 @@ export async function connectEnvironment(config: EnvironmentConfig, creds: Crede
     }
     case 'airflow': {
       if (!config.url) throw platformErrors.notFound(config.name, '"url" setting', 'Set "url" to the Airflow webserver / API server, e.g. http://127.0.0.1:8080.');
-      const transport = new HttpTransport(config.name, config.url, await selfHostedAuth(config, creds), `Check the username/password or token. ${creds.hint}`);
+      const transport = new HttpTransport(config.name, config.url, await selfHostedAuth(config, creds), `Check the username/password or token (on Airflow 2, [api] auth_backends must include basic_auth for passwords). ${creds.hint}`);
       const client = new AirflowClient({ env: config.name, transport });
       const info: EnvironmentInfo = { name: config.name, platform: 'airflow', webUrl: transport.baseUrl, location: transport.baseUrl };
       const v = await client.version(opts);
