@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import { rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 
 const require_ = createRequire(__filename);
@@ -27,6 +30,14 @@ export async function startGcsEmulator(projectId = 'demo-test'): Promise<{ url: 
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await emu._persistence.deleteAll().catch(() => undefined);
+      // the emulator's persistence folder: removed only when empty (another emulator may be using it)
+      for (const d of [path.join(tmpdir(), 'firebase', 'storage'), path.join(tmpdir(), 'firebase')]) {
+        try {
+          rmdirSync(d);
+        } catch {
+          /* not empty or already gone */
+        }
+      }
     },
   };
 }
