@@ -3,6 +3,7 @@ import { lintText } from '../../core/src/analysis/engine';
 import { applyEdits, fixAll } from '../../core/src/analysis/fixes';
 import type { Diagnostic, LintOptions } from '../../core/src/analysis/types';
 import { resolveTargetLabel } from '../../core/src/targets';
+import { addedBetweenScans } from '../../core/src/analysis/rules/scanGaps';
 
 /** Lint `src` against a target label; returns the version-rule diagnostics (AF1xx). */
 async function lint(src: string, label: string, opts: Partial<LintOptions> = {}): Promise<Diagnostic[]> {
@@ -406,5 +407,25 @@ describe('version rules: removed modules with renamed classes', () => {
   it('Assets on 2.10 point to the Dataset module, not a package re-export', async () => {
     const e = one(await lint('from airflow.sdk import Asset\n', 'mwaa:2.10.3'), 'AF102');
     assert.match(e.message, /use `airflow\.datasets\.Dataset` instead/);
+  });
+});
+
+describe('version rules: targets between scanned releases', () => {
+  // A fake rule context: only what addedBetweenScans reads (the scanned releases and the target).
+  const ctxFor = (airflow: string) =>
+    ({ kb: { scannedVersions: ['2.10.5', '2.11.1', '3.0.0', '3.1.0'] }, target: { airflow } }) as unknown as Parameters<typeof addedBetweenScans>[0];
+  const restored = { available: [{ from: '2.0.0', to: '3.0.0' }, { from: '3.1.0', to: null }], evidence: [] };
+  const brandNew = { available: [{ from: '3.0.0', to: null }], evidence: [] };
+
+  it('a shim missing from 3.0.0 but back in 3.1.0 is uncertain on 3.0.6 (patch releases restore shims)', () => {
+    assert.deepEqual(addedBetweenScans(ctxFor('3.0.6'), restored), { before: '3.0.0', after: '3.1.0' });
+  });
+
+  it('on a scanned release the verdict stands', () => {
+    assert.equal(addedBetweenScans(ctxFor('3.0.0'), restored), undefined);
+  });
+
+  it('a brand-new API is never assumed backported (airflow.sdk on 2.11.2)', () => {
+    assert.equal(addedBetweenScans(ctxFor('2.11.2'), brandNew), undefined);
   });
 });

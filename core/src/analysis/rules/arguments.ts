@@ -3,6 +3,7 @@ import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass 
 import type { ArgFact, CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
+import { addedBetweenScans, uncertainNote } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -118,6 +119,11 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
   const data = { argument: name, ...(inDefaultArgs ? { inDefaultArgs: true } : {}) };
   if (status === 'deprecated') {
     ctx.report({ code: 'AF112', message: `Argument \`${name}\` ${where} is deprecated in Airflow ${v} (${ctx.target.label}).${instead}${note}`, range, fixes, evidence, data });
+    return;
+  }
+  const gap = status === 'notYet' ? addedBetweenScans(ctx, av) : undefined;
+  if (gap) {
+    ctx.report({ code: 'AF111', severity: 'warning', message: `Argument \`${name}\` ${where} may not be accepted by Airflow ${v}; ${runs}.${uncertainNote(ctx, gap)}${instead}`, range, fixes, evidence, data: { ...data, uncertain: true } });
     return;
   }
   const why = status === 'notYet' ? `is only accepted from Airflow ${firstAvailable(av)}` : removedIn(av, v) ? `was removed in Airflow ${removedIn(av, v)}` : 'is not accepted';

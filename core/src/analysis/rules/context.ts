@@ -4,6 +4,7 @@ import type { FunctionFact, StringFact } from '../facts';
 import { rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
+import { addedBetweenScans, uncertainNote } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -139,6 +140,8 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   const runs = `${ctx.target.label} runs Airflow ${v}`;
   if (status === 'deprecated') {
     ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` is deprecated in Airflow ${v}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
+  } else if (status === 'notYet' && addedBetweenScans(ctx, av)) {
+    ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` may not be available in Airflow ${v}; ${runs}.${uncertainNote(ctx, addedBetweenScans(ctx, av)!)}${instead}`, range, fixes, evidence, data: { contextKey: key, uncertain: true } });
   } else if (status === 'notYet') {
     ctx.report({ code: 'AF121', message: `${what} \`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
   } else {

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, statusAt, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { ImportFact } from '../facts';
+import { addedBetweenScans, uncertainNote } from './scanGaps';
 import type { Rule, RuleContext } from '../rule';
 import type { Fix, Range } from '../types';
 
@@ -136,6 +137,15 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
     const first = firstAvailable(verdict.av);
     const gone = removedIn(verdict.av, v);
     const next = nextAvailable(verdict.av, v);
+    const gap = addedBetweenScans(ctx, verdict.av);
+    if (gap) {
+      ctx.report({
+        code: 'AF102', severity: 'warning',
+        message: `\`${verdict.key}\` may not be available in Airflow ${v}; ${runs}.${uncertainNote(ctx, gap)}${instead}`,
+        range: verdict.range, fixes, evidence, data: { ...data, uncertain: true },
+      });
+      return;
+    }
     // A gap (e.g. dropped in 3.0.0, restored in 3.1.0) is still "not in the target".
     const what = gone && next ? `is not available in Airflow ${v} (removed in ${gone}, available again from ${next})` : `is only available from Airflow ${first}`;
     ctx.report({

@@ -1,0 +1,32 @@
+import semver from 'semver';
+import { inRange, normaliseVersion, type Availability } from '../../knowledge';
+import type { RuleContext } from '../rule';
+
+/**
+ * The knowledge base reads Airflow's sources at selected releases (every 1.10/2.x tag, but only
+ * x.y.0 for Airflow 3). A target between two scanned releases (e.g. 3.0.6 between 3.0.0 and
+ * 3.1.0) may already have what first appears in the later scan: Airflow backports compatibility
+ * shims to patch releases (3.0.1 restored `airflow.operators.python.get_current_context`, 3.0.2
+ * `airflow.operators.email`). Such "not yet" verdicts for something that existed before and came
+ * back are uncertain and must not be errors.
+ */
+export function addedBetweenScans(ctx: RuleContext, av: Availability): { before: string; after: string } | undefined {
+  const scanned = ctx.kb.scannedVersions;
+  if (!scanned.length) return undefined;
+  const v = normaliseVersion(ctx.target.airflow);
+  if (scanned.some((s) => normaliseVersion(s) === v)) return undefined;
+  const sorted = scanned.map(normaliseVersion).sort(semver.compare);
+  const before = sorted.filter((s) => semver.lt(s, v)).pop();
+  const after = sorted.find((s) => semver.gt(s, v));
+  if (!before || !after) return undefined;
+  const at = (x: string) => av.available.some((r) => inRange(x, r));
+  // Only restorations: the fact existed before `before` (a shim put back), never a brand-new API
+  // (airflow.sdk is not in any 2.11.x, whatever lies between 2.11.1 and 3.0.0).
+  const existedEarlier = av.available.some((r) => semver.lt(normaliseVersion(r.from), before));
+  return existedEarlier && !at(before) && at(after) ? { before, after } : undefined;
+}
+
+/** Sentence explaining an uncertain verdict, for messages. */
+export function uncertainNote(ctx: RuleContext, gap: { before: string; after: string }): string {
+  return ` Airflow ${ctx.target.airflow} lies between the releases the knowledge base read (${gap.before} lacks it, ${gap.after} has it); patch releases sometimes backport it, so check before relying on it.`;
+}
