@@ -70,6 +70,32 @@ describe('environments tree model', () => {
     assert.equal(model.item(notStarted).collapsible, 'none');
   });
 
+  it('environment nodes keep their identity across re-reads; the version appears as soon as it is known', async () => {
+    const { model, changes } = setup();
+    const [a] = await model.getChildren();
+    const pending = model.getChildren(a);
+    const [b] = await model.getChildren(); // the view re-reads roots while connecting
+    assert.equal(a, b);
+    await pending;
+    assert.match(model.item(b).description!, /Airflow 2\.10\.3/);
+    assert.ok(changes.includes(a), 'the environment item is redrawn when its connection is known');
+  });
+
+  it('an edited environment entry drops its connection and children', async () => {
+    let envs: EnvironmentConfig[] = [{ name: 'prod', platform: 'mwaa', environment: 'prod-airflow', region: 'eu-west-1' }];
+    const prod = stubState();
+    const stub = stubConnect({ prod });
+    const model = new EnvironmentsModel({ environments: () => envs, connect: stub.connect });
+    const [env] = await model.getChildren();
+    await model.getChildren(env);
+    envs = [{ ...envs[0], region: 'us-east-1' }];
+    const [same] = await model.getChildren();
+    assert.equal(same, env);
+    assert.equal((same as any).info, undefined);
+    await model.getChildren(same);
+    assert.equal(stub.connects.length, 2);
+  });
+
   it('children are cached: expanding twice makes one request; concurrent expansions share it', async () => {
     const { model, prod } = setup();
     const [env] = await model.getChildren();

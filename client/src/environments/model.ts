@@ -234,9 +234,18 @@ export class EnvironmentsModel {
     return configs.map((config) => {
       const id = `env:${config.name}`;
       const prev = this.nodes.get(id) as EnvNode | undefined;
-      const same = prev && JSON.stringify(prev.config) === JSON.stringify(config);
-      if (prev && !same) this.forget(id, true);
-      return this.register({ kind: 'environment', id, env: config.name, config, info: same ? prev.info : undefined });
+      // Keep node identity across re-reads: async results (connection info) land on the node the view shows.
+      if (prev) {
+        if (JSON.stringify(prev.config) !== JSON.stringify(config)) {
+          prev.config = config;
+          prev.info = undefined;
+          prev.failed = false;
+          this.connections.delete(prev.env);
+          this.forget(id);
+        }
+        return prev;
+      }
+      return this.register<EnvNode>({ kind: 'environment', id, env: config.name, config });
     });
   }
 
@@ -247,13 +256,22 @@ export class EnvironmentsModel {
       const node = this.nodes.get(`env:${env}`) as EnvNode | undefined;
       const config = node?.config ?? this.deps.environments().find((e) => e.name === env);
       if (!config) return Promise.reject(toManagedError(new Error(`unknown environment ${env}`)));
-      c = this.deps.connect(config, signal ?? new AbortController().signal);
-      this.connections.set(env, c);
-      c.then(
+      const pending = this.deps.connect(config, signal ?? new AbortController().signal);
+      c = pending;
+      this.connections.set(env, pending);
+      pending.then(
         (conn) => {
-          if (node) node.info = conn.info;
+          // Only if this connection is still current (not dropped by a refresh meanwhile).
+          const current = this.nodes.get(`env:${env}`) as EnvNode | undefined;
+          if (current && this.connections.get(env) === pending) {
+            current.info = conn.info;
+            // Show version/status in the environment's description now.
+            this.fire(current);
+          }
         },
-        () => this.connections.delete(env),
+        () => {
+          if (this.connections.get(env) === pending) this.connections.delete(env);
+        },
       );
     }
     return c;
@@ -383,7 +401,13 @@ export class EnvironmentsModel {
       this.controllers.clear();
       this.children.clear();
       this.connections.clear();
-      for (const [id, n] of this.nodes) if (n.kind !== 'environment') this.nodes.delete(id);
+      for (const [id, n] of this.nodes) {
+        if (n.kind !== 'environment') this.nodes.delete(id);
+        else {
+          n.info = undefined;
+          n.failed = false;
+        }
+      }
       this.fire(undefined);
       return;
     }
