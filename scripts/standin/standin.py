@@ -319,6 +319,12 @@ def main(argv):
         return 0
     if cmd == "healthcheck":
         return healthcheck()
+    if cmd == "migrate-db":  # MWAA images (Airflow 3): one-shot migration before the other services
+        if os.environ.get("STANDIN_FAIL_AT_START"):
+            log(os.environ["STANDIN_FAIL_AT_START"], "ERROR", "migrate.py:1")
+            return 3
+        log("Database migrated (stand-in)", src="migrate.py:1")
+        return 0
     if cmd in ("db", "users", "sync-perm"):
         print("[stand-in] airflow %s: done" % " ".join(argv))
         return 0

@@ -75,6 +75,7 @@ describe('local runner on a real Docker engine', function () {
 
   const flavours: Array<{ title: string; flavor: 'mwaa' | 'astro' | 'oss'; version: string; database?: 'sqlite' | 'postgres'; components: string[]; extra?: Record<string, string>; env?: Record<string, string> }> = [
     { title: 'MWAA 2.10.3', flavor: 'mwaa', version: '2.10.3', components: ['postgres', 'sqs', 'webserver', 'scheduler', 'worker'], extra: { 'requirements/requirements.txt': 'boto3\n', 'plugins/p.py': '' } },
+    { title: 'MWAA 3.0.6 (migrate-db first)', flavor: 'mwaa', version: '3.0.6', components: ['postgres', 'sqs', 'webserver', 'scheduler', 'worker'] },
     { title: 'Astro on Airflow 2.10.3', flavor: 'astro', version: '2.10.3', components: ['postgres', 'scheduler', 'webserver', 'triggerer'] },
     { title: 'Astro on Airflow 3.0.2', flavor: 'astro', version: '3.0.2', components: ['postgres', 'scheduler', 'api-server', 'dag-processor', 'triggerer'], env: { STANDIN_TOKEN_REDIRECT: '1' } },
     { title: 'OSS 2.10.3 standalone on SQLite', flavor: 'oss', version: '2.10.3', components: ['airflow'] },
@@ -303,6 +304,7 @@ describe('local runner on a real Docker engine', function () {
     const mwaa = await rejectsWith(runner.start({ projectDir: dir, flavor: 'mwaa', airflowVersion: '2.10.3', ...standinImages('2.10.3'), image: undefined }), 'docker.imageMissing');
     assert.match(mwaa.message, /amazon-mwaa-docker-images\/airflow:2\.10\.3/);
     assert.match(mwaa.hint!, /git clone https:\/\/github\.com\/aws\/amazon-mwaa-docker-images/);
+    assert.match(mwaa.hint!, /cd images\/airflow\/2\.10\.3 && \.\/build\.sh docker/);
     const oss = await rejectsWith(runner.start({ projectDir: dir, flavor: 'oss', airflowVersion: '2.10.3', ...standinImages('2.10.3'), image: 'managed-airflow/does-not-exist:1' }), 'docker.imageMissing');
     assert.match(oss.hint!, /docker pull managed-airflow\/does-not-exist:1|--pull/);
     await nothingLeft(dir, { volumes: true });
@@ -318,6 +320,13 @@ describe('local runner on a real Docker engine', function () {
     );
     assert.match(e2.message, /exited with code 3/);
     assert.match(e2.message, /No module named astro_sdk/);
+    // Airflow 3 MWAA: the one-shot migration fails first and is the one reported.
+    const e3 = await rejectsWith(
+      runner.start({ projectDir: dir, flavor: 'mwaa', airflowVersion: '3.0.6', ...opts, env: { ...opts.env, STANDIN_FAIL_AT_START: 'sqlalchemy.exc.OperationalError: connection refused' } }),
+      'runner.containerExited',
+    );
+    assert.match(e3.message, /The migratedb container exited with code 3 during start/);
+    assert.match(e3.message, /OperationalError: connection refused/);
     await nothingLeft(dir, { volumes: false });
     await runner.reset();
   });

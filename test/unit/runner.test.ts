@@ -80,6 +80,18 @@ describe('runner specs', () => {
       assert.deepEqual(plan.dagsMount, { host: path.join(dir, 'dags'), container: '/usr/local/airflow/dags' });
     });
 
+    it('Airflow 3: a one-shot migrate-db container first, the UI still under `webserver`, the API server URL on the network', () => {
+      const dir = mk({ 'dags/a.py': '' });
+      const plan = planRunner({ projectDir: dir, flavor: 'mwaa', airflowVersion: '3.0.6', port: 8080 });
+      assert.deepEqual(plan.containers.map((c) => c.component), ['postgres', 'sqs', 'migratedb', 'webserver', 'scheduler', 'worker']);
+      assert.deepEqual(byName(plan, 'migratedb').cmd, ['migrate-db']);
+      assert.deepEqual(byName(plan, 'migratedb').roles, ['init']);
+      assert.deepEqual(byName(plan, 'webserver').cmd, ['webserver']);
+      assert.equal(byName(plan, 'webserver').env.MWAA__CORE__API_SERVER_URL, 'http://webserver:8080');
+      assert.equal(byName(plan, 'webserver').image, 'amazon-mwaa-docker-images/airflow:3.0.6');
+      assert.equal(plan.healthPath, '/api/v2/monitor/health');
+    });
+
     it('mounts only the folders that exist and sets no requirements/startup paths without the files', () => {
       const dir = mk({ 'dags/a.py': '' });
       const plan = planRunner({ projectDir: dir, flavor: 'mwaa', airflowVersion: '2.9.2', port: 8081 });

@@ -124,14 +124,19 @@ export class LocalRunner {
       for (const v of plan.volumes) await this.docker.createVolume({ Name: v.name, Labels: v.labels });
       // Side-cars (database, queue) first; Airflow components together once the database answers,
       // which is what `depends_on: condition: service_healthy` does in the compose files.
-      const isAirflow = (c: ContainerSpec) => !c.roles.includes('db') && !c.roles.includes('sidecar');
-      const waves = [plan.containers.filter((c) => !isAirflow(c)), plan.containers.filter(isAirflow)];
+      const has = (c: ContainerSpec, r: ContainerSpec['roles'][number]) => c.roles.includes(r);
+      const waves = [
+        plan.containers.filter((c) => has(c, 'db') || has(c, 'sidecar')),
+        plan.containers.filter((c) => has(c, 'init')),
+        plan.containers.filter((c) => !has(c, 'db') && !has(c, 'sidecar') && !has(c, 'init')),
+      ];
       for (const [i, wave] of waves.entries()) {
         opts.signal?.throwIfAborted();
         if (!wave.length) continue;
-        progress(`Starting ${wave.map((c) => c.component).join(', ')}`);
-        await Promise.all(wave.map((spec) => this.createAndStart(spec, plan)));
+        progress(`${i === 1 ? 'Running' : 'Starting'} ${wave.map((c) => c.component).join(', ')}`);
+        const ids = await Promise.all(wave.map((spec) => this.createAndStart(spec, plan)));
         if (i === 0) await this.waitForDatabase(plan, progress, opts.signal);
+        if (i === 1) for (const id of ids) await this.runToCompletion(id);
       }
     } catch (e) {
       // A failed start leaves "created" containers behind (the port conflict case): remove them all.
@@ -150,7 +155,7 @@ export class LocalRunner {
     }
   }
 
-  private async createAndStart(spec: ContainerSpec, plan: RunnerPlan): Promise<void> {
+  private async createAndStart(spec: ContainerSpec, plan: RunnerPlan): Promise<string> {
     const c = await this.docker.createContainer(this.toCreateOptions(spec, plan));
     try {
       await c.start();
@@ -158,6 +163,15 @@ export class LocalRunner {
       if (isPortConflict(e) && spec.publish) throw portInUseError(spec.publish.hostPort, e);
       throw e;
     }
+    return c.id;
+  }
+
+  /** One-shot containers (database migration): wait for exit 0, then remove; else report like a crash. */
+  private async runToCompletion(id: string): Promise<void> {
+    const res = (await this.docker.getContainer(id).wait()) as { StatusCode?: number };
+    const found = (await this.containers()).find((c) => c.id === id);
+    if (res.StatusCode !== 0 && found) return this.failExited(found);
+    await this.docker.getContainer(id).remove({ force: true }).catch(ignore404);
   }
 
   /** `pg_isready` in the database container until it accepts connections (images without it: skip). */
@@ -244,8 +258,8 @@ export class LocalRunner {
   private imageHint(image: string, plan: RunnerPlan): string | undefined {
     if (plan.flavor === 'mwaa' && plan.containers.some((c) => c.image === image && c.roles.includes('web'))) {
       return (
-        `MWAA images are built locally, not pulled: \`git clone https://github.com/aws/amazon-mwaa-docker-images && ` +
-        `cd amazon-mwaa-docker-images/images/airflow/${plan.airflowVersion} && ./run.sh\` (it builds ${image}), or set another tag with --image / managedAirflow.runner.image.`
+        `MWAA images are built locally, not pulled: \`git clone https://github.com/aws/amazon-mwaa-docker-images\`, set it up as its README says ` +
+        `(Python venvs), then \`cd images/airflow/${plan.airflowVersion} && ./build.sh docker\` (it tags ${image}); or set another tag with --image / managedAirflow.runner.image.`
       );
     }
     return undefined;

@@ -63,8 +63,11 @@ export interface ContainerSpec {
   mounts: MountSpec[];
   /** Container port 8080 published on 127.0.0.1:<hostPort>. */
   publish?: { containerPort: number; hostPort: number };
-  /** 'web' serves the UI and health; 'exec' is where `airflow dags test` runs; 'db' / 'sidecar' start first. */
-  roles: Array<'web' | 'exec' | 'db' | 'sidecar'>;
+  /**
+   * 'web' serves the UI and health; 'exec' is where `airflow dags test` runs; 'db' / 'sidecar'
+   * start first; 'init' runs to completion (exit 0) before the other Airflow containers start.
+   */
+  roles: Array<'web' | 'exec' | 'db' | 'sidecar' | 'init'>;
   labels: Record<string, string>;
   user?: string;
 }
@@ -285,18 +288,22 @@ function planMwaa(ctx: FlavorCtx): FlavorPart {
   };
   if (existsSync(path.join(projectDir, 'requirements', 'requirements.txt'))) env.MWAA__CORE__REQUIREMENTS_PATH = `${home}/requirements/requirements.txt`;
   if (existsSync(path.join(projectDir, 'startup', 'startup.sh'))) env.MWAA__CORE__STARTUP_SCRIPT_PATH = `${home}/startup/startup.sh`;
+  // Airflow 3 images serve the API server under the same `webserver` command; the execution API
+  // must be reachable from the worker, hence the network alias.
+  if (ctx.major === 3) env.MWAA__CORE__API_SERVER_URL = 'http://webserver:8080';
   Object.assign(env, opts.env ?? {});
-  const web = ctx.major === 3 ? 'api-server' : 'webserver';
-  const airflow = (component: string, roles: ContainerSpec['roles'], extra: Partial<ContainerSpec> = {}) =>
-    container(ctx, { component, image, cmd: [component], env, mounts, roles, ...extra });
+  const airflow = (component: string, cmd: string, roles: ContainerSpec['roles'], extra: Partial<ContainerSpec> = {}) =>
+    container(ctx, { component, image, cmd: [cmd], env, mounts, roles, ...extra });
   return {
     volumes: [vol],
     containers: [
       postgres(ctx, opts.postgresImage ?? DEFAULT_POSTGRES.mwaa, vol),
       container(ctx, { component: 'sqs', image: opts.sqsImage ?? DEFAULT_SQS_IMAGE, env: {}, mounts: [], roles: ['sidecar'] }),
-      airflow(web, ['web'], { publish: publish(ctx) }),
-      airflow('scheduler', ['exec']),
-      airflow('worker', []),
+      // Airflow 3 compose files migrate in a one-shot `migrate-db` service the others wait for.
+      ...(ctx.major === 3 ? [airflow('migratedb', 'migrate-db', ['init'])] : []),
+      airflow('webserver', 'webserver', ['web'], { publish: publish(ctx) }),
+      airflow('scheduler', 'scheduler', ['exec']),
+      airflow('worker', 'worker', []),
     ],
     dagsMount: { host: ctx.dagsHost, container: `${home}/dags` },
   };
