@@ -138,6 +138,9 @@ describe('deploy to MWAA (s3rver + MWAA contract fake)', function () {
     assert.deepEqual(again.json.plan.environmentUpdate, ['plugins']);
     assert.equal(mwaa.updates.length, before + 1);
     assert.deepEqual(Object.keys(mwaa.updates.at(-1)!.body), ['PluginsS3ObjectVersion']);
+    // while MWAA applies the update the plan says so
+    const updating = await deploy(['--env', 'prod', '--plan']);
+    assert.match(updating.stdout, /warning: MWAA environment prod-airflow is UPDATING/);
     mwaa.environments.get('prod-airflow')!.Status = 'AVAILABLE';
     const third = await deploy(['--env', 'prod', '--yes', '--format', 'json']);
     assert.equal(third.json.status, 'nothing-to-do');

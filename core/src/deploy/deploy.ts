@@ -207,6 +207,9 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     if (layout.requirements && !has('requirements')) warnings.push(`${rel(layout.root, layout.requirements)} exists locally but the MWAA environment has no RequirementsS3Path; it is not deployed.`);
     if (layout.startup && !has('startup')) warnings.push(`${rel(layout.root, layout.startup)} exists locally but the MWAA environment has no StartupScriptS3Path; it is not deployed.`);
   }
+  if (mwaa?.status && mwaa.status !== 'AVAILABLE') {
+    warnings.push(`MWAA environment ${mwaa.name} is ${mwaa.status}: DAG files still sync, but it picks them up, and accepts an environment update, only once it is AVAILABLE.`);
+  }
   if (destination.dags.prefix === '') warnings.push(`the DAG folder is the whole bucket ${formatLocation(destination.dags)}; --delete would consider every object in it.`);
 
   // remote side (listing started above)
