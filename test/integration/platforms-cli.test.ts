@@ -133,6 +133,9 @@ describe('platforms: CLI envs / dags / runs', function () {
     assert.match(paged.out, /\(5 of 30; use --limit to see more\)/);
     const many = JSON.parse((await run(['runs', 'list', '--env', 'local', '--dag', 'dag_0000', '--limit', '30', '--format', 'json'])).out);
     assert.equal(many.runs.length, 30);
+    const failed = JSON.parse((await run(['runs', 'list', '--env', 'local', '--dag', 'dag_0000', '--state', 'failed', '--limit', '100', '--format', 'json'])).out);
+    assert.ok(failed.runs.length > 0 && failed.runs.every((r: any) => r.state === 'failed'));
+    assert.equal(failed.total, failed.runs.length);
   });
 
   it('usage and config errors exit 2 with hints', async () => {
