@@ -806,7 +806,9 @@ export function contextKeysOfFunction(root: Node, fnName: string): Map<string, C
       // only dicts that are the context itself: returned, or assigned to a *context* variable
       const p = d.parent;
       const target = p?.type === 'assignment' ? p.childForFieldName('left')?.text ?? '' : '';
-      const viaCall = p?.type === 'argument_list' && /Context\(/.test(p.parent?.text.slice(0, 40) ?? '');
+      // Context({...}) and context.update({...}) / self._cached_template_context.update({...})
+      const callee = p?.type === 'argument_list' && p.parent?.type === 'call' ? calleeName(p.parent) : '';
+      const viaCall = /(^|\.)Context$/.test(callee) || /context\w*\.update$/i.test(callee);
       if (p?.type !== 'return_statement' && !/context/i.test(target) && !viaCall) continue;
       for (const pair of d.namedChildren) {
         if (pair?.type !== 'pair') continue;
