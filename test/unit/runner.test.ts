@@ -127,7 +127,8 @@ describe('runner specs', () => {
       assert.match(byName(plan, 'triggerer').cmd!.join(' '), /exec airflow triggerer$/);
       assert.deepEqual(Object.keys(targets(sch)).sort(), ['/usr/local/airflow/dags', '/usr/local/airflow/include', '/usr/local/airflow/plugins', '/usr/local/airflow/tests']);
       assert.equal(sch.env.AIRFLOW__CORE__EXECUTOR, 'LocalExecutor');
-      assert.equal(sch.env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, 'postgresql://airflow:airflow@postgres:5432/airflow');
+      assert.equal(sch.env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, 'postgresql://postgres:postgres@postgres:5432');
+      assert.deepEqual(byName(plan, 'postgres').env, { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: 'postgres' });
       assert.equal(sch.env.ASTRONOMER_ENVIRONMENT, 'local');
       assert.match(sch.env.AIRFLOW__API__AUTH_BACKENDS, /basic_auth/);
       assert.equal(byName(plan, 'postgres').image, 'postgres:12.6');

@@ -178,13 +178,14 @@ export class LocalRunner {
   private async waitForDatabase(plan: RunnerPlan, progress: (m: string) => void, signal?: AbortSignal): Promise<void> {
     const db = (await this.containers()).find((c) => (c.labels[LABEL_ROLE] ?? '').split(',').includes('db'));
     if (!db) return;
+    const user = plan.containers.find((c) => c.roles.includes('db'))?.env.POSTGRES_USER ?? 'postgres';
     progress('Waiting for the metadata database');
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       signal?.throwIfAborted();
       let code: number | null;
       try {
-        code = await this.execQuiet(db.id, ['pg_isready', '-h', '127.0.0.1', '-U', 'airflow']);
+        code = await this.execQuiet(db.id, ['pg_isready', '-h', '127.0.0.1', '-U', user]);
       } catch (e) {
         const st = (e as { statusCode?: number }).statusCode;
         if (st === 409 || st === 404) return this.failExited(db);

@@ -235,13 +235,13 @@ function metadataVolume(ctx: FlavorCtx, suffix: string): VolumeSpec {
   return { name: `${ctx.prefix}-${suffix}`, purpose: 'metadata', labels: { ...ctx.common, [LABEL_COMPONENT]: suffix } };
 }
 
-function postgres(ctx: FlavorCtx, image: string, vol: VolumeSpec): ContainerSpec {
+function postgres(ctx: FlavorCtx, image: string, vol: VolumeSpec, env: Record<string, string> = { POSTGRES_USER: 'airflow', POSTGRES_PASSWORD: 'airflow', POSTGRES_DB: 'airflow' }): ContainerSpec {
   return container(ctx, {
     component: 'postgres',
     image,
     // Explicit so a non-Postgres image used as a stand-in still knows its role.
     cmd: ['postgres'],
-    env: { POSTGRES_USER: 'airflow', POSTGRES_PASSWORD: 'airflow', POSTGRES_DB: 'airflow' },
+    env,
     mounts: [{ type: 'volume', source: vol.name, target: '/var/lib/postgresql/data' }],
     roles: ['db'],
   });
@@ -328,7 +328,7 @@ function planAstro(ctx: FlavorCtx): FlavorPart {
     const host = path.join(projectDir, dir);
     if (isDir(host)) mounts.push({ type: 'bind', source: host, target: `${home}/${dir}` });
   }
-  const conn = 'postgresql://airflow:airflow@postgres:5432/airflow';
+  const conn = 'postgresql://postgres:postgres@postgres:5432';
   const env: Record<string, string> = {
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
     AIRFLOW__CORE__SQL_ALCHEMY_CONN: conn,
@@ -360,7 +360,8 @@ function planAstro(ctx: FlavorCtx): FlavorPart {
   const sh = (script: string) => ['sh', '-c', script];
   const af = (component: string, cmd: string[], roles: ContainerSpec['roles'], extra: Partial<ContainerSpec> = {}) =>
     container(ctx, { component, image: tag, cmd, env, mounts, roles, ...extra });
-  const containers: ContainerSpec[] = [postgres(ctx, opts.postgresImage ?? DEFAULT_POSTGRES.astro, vol)];
+  // astro-cli's defaults: docker.io/postgres:12.6 with user and password postgres.
+  const containers: ContainerSpec[] = [postgres(ctx, opts.postgresImage ?? DEFAULT_POSTGRES.astro, vol, { POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: 'postgres' })];
   containers.push(af('scheduler', sh('(airflow db migrate || airflow db upgrade) && exec airflow scheduler'), ['exec']));
   if (major === 3) {
     containers.push(af('api-server', sh(`${waitDb} && exec airflow api-server`), ['web'], { publish: publish(ctx) }));
