@@ -17,7 +17,8 @@ count() { # add mocha's "N passing" / "N failing" from a log to the totals
   f=$(grep -Eo '^ *[0-9]+ failing' "$1" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   passed=$((passed + p)); failed=$((failed + f))
 }
-cleanup() { rm -rf .tmp/e2e-stage; }
+E2E_VSIX=
+cleanup() { [ -n "$E2E_VSIX" ] && rm -rf "$(dirname "$E2E_VSIX")"; return 0; }
 trap cleanup EXIT
 
 eval "$(bash scripts/e2e-setup.sh | tail -3)"
@@ -37,7 +38,7 @@ if [ -z "$only" ] || [ "$only" = vsix ]; then
   count "$LOG-vsix.log"
 fi
 if [ -z "$only" ] || [ "$only" = host ]; then
-  E2E_EXT_DIR=$PWD/.tmp/e2e-stage PATH="$E2E_NODE24_BIN:$PATH" node test/e2e/host/run.mjs 2>&1 | tee "$LOG-host.log" || status=1
+  E2E_EXT_DIR=$(dirname "$E2E_VSIX") PATH="$E2E_NODE24_BIN:$PATH" node test/e2e/host/run.mjs 2>&1 | tee "$LOG-host.log" || status=1
   count "$LOG-host.log"
   echo "[e2e] in-host tests done after $(elapsed)"
 fi

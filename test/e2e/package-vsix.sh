@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Packages the VSIX exactly as `npm run package` does, but in a staging copy of the repository
-# (.tmp/e2e-stage) so the production build does not replace the dist/ other tests are using.
-# Sources and node_modules are symlinked, the shipped files copied. Prints the VSIX path.
+# (a fresh .tmp/e2e-stage-XXXXXX per call, so concurrent runs never share one) so the production
+# build does not replace the dist/ other tests are using. Sources and node_modules are symlinked,
+# the shipped files copied. Prints the VSIX path; the caller removes its folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-STAGE=$ROOT/.tmp/e2e-stage
-rm -rf "$STAGE"; mkdir -p "$STAGE"
+mkdir -p "$ROOT/.tmp"
+STAGE=$(mktemp -d "$ROOT/.tmp/e2e-stage-XXXXXX")
+trap 'rm -rf "$STAGE"' ERR
 for d in core server client cli node_modules esbuild.mjs tsconfig.json; do
   [ -e "$d" ] && ln -s "$ROOT/$d" "$STAGE/$d"
 done

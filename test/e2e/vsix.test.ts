@@ -2,7 +2,7 @@
 // passes the one it built with test/e2e/package-vsix.sh); without it the test packages one.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
@@ -46,7 +46,8 @@ describe('packaged VSIX', function () {
   let names: string[];
 
   before(() => {
-    vsix = process.env.E2E_VSIX ?? execFileSync('bash', [path.join(ROOT, 'test/e2e/package-vsix.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    vsix = process.env.E2E_VSIX ?? execFileSync('bash', [path.join(ROOT, 'test/e2e/package-vsix.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
+    if (!process.env.E2E_VSIX) process.on('exit', () => rmSync(path.dirname(vsix), { recursive: true, force: true }));
     buf = readFileSync(vsix);
     names = zipEntries(buf).map((e) => e.name);
   });

@@ -37,14 +37,24 @@ export class Workbench {
     return wb;
   }
 
-  /** F1, type the title, wait for the focused row that shows it, Enter. */
-  async runCommand(title: string): Promise<void> {
+  /** F1, type the title, wait for the focused row that shows it, Enter. Retries while the palette
+   * still says "No matching commands" (extension contributions register shortly after startup). */
+  async runCommand(title: string, timeoutMs = 60000): Promise<void> {
     const { page } = this;
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor();
-    await input.fill('>' + title);
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
+    const t0 = Date.now();
+    for (;;) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor();
+      await input.fill('>' + title);
+      try {
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (Date.now() - t0 > timeoutMs) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
     await page.keyboard.press('Enter');
   }
 

@@ -1,6 +1,6 @@
 // One UI scenario = one sandbox + one code-server with the packaged VSIX installed + one Chromium.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createSandbox, installVsix, ROOT, startCodeServer, type CodeServer, type Sandbox } from '../lib/codeServer';
@@ -9,8 +9,12 @@ import { launchBrowser, Workbench } from '../lib/workbench';
 let vsixPath: string | undefined;
 /** The VSIX under test: E2E_VSIX, else packaged once per process by test/e2e/package-vsix.sh. */
 export function vsix(): string {
-  vsixPath ??= process.env.E2E_VSIX
-    ?? execFileSync('bash', [path.join(ROOT, 'test/e2e/package-vsix.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
+  if (!vsixPath && process.env.E2E_VSIX) vsixPath = process.env.E2E_VSIX;
+  if (!vsixPath) {
+    const built = execFileSync('bash', [path.join(ROOT, 'test/e2e/package-vsix.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
+    process.on('exit', () => rmSync(path.dirname(built), { recursive: true, force: true }));
+    vsixPath = built;
+  }
   return vsixPath;
 }
 
@@ -51,6 +55,8 @@ export class Scenario {
     this.server = await startCodeServer(this.sb, [], o.env);
     this.browser = await launchBrowser(this.sb);
     this.wb = await Workbench.open(this.browser, this.server.base, this.sb.workspace, this.name);
+    // the extension's view container appears once its contributions are registered
+    await this.wb.page.locator('.activitybar a.action-label[aria-label^="Managed Airflow"]').waitFor({ timeout: 90000 });
     return this.wb;
   }
 

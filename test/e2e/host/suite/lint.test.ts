@@ -94,12 +94,12 @@ describe('linter in the extension host', () => {
     assert.equal(doc.languageId, 'airflowignore');
   });
 
-  it('contributes the getting-started walkthrough', () => {
+  it('contributes the getting-started walkthrough, each step on a registered command', async () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
     const steps: { completionEvents: string[] }[] = pkg.contributes.walkthroughs[0].steps;
-    assert.deepEqual(steps.map((s) => s.completionEvents[0]), [
-      'onCommand:managedAirflow.selectTarget', 'onCommand:managedAirflow.addEnvironment',
-      'onCommand:managedAirflow.runner.open', 'onCommand:managedAirflow.deploy',
-    ]);
+    const ids = steps.map((s) => s.completionEvents[0].replace(/^onCommand:/, ''));
+    assert.deepEqual(ids, ['managedAirflow.selectTarget', 'managedAirflow.addEnvironment', 'managedAirflow.runner.open', 'managedAirflow.deployDags']);
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ids) assert.ok(all.includes(id), `${id} (walkthrough step) is not registered`);
   });
 });
