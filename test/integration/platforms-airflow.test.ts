@@ -207,6 +207,15 @@ describe('platforms: Airflow 3 token handling', function () {
     assert.ok(fake.requests.every((r) => r.path !== '/auth/token'));
   });
 
+  it('auth "none" on Airflow 3 in all-admins mode (local images): token from GET /auth/token, fetched once', async () => {
+    await fake.stop();
+    fake = await startAirflowFake({ version: '3.2.1', allAdmins: true });
+    const conn = await connectEnvironment({ name: 'dev', platform: 'airflow', url: fake.url, auth: 'none' }, envVarCredentials({}));
+    assert.equal((await conn.client.listDags()).total, 3);
+    await conn.client.listRuns('dag_0000');
+    assert.equal(fake.requests.filter((r) => r.path === '/auth/token').length, 1);
+  });
+
   it('missing credentials for auth=basic is a credentials error naming the env vars', async () => {
     const e = await rejects(connectEnvironment({ name: 'b', platform: 'airflow', url: fake.url, auth: 'basic' }, envVarCredentials({})), 'platform.credentials.missing');
     assert.match(e.hint ?? '', /AIRFLOW_USERNAME/);

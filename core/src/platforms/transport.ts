@@ -124,10 +124,31 @@ export class HttpTransport implements AirflowTransport {
     return this.jwt;
   }
 
+  /**
+   * Airflow 3 with SimpleAuthManager in all-admins mode (local development, the MWAA/Astro local
+   * images) hands out a token on GET /auth/token without credentials.
+   */
+  private anonymousToken?: Promise<string | undefined>;
+  private anonymous(opts: CallOptions): Promise<string | undefined> {
+    this.anonymousToken ??= httpRequest(this.env, `${this.baseUrl}/auth/token`, { method: 'GET', headers: { accept: 'application/json' } }, opts).then(
+      (r) => {
+        const tok = (r.json as { access_token?: unknown } | undefined)?.access_token;
+        return (r.status === 200 || r.status === 201) && typeof tok === 'string' ? tok : undefined;
+      },
+      () => undefined,
+    );
+    return this.anonymousToken;
+  }
+
   private async authHeaders(api: ApiVersion, opts: CallOptions, refresh: boolean): Promise<Record<string, string>> {
     switch (this.auth.kind) {
-      case 'none':
-        return {};
+      case 'none': {
+        if (api !== 'v2') return {};
+        if (refresh) this.anonymousToken = undefined;
+        else if (!this.anonymousToken) return {};
+        const tok = await this.anonymous(opts);
+        return tok ? { authorization: `Bearer ${tok}` } : {};
+      }
       case 'bearer':
         return { authorization: `Bearer ${await this.auth.token()}` };
       case 'session':
@@ -151,8 +172,8 @@ export class HttpTransport implements AirflowTransport {
       return httpRequest(this.env, url, { method: req.method, headers, body }, opts);
     };
     let r = await attempt(false);
-    // An expired Airflow 3 JWT or MWAA session is renewed once.
-    if (r.status === 401 && ((this.auth.kind === 'password' && api === 'v2') || this.auth.kind === 'session')) r = await attempt(true);
+    // An expired Airflow 3 JWT or MWAA session is renewed once; anonymous Airflow 3 tries an all-admins token.
+    if (r.status === 401 && (api === 'v2' ? this.auth.kind !== 'bearer' : this.auth.kind === 'session')) r = await attempt(true);
     return { status: r.status, body: r.json !== undefined ? r.json : r.text };
   }
 }

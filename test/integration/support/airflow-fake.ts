@@ -59,6 +59,8 @@ export interface AirflowFakeOptions {
   mwaaWebTokens?: string[];
   dagsFolder?: string;
   validate?: boolean;
+  /** Airflow 3 SimpleAuthManager all-admins mode: GET /auth/token hands out a token without credentials. */
+  allAdmins?: boolean;
   /** Spec file to validate against (default: 2.10.0 for v1, 3.2.1 for v2). */
   spec?: string;
 }
@@ -81,7 +83,8 @@ export class AirflowFake {
   readonly importErrors: Json[] = [];
   readonly requests: { method: string; path: string; query: string; auth?: string }[] = [];
   readonly violations: Violation[] = [];
-  readonly opts: Required<Omit<AirflowFakeOptions, 'version' | 'spec'>>;
+  readonly opts: Required<Omit<AirflowFakeOptions, 'version' | 'spec' | 'allAdmins'>>;
+  private readonly allAdmins: boolean;
   private readonly validator?: OpenApiValidator;
   private readonly sessions = new Set<string>();
   private server?: http.Server;
@@ -92,6 +95,7 @@ export class AirflowFake {
   constructor(o: AirflowFakeOptions = {}) {
     this.version = o.version ?? '2.10.0';
     this.api = Number(this.version.split('.')[0]) >= 3 ? 'v2' : 'v1';
+    this.allAdmins = o.allAdmins ?? false;
     this.opts = {
       users: o.users ?? { admin: 'admin' },
       tokens: o.tokens ?? [],
@@ -366,6 +370,9 @@ export class AirflowFake {
     };
     if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
     // Airflow 3 token endpoint (auth manager route, not part of the core /api/v2 spec).
+    if (req.method === 'GET' && url.pathname === '/auth/token' && this.api === 'v2') {
+      return this.allAdmins ? send(201, { access_token: this.sign('admin') }) : send(401, { detail: 'Not authenticated' });
+    }
     if (req.method === 'POST' && url.pathname === '/auth/token' && this.api === 'v2') {
       let b: Json = {};
       try {
