@@ -429,3 +429,23 @@ describe('version rules: targets between scanned releases', () => {
     assert.equal(addedBetweenScans(ctxFor('2.11.2'), brandNew), undefined);
   });
 });
+
+describe('version rules: quick fixes only for drop-in replacements', () => {
+  it('SubDagOperator on 3.x: no fix that would alias TaskGroup as SubDagOperator', async () => {
+    for (const label of ['mwaa:3.0.6', 'airflow:3.1.0']) {
+      const e = one(await lint('from airflow.operators.subdag import SubDagOperator\n', label), 'AF101');
+      for (const f of e.fixes ?? []) for (const ed of f.edits) assert.doesNotMatch(ed.newText, /TaskGroup as SubDagOperator/, label);
+    }
+  });
+
+  it('Asset on 2.10: advice names Dataset, but no automatic rename', async () => {
+    const e = one(await lint('from airflow.sdk import Asset\n', 'mwaa:2.10.3'), 'AF102');
+    assert.match(e.message, /airflow\.datasets\.Dataset/);
+    assert.equal(e.fixes, undefined);
+  });
+
+  it('a lookup guarded by `"key" in context` is not reported', async () => {
+    const src = 'from airflow.sdk import task\n@task\ndef f(**context):\n    return context["next_ds"] if "next_ds" in context else None\n';
+    assert.deepEqual(await lint(src, 'mwaa:3.0.6'), []);
+  });
+});

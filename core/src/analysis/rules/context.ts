@@ -217,6 +217,18 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   return [...out.values()];
 }
 
+/** `ctx["k"] if "k" in ctx else …` / `if "k" in ctx: … ctx["k"]`: the code already handles a missing key. */
+function membershipGuarded(n: Node, key: string, obj: string, stop: Node): boolean {
+  const test = new RegExp(`["']${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']\\s+in\\s+${obj}\\b`);
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
+    if (p.type === 'conditional_expression' || p.type === 'if_statement' || p.type === 'elif_clause') {
+      const cond = p.type === 'conditional_expression' ? p.namedChild(1) : p.childForFieldName('condition');
+      if (cond && test.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
+
 function rootIdentifier(n: Node | null | undefined): string | undefined {
   let cur = n;
   while (cur) {
@@ -300,6 +312,6 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
     }
     if (!obj || obj.type !== 'identifier' || !contextNames.has(obj.text) || keyNode?.type !== 'string') continue;
     const content = keyNode.namedChildren.find((c) => c?.type === 'string_content');
-    if (content) report(ctx, content.text, rangeOf(content), 'lookup');
+    if (content && !membershipGuarded(n, content.text, obj.text, body)) report(ctx, content.text, rangeOf(content), 'lookup');
   }
 }

@@ -115,6 +115,12 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
       fixes = moved.fixes;
     }
   }
+  if (fatal && !replacement && verdict.status !== 'notYet') {
+    // The direct successor is gone too (subdag_operator → subdag → removed): name where the chain ends,
+    // as advice only (such successors are rarely drop-in replacements, so no quick fix).
+    const advice = adviceAfterRemoval(ctx, verdict.av.replacement, verdict.isModule);
+    if (advice && advice !== verdict.key) instead = ` Airflow points to \`${advice}\` instead (not a drop-in replacement).`;
+  }
   if (fatal && !replacement) {
     // What this version offers instead: the older path whose replacement is the imported one.
     const back = backportFixes(ctx, imp, siblings, verdict);
@@ -176,6 +182,7 @@ function moveNames(ctx: RuleContext, siblings: ImportFact[], verdict: Verdict, m
     if (!target && moduleReplacement) target = `${moduleReplacement}${it.module.slice(verdict.key.length)}.${it.name}`;
     if (!target || !/^[A-Za-z_][\w.]*$/.test(target)) return undefined;
     const i = target.lastIndexOf('.');
+    if (!dropIn(it.name!, target.slice(i + 1))) return undefined;
     mapped.push({ from: target.slice(0, i), name: target.slice(i + 1), local: it.alias ?? it.name! });
   }
   if (!mapped.length) return undefined;
@@ -271,6 +278,7 @@ function backportFixes(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[]
     lines = [`from ${imp.module} import ${rest.join(', ')}`, ...render(mapped)];
   }
   const title = `Use ${paths.map((p) => `\`${p}\``).join(', ')} (available in Airflow ${ctx.target.airflow})`;
+  if (!mapped.every((m, k) => dropIn(items[k].name!, m.name))) return { paths };
   return { paths, fixes: [{ title, edits: [{ range: imp.statementRange, newText: lines.join(`\n${indent}`) }], isPreferred: true }] };
 }
 
@@ -288,6 +296,33 @@ function finalReplacement(ctx: RuleContext, replacement: string | undefined, isM
     current = av.replacement;
   }
   return current;
+}
+
+/**
+ * A renamed replacement is imported under the old local name only when it is the same kind of
+ * thing (DummyOperator → EmptyOperator): SubDagOperator → TaskGroup or Dataset → Asset need code
+ * changes, so they get advice but no quick fix.
+ */
+function dropIn(oldName: string, newName: string): boolean {
+  if (oldName === newName) return true;
+  const kind = (n: string) => /([A-Z][a-z0-9]*)$/.exec(n)?.[1];
+  const k = kind(oldName);
+  return !!k && k === kind(newName) && /^(Operator|Sensor|Hook|Exception|Error|Trigger|Timetable)$/.test(k);
+}
+
+function adviceAfterRemoval(ctx: RuleContext, replacement: string | undefined, isModule: boolean): string | undefined {
+  let current = replacement;
+  const seen = new Set<string>();
+  while (current && !seen.has(current) && seen.size < 5) {
+    seen.add(current);
+    const av = lookupPath(ctx, current, isModule) ?? lookupPath(ctx, current, !isModule);
+    if (!av) return current; // outside the scanned core (a provider, a new module): trust the pointer
+    const st = statusAt(av, ctx.target.airflow);
+    if (st === 'available' || st === 'deprecated') return current;
+    if (!av.replacement) return undefined;
+    current = av.replacement;
+  }
+  return undefined;
 }
 
 function lookupPath(ctx: RuleContext, dotted: string, isModule: boolean): Availability | undefined {
@@ -342,6 +377,7 @@ function buildFixes(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], v
     newModule = replacement.slice(0, i);
     newName = replacement.slice(i + 1);
   }
+  if (!dropIn(imp.name!, newName) && !verdict.isModule) return undefined;
   const localName = imp.alias ?? imp.name!;
   const item = newName === localName ? newName : `${newName} as ${localName}`;
   const title = `Import \`${newName}\` from \`${newModule}\``;
