@@ -420,6 +420,8 @@ function planOss(ctx: FlavorCtx): FlavorPart {
     // The image's entrypoint migrates and creates admin/admin before `standalone` starts.
     Object.assign(env, {
       _AIRFLOW_DB_MIGRATE: 'true',
+      // The variable's name before Airflow 2.7 images.
+      _AIRFLOW_DB_UPGRADE: 'true',
       _AIRFLOW_WWW_USER_CREATE: 'true',
       _AIRFLOW_WWW_USER_USERNAME: 'admin',
       _AIRFLOW_WWW_USER_PASSWORD: 'admin',
