@@ -175,7 +175,8 @@ export function register(ctx: Ctx, options: RegisterOptions = {}): { model: Envi
     model.refresh(env);
   });
 
-  ctx.registerCommand('managedAirflow.openEnvironmentSettings', () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', ENVIRONMENTS_SETTING));
+  // A list of objects is edited in settings.json (the Settings UI only links to it).
+  ctx.registerCommand('managedAirflow.openEnvironmentSettings', () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile'));
 
   ctx.registerCommand('managedAirflow.triggerDag', async (node: DagNode) => {
     const confText = await vscode.window.showInputBox({ title: `Trigger ${node.dag.dagId} on ${node.env}`, prompt: 'Run configuration (conf) as a JSON object — empty for none', value: '', placeHolder: '{"key": "value"}', validateInput: confValidationMessage, ignoreFocusOut: true });
