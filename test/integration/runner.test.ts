@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import net from 'node:net';
@@ -389,7 +389,11 @@ describe('local runner on a real Docker engine', function () {
     };
     // the CLI labels nothing as a test object; remove by project label at the end
     try {
-      assert.equal(await run('start', '--flavor', 'oss', '--airflow', '2.10.3', '--image', STANDIN, '--timeout', '60'), 0, err);
+      // Defaults from the workspace settings, as the editor reads them (flags override).
+      mkdirSync(path.join(dir, '.vscode'));
+      writeFileSync(path.join(dir, '.vscode', 'settings.json'), `{\n  // local runner\n  "managedAirflow.runner.flavor": "oss",\n  "managedAirflow.runner.airflowVersion": "2.10.3",\n  "managedAirflow.runner.image": "${STANDIN}",\n}\n`);
+      assert.equal(await run('start', '--timeout', '60'), 0, err);
+      assert.match(err, /Starting oss runner, Airflow 2\.10\.3/);
       assert.match(out, /Airflow is healthy at http:\/\/127\.0\.0\.1:\d+/);
       assert.equal(await run('status', '--format', 'json'), 0);
       const st = JSON.parse(out);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ManagedAirflowError } from '../../../core/src/errors';
-import { RUNNER_FLAVORS, type RunnerFlavor, type RunnerStatus } from '../../../core/src/protocol/runner';
+import { RUNNER_FLAVORS, normaliseRunnerSettings, type RunnerFlavor, type RunnerSettings, type RunnerStatus } from '../../../core/src/protocol/runner';
+import { findWorkspaceSettings, readSettingsFile } from '../../../core/src/config/environments';
 import { LocalRunner, runnerDefaults } from '../../../core/src/runner';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
@@ -13,8 +14,9 @@ Subcommands:
   start [--flavor mwaa|astro|oss] [--airflow VERSION] [--image TAG] [--port N]
         [--postgres-image TAG] [--sqs-image TAG] [--database sqlite|postgres] [--target LABEL]
         [--pull] [--timeout SECONDS]
-      Create and start the containers and wait until Airflow is healthy. Flavour and version
-      default to the lint target (--target, else detected from the project, else the default).
+      Create and start the containers and wait until Airflow is healthy. Defaults come from
+      managedAirflow.runner.* in .vscode/settings.json, then the lint target (--target /
+      managedAirflow.target, else detected from the project, else the default).
       --port: exactly this port (error if taken); default 8080 or the next free port.
       --pull: pull missing images with progress (never done silently). MWAA images are built
       from aws/amazon-mwaa-docker-images; the error says how.
@@ -50,6 +52,18 @@ export function formatStatus(st: RunnerStatus): string {
   return [head, ...rows].join('\n');
 }
 
+/** `managedAirflow.runner.*` and `managedAirflow.target` from the nearest .vscode/settings.json (as the editor uses them). */
+function workspaceSettings(cwd: string): { runner: RunnerSettings; target?: string } {
+  const file = findWorkspaceSettings(cwd);
+  const raw = file ? readSettingsFile(file) : {};
+  const pick = (k: string) => raw[`managedAirflow.runner.${k}`];
+  const target = raw['managedAirflow.target'];
+  return {
+    runner: normaliseRunnerSettings({ flavor: pick('flavor'), airflowVersion: pick('airflowVersion'), image: pick('image'), port: pick('port') }),
+    target: typeof target === 'string' && target.trim() ? target : undefined,
+  };
+}
+
 async function start(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(
     'local start',
@@ -71,7 +85,14 @@ async function start(argv: string[], io: CliIO): Promise<number> {
   if (values.database !== undefined && values.database !== 'sqlite' && values.database !== 'postgres') {
     throw new ManagedAirflowError('usage', 'usage.badArgs', `local start: --database must be sqlite or postgres, not "${values.database}"`, { hint: 'Run `managed-airflow local --help`.' });
   }
-  const d = runnerDefaults({ projectDir: io.cwd, target: values.target ?? io.env.MANAGED_AIRFLOW_TARGET, flavor: flavorOf(values.flavor), airflowVersion: values.airflow });
+  // Flags, then the workspace settings, then the lint target.
+  const ws = workspaceSettings(io.cwd);
+  const d = runnerDefaults({
+    projectDir: io.cwd,
+    target: values.target ?? ws.target,
+    flavor: flavorOf(values.flavor) ?? ws.runner.flavor,
+    airflowVersion: values.airflow ?? (ws.runner.airflowVersion || undefined),
+  });
   const runner = new LocalRunner(io.cwd);
   const timeout = intOf('timeout', values.timeout);
   io.stderr(`Starting ${d.flavor} runner, Airflow ${d.airflowVersion}${d.targetLabel && !values.airflow ? ` (from target ${d.targetLabel})` : ''}\n`);
@@ -80,11 +101,11 @@ async function start(argv: string[], io: CliIO): Promise<number> {
     flavor: d.flavor,
     airflowVersion: d.airflowVersion,
     python: d.python,
-    image: values.image,
+    image: values.image ?? (ws.runner.image || undefined),
     postgresImage: values['postgres-image'],
     sqsImage: values['sqs-image'],
     database: values.database as 'sqlite' | 'postgres' | undefined,
-    port: intOf('port', values.port),
+    port: intOf('port', values.port) ?? (ws.runner.port || undefined),
     pull: values.pull,
     healthTimeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
     signal: io.signal,
