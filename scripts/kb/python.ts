@@ -588,12 +588,10 @@ function parameterNames(fn: Node): string[] {
   const def = fn.type === 'decorated_definition' ? fn.childForFieldName('definition') : fn;
   const params = def?.childForFieldName('parameters');
   const out: string[] = [];
-  let positionalOnlyDone = true;
   for (const p of params?.namedChildren ?? []) {
     if (!p) continue;
     if (p.type === 'positional_separator') {
-      positionalOnlyDone = false; // names before `/` are positional-only
-      out.length = 0;
+      out.length = 0; // names before `/` are positional-only: not keyword arguments
       continue;
     }
     let name: string | undefined;
@@ -602,7 +600,6 @@ function parameterNames(fn: Node): string[] {
     else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') name = p.childForFieldName('name')?.text;
     if (name && name !== 'self' && name !== 'cls') out.push(name);
   }
-  void positionalOnlyDone;
   return out;
 }
 
@@ -690,7 +687,7 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
     }
     // deprecations raised from validators / __attrs_post_init__ / __init__ hooks
     const own = new Set(Object.keys(params));
-    for (const [mname, m] of methods) {
+    for (const m of methods.values()) {
       const body = (m.type === 'decorated_definition' ? m.childForFieldName('definition') : m)?.childForFieldName('body');
       if (!body) continue;
       const found = deprecatedParamsIn(body, own, allKnown);
@@ -709,7 +706,6 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
           }
         }
       }
-      void mname;
       Object.assign(params, mergeDeprecations(params, found));
     }
     return { params, bases, attrs: true, hasInit: false };

@@ -319,3 +319,19 @@ __all__ = ["X", "path"]
     assert.deepEqual(Object.keys(facts.names).sort(), ['A', 'B', 'D', 'X', 'f', 'path'].sort());
   });
 });
+
+describe('knowledge-base data files', function () {
+  this.timeout(120_000);
+  it('are what the generator writes from the committed extracted-facts cache (no hand edits)', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kb-check-'));
+    try {
+      await generate(parseArgs(['--offline', '--out', tmp, '--no-cache-write', '--quiet']));
+      const dir = path.join(__dirname, '../../core/src/knowledge/data');
+      for (const f of ['modules.json', 'arguments.json', 'context.json']) {
+        assert.ok(readFileSync(path.join(tmp, f), 'utf8') === readFileSync(path.join(dir, f), 'utf8'), `${f} differs from the generator output; run npm run kb:generate`);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
