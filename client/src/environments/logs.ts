@@ -17,8 +17,9 @@ export async function fetchLog(model: EnvironmentsModel, ref: LogRef, signal?: A
   for (let i = 0; i < 20; i++) {
     const chunk = await client.getLog(ref.dagId, ref.runId, ref.taskId, ref.tryNumber, { mapIndex: ref.mapIndex, token }, { signal });
     text += chunk.content;
+    // A running task's log has no end yet: stop when a chunk brings nothing new.
+    if (!chunk.continuationToken || !chunk.content || chunk.continuationToken === token) break;
     token = chunk.continuationToken;
-    if (!token) break;
   }
   let running = false;
   let tries = ref.tryNumber;
