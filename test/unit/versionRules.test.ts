@@ -449,3 +449,16 @@ describe('version rules: quick fixes only for drop-in replacements', () => {
     assert.deepEqual(await lint(src, 'mwaa:3.0.6'), []);
   });
 });
+
+describe('version rules: messages never advise something the target lacks', () => {
+  it('`timetable` on 2.0 does not suggest `schedule` (2.4+) nor quote its later deprecation', async () => {
+    const e = one(await lint('from airflow import DAG\nDAG("d", timetable=None)\n', 'mwaa:2.0.2'), 'AF111');
+    assert.match(e.message, /only accepted from Airflow 2\.2\.0; mwaa:2\.0\.2 runs Airflow 2\.0\.2\.$/);
+    assert.equal(e.fixes, undefined);
+  });
+
+  it('a deprecated template variable names the target', async () => {
+    const w = one(await lint('x = "{{ execution_date }}"\nimport airflow\n', 'mwaa:2.10.3'), 'AF121');
+    assert.match(w.message, /deprecated in Airflow 2\.10\.3 \(mwaa:2\.10\.3\)\. Use `logical_date` instead/);
+  });
+});

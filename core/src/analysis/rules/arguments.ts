@@ -108,8 +108,11 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
   const renameable = rep && /^[A-Za-z_]\w*$/.test(rep) && !present.has(rep);
   const repAv = rep ? lookup(ctx, chain, rep) : undefined;
   const repOk = !repAv || ['available', 'deprecated'].includes(statusAt(repAv, v));
-  const instead = rep ? ` Use \`${rep}\` instead.` : '';
-  const note = av.note ? ` ${av.note}` : '';
+  // Replacement and deprecation note describe the way forward; for an argument the target does not
+  // have yet they would point past the target (e.g. `schedule` on 2.0), so they are left out.
+  const forward = status !== 'notYet';
+  const instead = rep && forward && repOk ? ` Use \`${rep}\` instead.` : '';
+  const note = av.note && forward ? ` ${av.note}` : '';
   const fixes =
     renameable && repOk
       ? [{ title: `Rename \`${name}\` to \`${rep}\``, edits: [{ range, newText: inDefaultArgs ? rep! : rep! }], isPreferred: true }]

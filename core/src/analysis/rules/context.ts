@@ -132,14 +132,17 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   const status = statusAt(av, v);
   if (status === 'available') return;
   const what = where === 'template' ? 'Template variable' : 'Context key';
-  const instead = av.replacement ? ` Use \`${av.replacement}\` instead.` : '';
-  const note = av.note ? ` ${av.note}` : '';
+  const forward = status !== 'notYet';
+  const repAv = av.replacement && /^[A-Za-z_]\w*$/.test(av.replacement) ? ctx.kb.contextKey(av.replacement) : undefined;
+  const repOk = !repAv || ['available', 'deprecated'].includes(statusAt(repAv, v));
+  const instead = av.replacement && forward && repOk ? ` Use \`${av.replacement}\` instead.` : '';
+  const note = av.note && forward ? ` ${av.note}` : '';
   const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const simple = av.replacement && /^[A-Za-z_]\w*$/.test(av.replacement);
-  const fixes = simple && where !== 'parameter' ? [{ title: `Replace \`${key}\` with \`${av.replacement}\``, edits: [{ range, newText: av.replacement! }], isPreferred: true }] : undefined;
+  const fixes = simple && forward && repOk && where !== 'parameter' ? [{ title: `Replace \`${key}\` with \`${av.replacement}\``, edits: [{ range, newText: av.replacement! }], isPreferred: true }] : undefined;
   const runs = `${ctx.target.label} runs Airflow ${v}`;
   if (status === 'deprecated') {
-    ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` is deprecated in Airflow ${v}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
+    ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` is deprecated in Airflow ${v} (${ctx.target.label}).${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
   } else if (status === 'notYet' && addedBetweenScans(ctx, av)) {
     ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` may not be available in Airflow ${v}; ${runs}.${uncertainNote(ctx, addedBetweenScans(ctx, av)!)}${instead}`, range, fixes, evidence, data: { contextKey: key, uncertain: true } });
   } else if (status === 'notYet') {

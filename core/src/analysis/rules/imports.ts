@@ -131,7 +131,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   }
   const evidence = verdict.av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const data = { symbol: verdict.key, isModule: verdict.isModule };
-  const note = verdict.av.note ? ` ${verdict.av.note}` : '';
+  const note = verdict.av.note && verdict.status !== 'notYet' ? ` ${verdict.av.note}` : '';
   if (verdict.status === 'removed' || verdict.status === 'unavailable') {
     const gone = removedIn(verdict.av, v);
     ctx.report({
