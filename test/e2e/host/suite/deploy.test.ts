@@ -66,7 +66,7 @@ describe('Deploy DAGs… in the extension host', () => {
     await vscode.commands.executeCommand('managedAirflow.deployDags', { kind: 'environment', config: { name: 'e2e-mwaa' } });
     const gate = asked.find((a) => a.kind === 'error');
     assert.ok(gate, `the lint gate did not stop; asked: ${JSON.stringify(asked)}`);
-    assert.match(gate.message, /lint gate blocks the deploy to e2e-mwaa: \d+ error\(s\) against mwaa:2\.10\.3/);
+    assert.match(gate.message, /lint gate blocks the deploy to e2e-mwaa: \d+ error\(s\) against mwaa:2\.10\.3/, gate.detail);
     assert.match(gate.detail, /dags\/sdk_dag\.py:\d+:\d+: error AF102/);
     const plan = asked.find((a) => a.kind === 'warning');
     assert.ok(plan, `no plan confirmation; asked: ${JSON.stringify(asked)}; infos: ${JSON.stringify(infos)}`);
