@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { getKnowledgeBase, statusAt, type Availability, type AvailabilityStatus } from '../../core/src/knowledge';
+import { hydrateContext, hydrateModules, type CompactContext } from '../../core/src/knowledge/compact';
 
 /**
  * Facts of the generated knowledge base (modules.json, arguments.json, context.json) checked
@@ -231,6 +232,50 @@ describe('knowledge base: template context keys', () => {
     expectStatus('outlet_events', key('outlet_events'), { '2.9.3': 'notYet', '2.10.0': 'available', '3.0.0': 'available' });
     expectStatus('map_index_template', key('map_index_template'), { '2.8.4': 'notYet', '2.9.0': 'available' });
     expectStatus('conf', key('conf'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'removed' });
+  });
+});
+
+describe('knowledge base: compact on-disk form', () => {
+  const compact: CompactContext = {
+    format: 'compact-1',
+    versions: ['1.10.0', '2.2.0', '3.0.0'],
+    scannedVersions: ['1.10.0', '2.2.0', '3.0.0'],
+    sources: [['o/r', '1.10.0', 'a'.repeat(40)], ['o/r', '2.2.0', 'b'.repeat(40), 'src note'], ['o/r', '3.0.0', '']],
+    evidence: [[0, 'p.py', -1], [1, 'q.py', 0], [2, 'q.py', 1]],
+    notes: ['deprecated here', 'not present at this ref'],
+    keys: {
+      execution_date: { a: [0, 2], d: [1, 2], r: 'logical_date', n: 0, e: [0, 1, 2] },
+      ds: { a: [0, -1], e: [0] },
+    },
+  };
+
+  it('hydrates ranges, replacement, notes and evidence (shared between facts)', () => {
+    const c = hydrateContext(compact);
+    assert.deepEqual(c.keys.execution_date.available, [{ from: '1.10.0', to: '3.0.0' }]);
+    assert.deepEqual(c.keys.execution_date.deprecated, [{ from: '2.2.0', to: '3.0.0' }]);
+    assert.equal(c.keys.execution_date.replacement, 'logical_date');
+    assert.equal(c.keys.execution_date.note, 'deprecated here');
+    assert.deepEqual(c.keys.execution_date.evidence[1], { repo: 'o/r', path: 'q.py', ref: '2.2.0', commit: 'b'.repeat(40), note: 'deprecated here — src note' });
+    assert.equal(c.keys.execution_date.evidence[2].commit, undefined);
+    assert.deepEqual(c.keys.ds.available, [{ from: '1.10.0', to: null }]);
+    assert.equal(c.keys.ds.evidence[0], c.keys.execution_date.evidence[0]);
+    assert.equal(statusAt(c.keys.execution_date, '2.10.3'), 'deprecated');
+    assert.equal(statusAt(c.keys.execution_date, '3.0.6'), 'removed');
+  });
+
+  it('is lazy but enumerable and read-only; plain (non-compact) data passes through', () => {
+    const c = hydrateContext(compact);
+    assert.deepEqual(Object.keys(c.keys).sort(), ['ds', 'execution_date']);
+    assert.equal(Object.entries(c.keys).length, 2);
+    assert.ok('ds' in c.keys && !('nope' in c.keys));
+    assert.equal(c.keys.nope, undefined);
+    assert.equal(c.keys.ds, c.keys.ds, 'memoised');
+    assert.throws(() => {
+      'use strict';
+      (c.keys as Record<string, unknown>).x = 1;
+    });
+    const plain = { scannedVersions: ['2.0.0'], modules: {}, names: {} };
+    assert.equal(hydrateModules(plain), plain);
   });
 });
 
