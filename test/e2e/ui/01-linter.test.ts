@@ -66,7 +66,7 @@ describe('UI 1: linter (Problems, hover, quick fix, target picker)', function ()
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
     // the code action menu; pick the import fix, not "fix all"
-    const fix = page.locator('.action-widget .monaco-list-row.action:not(.option-disabled)', { hasText: 'BashOperator' }).first();
+    const fix = page.locator('.action-widget .monaco-list-row.action:not(.option-disabled)').filter({ hasNotText: /fix all/i }).first();
     await fix.waitFor({ timeout: 20000 });
     await wb.screenshot('quick-fix-menu');
     await fix.click();
