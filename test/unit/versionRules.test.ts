@@ -462,3 +462,23 @@ describe('version rules: messages never advise something the target lacks', () =
     assert.match(w.message, /deprecated in Airflow 2\.10\.3 \(mwaa:2\.10\.3\)\. Use `logical_date` instead/);
   });
 });
+
+describe('version rules: documentation strings are never templates', () => {
+  it('doc_md through textwrap.dedent, a DOC variable built with dedent, .strip(), and display names', async () => {
+    const src = [
+      'import textwrap',
+      'from airflow.sdk import DAG',
+      'DOC = textwrap.dedent("""Reruns used {{ execution_date }}.""")',
+      'with DAG("d", schedule=None, doc_md=DOC, dag_display_name="{{ next_ds }}") as dag:',
+      '    dag.doc_md = "Old: {{ prev_ds }}".strip()',
+      'DAG("e", schedule=None, doc_md=textwrap.dedent("""{{ tomorrow_ds }}"""))',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lint(src, 'mwaa:3.0.6'), []);
+  });
+
+  it('a templated argument wrapped the same way is still checked', async () => {
+    const src = 'import textwrap\nfrom airflow.providers.standard.operators.bash import BashOperator\nBashOperator(task_id="b", bash_command=textwrap.dedent("""echo {{ next_ds }}"""))\n';
+    one(await lint(src, 'mwaa:3.0.6'), 'AF121');
+  });
+});

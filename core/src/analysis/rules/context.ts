@@ -28,7 +28,23 @@ export const contextRule: Rule = {
   },
 };
 
-const NON_TEMPLATED_ARGS = new Set(['doc_md', 'doc', 'doc_rst', 'doc_yaml', 'doc_json', 'description', 'task_id', 'dag_id', 'owner', 'tags']);
+const NON_TEMPLATED_ARGS = new Set(['doc_md', 'doc', 'doc_rst', 'doc_yaml', 'doc_json', 'description', 'task_id', 'dag_id', 'owner', 'tags', 'dag_display_name', 'task_display_name', 'tooltip']);
+
+/**
+ * The expression a string literal is part of, through wrappers that keep it documentation:
+ * `textwrap.dedent(...)`, `"...".strip()`, `"a" + "b"`, parentheses.
+ */
+function enclosingValue(n: Node): Node {
+  let cur: Node = n;
+  for (let i = 0; i < 8 && cur.parent; i++) {
+    const p: Node = cur.parent;
+    if (p.type === 'concatenated_string' || p.type === 'parenthesized_expression' || p.type === 'binary_operator' || p.type === 'argument_list') cur = p;
+    else if (p.type === 'attribute' && p.childForFieldName('object')?.id === cur.id && p.parent?.type === 'call') cur = p.parent;
+    else if (p.type === 'call' && p.childForFieldName('arguments')?.id === cur.id) cur = p;
+    else break;
+  }
+  return cur;
+}
 
 function isDocstring(n: Node): boolean {
   const p = n.parent;
@@ -47,9 +63,7 @@ function documentationNames(ctx: RuleContext): Set<string> {
 
 /** `DOC = """…"""` used as doc_md, or `task.doc_md = """…"""`. */
 function isDocumentationValue(n: Node, docNames: Set<string>): boolean {
-  let cur: Node = n;
-  if (cur.parent?.type === 'concatenated_string') cur = cur.parent;
-  if (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const cur = enclosingValue(n);
   const p = cur.parent;
   if (p?.type !== 'assignment' || p.childForFieldName('right')?.id !== cur.id) return false;
   const left = p.childForFieldName('left');
@@ -68,8 +82,7 @@ function isFormatReceiver(n: Node): boolean {
 }
 
 function isNonTemplatedArg(n: Node): boolean {
-  let p = n.parent;
-  if (p?.type === 'concatenated_string') p = p.parent;
+  const p = enclosingValue(n).parent;
   if (p?.type !== 'keyword_argument') return false;
   return NON_TEMPLATED_ARGS.has(p.childForFieldName('name')?.text ?? '');
 }
