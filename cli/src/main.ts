@@ -5,15 +5,16 @@ import type { CliIO } from './types';
 
 const VERSION = '0.1.0';
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+async function usage(): Promise<string> {
+  const loaded = await Promise.all(commands.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
   return [
     'managed-airflow — lint, run and deploy Apache Airflow DAGs for MWAA, Cloud Composer, Astro and self-hosted Airflow',
     '',
     'Usage: managed-airflow <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `managed-airflow <command> --help` for the options of a command.',
     'Exit codes: 0 OK, 1 problems found / refused, 2 usage, configuration, credential or environment errors.',
@@ -23,18 +24,19 @@ function usage(): string {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage() + '\n');
+    io.stdout((await usage()) + '\n');
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`error: unknown command "${name}"\nhint: one of ${commands.map((c) => c.name).join(', ')}; see \`managed-airflow --help\`.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.trimEnd() + '\n');
     return 0;
