@@ -1,0 +1,165 @@
+import type { StringFact } from '../facts';
+import { literalString } from '../dagModel';
+import type { Node } from '../parser';
+import type { Rule, RuleContext } from '../rule';
+import type { Range, Severity } from '../types';
+
+/**
+ * AF201: hard-coded credentials. Two kinds of evidence:
+ *  - the literal itself has a credential format (AWS access key id, private key block, GitHub /
+ *    Slack / Google API tokens, Slack webhook URL, a URI with a password) — anywhere but docstrings;
+ *  - a literal is bound to a secret-like name (`password = "…"`, `api_key="…"`, `{"token": "…"}`).
+ * Placeholders (Jinja `{{ var.value.x }}`, `${ENV}`, `<your-password>`, "changeme", "xxx") and
+ * values read at runtime (`os.environ[...]`, `Variable.get(...)`) are not literals and never flagged.
+ * The message never repeats the value.
+ */
+export const credentialsRule: Rule = {
+  infos: [
+    {
+      code: 'AF201',
+      title: 'Hard-coded credential',
+      defaultSeverity: 'warning',
+      help: 'A password, token, key or connection URI with a password is written in the DAG file, so it ends up in the DAG bucket, the repository and the Airflow UI (rendered code). Keep it in an Airflow Connection or Variable backed by the platform secrets backend.',
+    },
+  ],
+  run(ctx) {
+    const reported = new Set<number>();
+    for (const s of ctx.facts.strings) {
+      if (isDocstring(s.node) || s.node.parent?.type === 'string') continue;
+      const f = formatMatch(s);
+      if (!f) continue;
+      reported.add(s.node.id);
+      report(ctx, rangeOfValue(s), f.what, f.severity);
+    }
+    // Secret-like names bound to literals: assignments, keyword arguments, dict entries, parameter defaults.
+    const stack: Node[] = [ctx.facts.tree.rootNode];
+    while (stack.length) {
+      const n = stack.pop()!;
+      let name: string | undefined;
+      let value: Node | null | undefined;
+      switch (n.type) {
+        case 'assignment': {
+          const left = n.childForFieldName('left');
+          name = left?.type === 'identifier' ? left.text : left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : left?.type === 'subscript' ? literalString(left.childForFieldName('subscript')) : undefined;
+          value = n.childForFieldName('right');
+          break;
+        }
+        case 'keyword_argument':
+          name = n.childForFieldName('name')?.text;
+          value = n.childForFieldName('value');
+          break;
+        case 'pair':
+          name = literalString(n.childForFieldName('key'));
+          value = n.childForFieldName('value');
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+          name = n.childForFieldName('name')?.text;
+          value = n.childForFieldName('value');
+          break;
+      }
+      if (name && value && !reported.has(value.id) && isSecretName(name)) {
+        const v = literalString(value);
+        if (v !== undefined && !isPlaceholder(v)) {
+          reported.add(value.id);
+          const awsSecret = /^[A-Za-z0-9/+=]{40}$/.test(v) && /secret/i.test(name);
+          report(ctx, rangeOfNode(value), awsSecret ? `AWS secret access key in \`${name}\`` : `literal value for \`${name}\``, awsSecret ? 'error' : undefined);
+        }
+      }
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c && c.type !== 'comment' && c.type !== 'string') stack.push(c);
+      }
+    }
+  },
+};
+
+const SECRET_NAME = /(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer)$/i;
+/** Names that mention a secret but hold something else (its name, id, location, kind …). */
+const NOT_SECRET = /(^|_)(name|names|id|ids|url|uri|path|file|filename|arn|env|var|variable|conn|connection|header|field|type|endpoint|prefix|suffix|length|len|policy|manager|backend|location|kind|mode|ttl|expiry|expires|expiration|template|regex|pattern|key_name|param|params|scope|scopes|version|region|format|label|prompt|hint|placeholder|provider|source|store|class|method|_in|ref|reference)$/i;
+
+export function isSecretName(name: string): boolean {
+  if (NOT_SECRET.test(name)) return false;
+  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  // `password`, `db_password`, `DB_PASS`, `apiKey`, `SLACK_TOKEN`, `secret_access_key`; not `passthrough`, `tokenizer`.
+  if (SECRET_NAME.test(snake)) return true;
+  return /(^|_)(pass|passwd|password|pwd|secret|token|api_?key)(_|$)/i.test(snake) && !NOT_SECRET.test(snake);
+}
+
+const PLACEHOLDER =
+  /^(\s*|changeme|change[_-]?me|change[_-]?it|replace[_-]?me|todo|tbd|fixme|dummy|example|placeholder|none|null|undefined|secret|password|your[_-].*|my[_-]?(password|secret|token)|x+|\*+|\.+|-+|_+|<[^>]*>|\[[^\]]*\]|\{[^}]*\})$/i;
+
+/** Values that are not secrets: empty, placeholders, templates and references resolved at runtime. */
+export function isPlaceholder(v: string): boolean {
+  const s = v.trim();
+  if (s.length < 3) return true;
+  if (PLACEHOLDER.test(s)) return true;
+  if (/\{\{.*\}\}|\{%.*%\}/s.test(s)) return true; // Jinja: {{ var.value.x }}, {{ conn.x.password }}
+  if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /^%\(?[A-Za-z_]+\)?s?%?$/.test(s)) return true; // ${ENV}, $ENV, %(x)s
+  if (/^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|projects\/[^/]+\/secrets\/|airflow\/(connections|variables)\/)/.test(s)) return true;
+  if (/^(env|vault|gcp|aws|sm|ssm|secret):\/\//i.test(s)) return true;
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(s)) return true; // an environment variable name: DB_PASSWORD
+  if (/\s/.test(s) && !/^(Bearer|Basic|Token)\s+\S+$/i.test(s)) return true; // prose, not a credential
+  return false;
+}
+
+function formatMatch(s: StringFact): { what: string; severity?: Severity } | undefined {
+  const v = s.value;
+  if (v.length < 16 && !/:\/\//.test(v)) return undefined;
+  if (/-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/.test(v)) return { what: 'private key', severity: 'error' };
+  const aws = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/.exec(v);
+  if (aws && !/EXAMPLE/.test(aws[0])) return { what: 'AWS access key id', severity: 'error' };
+  if (/(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})/.test(v)) return { what: 'GitHub token', severity: 'error' };
+  if (/(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/.test(v)) return { what: 'Slack token', severity: 'error' };
+  if (/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]{8,}/.test(v)) return { what: 'Slack webhook URL', severity: 'error' };
+  if (/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/.test(v)) return { what: 'Google API key' , severity: 'error' };
+  if (/(?<![A-Za-z0-9])sk_live_[A-Za-z0-9]{20,}/.test(v)) return { what: 'Stripe secret key', severity: 'error' };
+  const uri = /(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]*):\/\/([^:/@\s{}]*):([^@/\s]+)@[^\s/]/i.exec(v);
+  if (uri) {
+    const pw = uri[3];
+    // interpolated f-string parts ({pw}) and templates are not literals
+    if (!(s.isFString && /\{/.test(pw)) && !isPlaceholder(decodeURIComponentSafe(pw))) return { what: `password in a ${uri[1]}:// connection URI` };
+  }
+  return undefined;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function isDocstring(n: Node): boolean {
+  const p = n.parent;
+  return p?.type === 'expression_statement' && p.namedChildCount === 1;
+}
+
+function rangeOfNode(n: Node): Range {
+  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+}
+
+function rangeOfValue(s: StringFact): Range {
+  const r = s.range;
+  // multi-line literals (private keys): underline the first line only
+  if (r.start.line === r.end.line) return r;
+  return { start: r.start, end: { line: r.start.line, character: r.start.character + s.node.text.split('\n')[0].length } };
+}
+
+const BACKEND: Record<string, string> = {
+  mwaa: 'On MWAA, keep the value in AWS Secrets Manager and enable the Secrets Manager secrets backend (airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend).',
+  composer: 'On Cloud Composer, keep the value in Secret Manager and enable the Secret Manager secrets backend (airflow.providers.google.cloud.secrets.secret_manager.CloudSecretManagerBackend).',
+  astro: 'On Astro, keep the value in a secret environment variable (AIRFLOW_CONN_… / AIRFLOW_VAR_…) or a secrets backend.',
+  airflow: 'Keep the value in an environment variable (AIRFLOW_CONN_… / AIRFLOW_VAR_…) or a secrets backend (HashiCorp Vault, AWS Secrets Manager, GCP Secret Manager).',
+};
+
+function report(ctx: RuleContext, range: Range, what: string, severity?: Severity) {
+  const backend = BACKEND[ctx.target.platform] ?? BACKEND.airflow;
+  ctx.report({
+    code: 'AF201',
+    severity,
+    message: `Hard-coded credential: ${what}. Store it in an Airflow Connection or Variable and read it at runtime (e.g. "{{ conn.my_conn.password }}", "{{ var.value.my_secret }}"). ${backend}`,
+    range,
+  });
+}

@@ -1,0 +1,235 @@
+import { rangeOf } from '../facts';
+import type { Node } from '../parser';
+import type { Rule, RuleContext } from '../rule';
+import type { Range } from '../types';
+
+/**
+ * AF001: the file does not parse as Python (first ERROR/MISSING node of tree-sitter's error
+ * recovery, plus Python 2 statements the grammar still accepts).
+ * AF151: syntax newer than the target's Python (walrus, `match`, `except*`, PEP 695/701/758 …).
+ */
+export const syntaxRule: Rule = {
+  infos: [
+    { code: 'AF001', title: 'File does not parse as Python', defaultSeverity: 'error', help: 'Airflow cannot import a DAG file with a syntax error; the DAG disappears from the UI and an import error is shown.' },
+    { code: 'AF151', title: 'Python syntax newer than the target Python', defaultSeverity: 'error', help: "The file uses syntax that the target platform's Python version cannot parse, so the DAG fails to import there." },
+  ],
+  run(ctx) {
+    const root = ctx.facts.tree.rootNode;
+    if (root.hasError) reportParseError(ctx, root);
+    checkFeatures(ctx, root, parsePy(ctx.target.python) ?? [99, 0]);
+  },
+};
+
+function parsePy(v: string | undefined): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(v ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function describe(n: Node): string {
+  const t = n.text.split('\n')[0].trim();
+  return t.length > 30 ? `${t.slice(0, 30)}…` : t;
+}
+
+function reportParseError(ctx: RuleContext, root: Node) {
+  // Depth-first, first in source order: the earliest ERROR or MISSING node.
+  const stack: Node[] = [root];
+  let first: Node | undefined;
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.isMissing || n.type === 'ERROR') {
+      if (!first || n.startIndex < first.startIndex) first = n;
+      continue;
+    }
+    if (!n.hasError) continue;
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c && (c.hasError || c.isMissing)) stack.push(c);
+    }
+  }
+  if (!first) return;
+  const line = first.startPosition.row + 1;
+  let message: string;
+  let range: Range = rangeOf(first);
+  if (first.isMissing) {
+    message = `Syntax error at line ${line}: missing "${first.type}".`;
+    // zero-width: widen to the character before so editors show it
+    if (range.start.character > 0 && range.start.line === range.end.line && range.start.character === range.end.character) {
+      range = { start: { line: range.start.line, character: range.start.character - 1 }, end: range.end };
+    }
+  } else {
+    const tok = describe(first);
+    message = tok ? `Syntax error at line ${line}: unexpected "${tok}".` : `Syntax error at line ${line}.`;
+    if (first.startPosition.row !== first.endPosition.row) {
+      range = { start: range.start, end: { line: range.start.line, character: range.start.character + first.text.split('\n')[0].length } };
+    }
+  }
+  ctx.report({ code: 'AF001', message: `${message} Airflow cannot import this file.`, range });
+}
+
+interface Hit {
+  node: Node;
+  feature: string;
+  needs: [number, number];
+  range?: Range;
+}
+
+function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
+  const hits: Hit[] = [];
+  const older = (v: [number, number]) => py[0] < v[0] || (py[0] === v[0] && py[1] < v[1]);
+  let py2: Node | undefined;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    switch (n.type) {
+      case 'named_expression':
+        hits.push({ node: n, feature: 'Assignment expression (:=, PEP 572)', needs: [3, 8] });
+        break;
+      case 'positional_separator':
+        hits.push({ node: n, feature: 'Positional-only parameters (/, PEP 570)', needs: [3, 8] });
+        break;
+      case 'match_statement':
+        hits.push({ node: n, feature: 'match statement (PEP 634)', needs: [3, 10], range: rangeOf(n.child(0) ?? n) });
+        break;
+      case 'with_clause': {
+        const paren = n.child(0)?.type === '(';
+        const items = n.namedChildren.filter((c) => c?.type === 'with_item');
+        const innerAs = items.some((i) => i?.namedChild(0)?.type === 'parenthesized_expression' && i.namedChild(0)?.namedChild(0)?.type === 'as_pattern');
+        if ((paren && (items.length > 1 || n.text.includes(' as '))) || innerAs) {
+          hits.push({ node: n, feature: 'Parenthesized context managers', needs: [3, 9] });
+        }
+        break;
+      }
+      case 'except_clause': {
+        const star = n.children.some((c) => c?.type === '*');
+        if (star) hits.push({ node: n, feature: 'except* (exception groups, PEP 654)', needs: [3, 11], range: rangeOf(n.child(0) ?? n) });
+        // `except A, B:` (PEP 758) — commas directly in the clause, without `as`.
+        const commas = n.children.filter((c) => c?.type === ',').length;
+        if (commas > 0) hits.push({ node: n, feature: 'except with unparenthesized exception types (PEP 758)', needs: [3, 14], range: clauseHead(n) });
+        break;
+      }
+      case 'except_group_clause':
+        hits.push({ node: n, feature: 'except* (exception groups, PEP 654)', needs: [3, 11], range: rangeOf(n.child(0) ?? n) });
+        break;
+      case 'type_alias_statement':
+        hits.push({ node: n, feature: 'type statement (PEP 695)', needs: [3, 12], range: rangeOf(n.child(0) ?? n) });
+        break;
+      case 'type_parameter':
+        hits.push({ node: n, feature: 'Type parameter lists (PEP 695)', needs: [3, 12] });
+        break;
+      case 'decorator': {
+        const expr = n.namedChildren.find((c) => c && c.type !== 'comment');
+        if (expr && !isDottedOrCall(expr)) hits.push({ node: n, feature: 'Decorator with an arbitrary expression (PEP 614)', needs: [3, 9] });
+        break;
+      }
+      case 'string':
+        stringFeatures(n, hits);
+        break;
+      case 'print_statement':
+      case 'exec_statement':
+        py2 ??= n;
+        break;
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
+    }
+  }
+  if (py2 && !root.hasError) python2(ctx, py2);
+  const seen = new Set<string>();
+  for (const h of hits) {
+    if (!older(h.needs)) continue;
+    const r = h.range ?? rangeOf(h.node);
+    const key = `${r.start.line}:${r.start.character}:${h.feature}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.report({
+      code: 'AF151',
+      message: `${h.feature} needs Python ${h.needs.join('.')}+; ${ctx.target.label} runs Python ${ctx.target.python}, where this file does not parse.`,
+      range: r.start.line === r.end.line ? r : { start: r.start, end: { line: r.start.line, character: r.start.character + h.node.text.split('\n')[0].length } },
+      data: { feature: h.feature, needs: h.needs.join('.') },
+    });
+  }
+}
+
+function clauseHead(n: Node): Range {
+  const colon = n.children.find((c) => c?.type === ':');
+  const r = rangeOf(n);
+  return colon ? { start: r.start, end: { line: colon.endPosition.row, character: colon.endPosition.column } } : r;
+}
+
+function isDottedOrCall(n: Node): boolean {
+  if (n.type === 'identifier') return true;
+  if (n.type === 'attribute') return isDottedOrCall(n.childForFieldName('object')!);
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function');
+    return !!f && (f.type === 'identifier' || (f.type === 'attribute' && isDottedOrCall(f)));
+  }
+  return false;
+}
+
+/** f-string / t-string syntax: PEP 701 (3.12), `=` specifier (3.8), t-strings (3.14). */
+function stringFeatures(n: Node, hits: Hit[]) {
+  const start = n.child(0);
+  if (start?.type !== 'string_start') return;
+  const prefix = start.text.replace(/['"]+$/, '').toLowerCase();
+  if (prefix.includes('t')) {
+    hits.push({ node: n, feature: 'Template string literal (t"…", PEP 750)', needs: [3, 14], range: rangeOf(start) });
+    return;
+  }
+  if (!prefix.includes('f')) return;
+  const quote = start.text.slice(prefix.length);
+  const triple = quote.length === 3;
+  for (const c of n.namedChildren) {
+    if (c?.type !== 'interpolation') continue;
+    if (c.children.some((x) => x?.type === '=')) hits.push({ node: c, feature: 'f-string "=" specifier', needs: [3, 8] });
+    const expr = c.namedChildren.filter((x) => x && x.type !== 'format_specifier' && x.type !== 'type_conversion');
+    let pep701: string | undefined;
+    for (const e of expr) {
+      if (!e) continue;
+      const text = e.text;
+      if (text.includes('\\')) pep701 = 'backslash';
+      else if (hasComment(e)) pep701 = 'comment';
+      else if (!triple && text.includes('\n')) pep701 = 'line break';
+      else if (nestedSameQuote(e, quote)) pep701 = 'nested quotes';
+      if (pep701) break;
+    }
+    if (pep701) hits.push({ node: c, feature: `f-string with a ${pep701 === 'nested quotes' ? 'string reusing the enclosing quote' : pep701} inside a replacement field (PEP 701)`, needs: [3, 12] });
+  }
+}
+
+function hasComment(n: Node): boolean {
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'comment') return true;
+    for (const c of x.children) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function nestedSameQuote(n: Node, quote: string): boolean {
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'string') {
+      const s = x.child(0);
+      if (s?.type === 'string_start') {
+        const q = s.text.replace(/^[a-zA-Z]+/, '');
+        // f"{'a'}" is fine before 3.12; f"{"a"}" and f'{f'{x}'}' are not.
+        if (quote.length === 3 ? q === quote : q[0] === quote[0]) return true;
+      }
+    }
+    for (const c of x.children) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/** Python 2 statements tree-sitter-python still parses: `print "x"`, `exec "code"` (one AF001 per file). */
+function python2(ctx: RuleContext, n: Node) {
+  const kw = n.type === 'print_statement' ? 'print' : 'exec';
+  ctx.report({
+    code: 'AF001',
+    message: `Syntax error at line ${n.startPosition.row + 1}: Python 2 \`${kw}\` statement; use ${kw}(...). Airflow cannot import this file.`,
+    range: rangeOf(n.child(0) ?? n),
+  });
+}

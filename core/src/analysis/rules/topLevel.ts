@@ -1,0 +1,136 @@
+import { airflowDecoratorName, isAirflowModule, splitResolved } from '../airflowNames';
+import type { CallFact, Facts } from '../facts';
+import type { Node } from '../parser';
+import type { Rule } from '../rule';
+
+/**
+ * AF211: heavy work at parse time. The scheduler (DAG processor) re-imports every DAG file every
+ * `min_file_process_interval` (30 s by default): module-level code and the bodies of `@dag` /
+ * `@task_group` functions and `with DAG(...)` blocks run each time. Metadata-DB reads
+ * (Variable.get, connections), hooks, network calls, DB connections, sleeps and subprocesses
+ * belong inside tasks or in Jinja templates.
+ */
+export const topLevelRule: Rule = {
+  infos: [
+    {
+      code: 'AF211',
+      title: 'Heavy top-level code',
+      defaultSeverity: 'warning',
+      help: 'Code outside task callables runs every time the scheduler parses the file (every 30 seconds by default). Database, network and sleep calls there slow down parsing for every DAG and can time the file out (dagbag_import_timeout).',
+    },
+  ],
+  run(ctx) {
+    const { facts } = ctx;
+    const parseTimeFns = new Set<number>();
+    for (const f of facts.functions) {
+      if (f.decorators.some((d) => {
+        const n = airflowDecoratorName(d.text, d.resolved, facts);
+        return n === 'dag' || n === 'task_group';
+      })) parseTimeFns.add(f.node.id);
+    }
+    for (const call of facts.calls) {
+      const what = heavy(call, facts);
+      if (!what) continue;
+      if (!runsAtParseTime(call.node, parseTimeFns)) continue;
+      ctx.report({ code: 'AF211', message: `${what.text} runs every time the scheduler parses this file (every 30 s by default). ${what.fix}`, range: call.range, data: { kind: what.kind } });
+    }
+  },
+};
+
+const TASK_FIX = 'Move it into a task (a @task function or python_callable), where it runs only when the task does.';
+
+interface Heavy {
+  kind: string;
+  text: string;
+  fix: string;
+}
+
+/** Resolved "module:Name.attr" or the callee as written when the module is not imported. */
+function target(call: CallFact): { module: string; path: string } {
+  if (call.resolved) {
+    const s = splitResolved(call.resolved);
+    if (s) return { module: s.module, path: s.name };
+    return { module: call.resolved, path: '' };
+  }
+  return { module: '', path: call.calleeText };
+}
+
+const DB_CONNECT = /^(psycopg2|psycopg|pymysql|MySQLdb|mysql\.connector|sqlite3|cx_Oracle|oracledb|pyodbc|snowflake\.connector|pymssql|teradatasql|vertica_python|redshift_connector|clickhouse_driver|duckdb)$/;
+
+function heavy(call: CallFact, facts: Facts): Heavy | undefined {
+  const { module, path } = target(call);
+  const last = path.split('.').pop() ?? '';
+  const fromAirflow = module ? isAirflowModule(module) : facts.isAirflowFile;
+  if (fromAirflow || (!module && facts.isAirflowFile)) {
+    if (/(^|\.)Variable\.(get|get_variable_from_secrets)$/.test(path)) {
+      return { kind: 'variable', text: 'Variable.get() reads the metadata database (or secrets backend)', fix: 'Use the Jinja template "{{ var.value.<key> }}" (or "{{ var.json.<key> }}") in a templated field, or call Variable.get() inside the task.' };
+    }
+    if (/(^|\.)(BaseHook|Connection)\.(get_connection|get_connection_from_secrets|get)$/.test(path) && (module || /BaseHook|Connection/.test(path))) {
+      return { kind: 'connection', text: `${path.split('.').slice(-2).join('.')}() reads a connection from the metadata database (or secrets backend)`, fix: 'Use "{{ conn.<conn_id>.host }}" in a templated field, or look the connection up inside the task.' };
+    }
+    if (module && /^[A-Z]\w*Hook$/.test(path)) {
+      return { kind: 'hook', text: `Creating ${path}()`, fix: `Create hooks inside the task that uses them. ${TASK_FIX}` };
+    }
+  }
+  // hook methods that connect: hook.get_conn(), SomeHook(...).get_records(...)
+  if (call.method && /^(get_conn|get_records|get_first|get_pandas_df|get_df|get_sqlalchemy_engine|run|test_connection)$/.test(call.method) && call.receiver && isHookExpr(call.receiver, facts)) {
+    return { kind: 'hook', text: `${call.method}() on a hook opens a connection`, fix: TASK_FIX };
+  }
+  if (!module) return undefined;
+  if (module === 'requests' || module.startsWith('requests.') || module === 'httpx' || module === 'urllib3' || module === 'aiohttp') {
+    if (/^(get|post|put|patch|delete|head|options|request|Session|Client|PoolManager|urlopen)$/.test(last)) return { kind: 'network', text: `${module}.${path}() makes a network request`, fix: TASK_FIX };
+  }
+  if ((module === 'urllib.request' || module === 'urllib2') && /^(urlopen|urlretrieve|Request)$/.test(last) && last !== 'Request') {
+    return { kind: 'network', text: `urllib ${last}() makes a network request`, fix: TASK_FIX };
+  }
+  if (module === 'boto3' && /^(client|resource|Session)$/.test(last)) return { kind: 'network', text: `boto3.${last}() creates an AWS client (credentials lookup, endpoint resolution)`, fix: `Use the Amazon provider's hooks/operators, or create the client inside the task. ${TASK_FIX}` };
+  if (/^google\.cloud\./.test(module) && /(^|\.)Client$/.test(path)) return { kind: 'network', text: `${path}() creates a Google Cloud client`, fix: TASK_FIX };
+  if (DB_CONNECT.test(module) && last === 'connect') return { kind: 'database', text: `${module}.connect() opens a database connection`, fix: `Use a hook/operator of the matching provider inside a task. ${TASK_FIX}` };
+  if (module === 'sqlalchemy' && last === 'create_engine') return { kind: 'database', text: 'sqlalchemy.create_engine() prepares a database connection pool', fix: TASK_FIX };
+  if ((module === 'pymongo' && last === 'MongoClient') || (module === 'redis' && /^(Redis|StrictRedis)$/.test(last))) return { kind: 'database', text: `${path}() connects to a database`, fix: TASK_FIX };
+  if ((module === 'pandas' || module === 'pd') && /^read_sql(_query|_table)?$/.test(last)) return { kind: 'database', text: `pandas ${last}() queries a database`, fix: TASK_FIX };
+  if (module === 'time' && last === 'sleep') return { kind: 'sleep', text: 'time.sleep() blocks the DAG file processor', fix: 'Use a sensor (deferrable if possible) or a TimeDeltaSensor inside the DAG instead.' };
+  if (module === 'subprocess' && /^(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)$/.test(last)) return { kind: 'subprocess', text: `subprocess.${last}() starts a process`, fix: `Use a BashOperator/@task.bash, or run it inside a task. ${TASK_FIX}` };
+  if (module === 'os' && /^(system|popen)$/.test(last)) return { kind: 'subprocess', text: `os.${last}() starts a process`, fix: `Use a BashOperator/@task.bash, or run it inside a task. ${TASK_FIX}` };
+  return undefined;
+}
+
+/** `hook`, `SomeHook(...)`, `self.hook` — an expression naming a hook. */
+function isHookExpr(n: Node, facts: Facts): boolean {
+  if (n.type === 'call') {
+    const f = n.childForFieldName('function');
+    return !!f && /Hook$/.test(f.text) && /^[\w.]+$/.test(f.text);
+  }
+  if (n.type === 'identifier') {
+    if (/hook$/i.test(n.text)) return true;
+    const b = facts.bindings.get(n.text);
+    return !!b && /Hook$/.test(b.target);
+  }
+  return false;
+}
+
+/**
+ * True when the call runs on import: at module level, in a class body, in default values and
+ * decorator arguments, or inside @dag/@task_group bodies and `with DAG(...)` blocks — not in
+ * other function bodies, lambdas or the `if __name__ == "__main__":` block.
+ */
+function runsAtParseTime(n: Node, parseTimeFns: Set<number>): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'function_definition':
+        if (p.childForFieldName('body')?.id === child.id && !parseTimeFns.has(p.id)) return false;
+        break;
+      case 'lambda':
+        if (p.childForFieldName('body')?.id === child.id) return false;
+        break;
+      case 'if_statement': {
+        const cond = p.childForFieldName('condition');
+        if (cond && child.id !== cond.id && /__name__\s*==\s*['"]__main__['"]/.test(cond.text)) return false;
+        if (cond && child.id !== cond.id && /(^|\.)TYPE_CHECKING$/.test(cond.text.trim())) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
