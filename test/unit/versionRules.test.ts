@@ -482,3 +482,19 @@ describe('version rules: documentation strings are never templates', () => {
     one(await lint(src, 'mwaa:3.0.6'), 'AF121');
   });
 });
+
+describe('version rules: callbacks wherever they are attached', () => {
+  it('callback lists and callbacks in default_args get their context lookups checked', async () => {
+    const src = [
+      'from airflow.sdk import DAG',
+      'def a(context):',
+      '    return context["next_ds"]',
+      'def b(ctx):',
+      '    return ctx["prev_ds"]',
+      'DAG("d", schedule=None, on_success_callback=[a], default_args={"on_failure_callback": b})',
+      '',
+    ].join('\n');
+    const diags = (await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121');
+    assert.deepEqual(diags.map((d) => `${d.range.start.line + 1}:${d.data?.contextKey}`), ['3:next_ds', '5:prev_ds']);
+  });
+});

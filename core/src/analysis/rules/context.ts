@@ -218,19 +218,41 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   for (const call of facts.calls) {
     const byArg = new Map(call.args.filter((a) => a.name).map((a) => [a.name!, a]));
     for (const a of call.args) {
-      if (!a.name || a.value.type !== 'identifier') continue;
-      if (a.name === 'python_callable') {
+      if (a.name !== 'python_callable' || a.value.type !== 'identifier') continue;
+      {
         for (const f of byName.get(a.value.text) ?? []) {
           const c = get(f, 'kwargs');
           for (const k of dictKeys(byArg.get('op_kwargs')?.value)) c.bound.add(k);
           c.boundPositional = Math.max(c.boundPositional, sequenceLength(byArg.get('op_args')?.value));
         }
-      } else if (CALLBACK_ARGS.test(a.name)) {
-        for (const f of byName.get(a.value.text) ?? []) if (!out.has(f)) get(f, 'positional');
       }
+    }
+    for (const a of call.args) {
+      if (a.name && CALLBACK_ARGS.test(a.name)) for (const id of callbackNames(a.value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
+    }
+  }
+  // default_args={"on_failure_callback": notify, ...}
+  const stack: Node[] = [facts.tree.rootNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'pair') {
+      const key = stringContent(n.childForFieldName('key'));
+      const value = n.childForFieldName('value');
+      if (key && CALLBACK_ARGS.test(key) && value) for (const id of callbackNames(value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c) stack.push(c);
     }
   }
   return [...out.values()];
+}
+
+/** `cb` or `[cb1, cb2]` / `(cb1, cb2)`. */
+function callbackNames(v: Node): string[] {
+  if (v.type === 'identifier') return [v.text];
+  if (v.type === 'list' || v.type === 'tuple') return v.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text);
+  return [];
 }
 
 /** `ctx["k"] if "k" in ctx else …` / `if "k" in ctx: … ctx["k"]`: the code already handles a missing key. */
