@@ -25,7 +25,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // Optional native add-ons of transitive deps; never needed at runtime here.
-  external: ['vscode', 'cpu-features', 'ssh2', 'bufferutil', 'utf-8-validate', 'aws-crt', '@aws-sdk/signature-v4-crt'],
+  external: ['vscode', 'cpu-features', 'bufferutil', 'utf-8-validate', 'aws-crt', '@aws-sdk/signature-v4-crt'],
   loader: { '.wasm': 'file' },
   // jsonc-parser's `main` is a UMD build that require()s its own files at run time, which a bundle
   // does not ship ("Cannot find module './impl/format'"); its ESM build bundles cleanly.
@@ -33,6 +33,9 @@ const common = {
   alias: {
     'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js',
     'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs',
+    // dockerode → docker-modem requires ssh2 at load time (ssh:// hosts only); a stub keeps the
+    // bundle self-contained instead of needing node_modules/ssh2 and its native add-ons.
+    ssh2: './scripts/ssh2-stub.cjs',
   },
 };
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -367,6 +367,25 @@ describe('local runner on a real Docker engine', function () {
     console.log(`      (20 cycles: start→healthy median ${med(starts)} ms, max ${Math.max(...starts)} ms; stop→gone median ${med(stops)} ms, max ${Math.max(...stops)} ms)`);
     const all = await leftovers(docker, 'managed-airflow.test=1');
     assert.deepEqual(all.containers, []);
+  });
+
+  it('the bundled CLI (dist/cli.js) works without node_modules: dockerode is bundled, ssh2 stubbed', async function () {
+    const repo = path.resolve(__dirname, '../..');
+    const cli = path.join(repo, 'dist', 'cli.js');
+    if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
+    const alone = mkdtempSync(path.join(os.tmpdir(), 'ma-cli-alone-'));
+    try {
+      copyFileSync(cli, path.join(alone, 'cli.js'));
+      const dir = project();
+      const res = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'local', 'status', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(JSON.parse(res.stdout).state, 'stopped');
+      const ssh = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'local', 'status'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'ssh://user@127.0.0.1' } });
+      assert.equal(ssh.status, 2);
+      assert.match(ssh.stderr, /ssh:\/\/ Docker hosts are not supported/);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
   });
 
   it('CLI: local start / status --format json / test-dag / import-errors / logs / stop / reset with exit codes', async () => {

@@ -2,7 +2,16 @@ import path from 'node:path';
 import { ManagedAirflowError } from '../../../core/src/errors';
 import { RUNNER_FLAVORS, normaliseRunnerSettings, type RunnerFlavor, type RunnerSettings, type RunnerStatus } from '../../../core/src/protocol/runner';
 import { findWorkspaceSettings, readSettingsFile } from '../../../core/src/config/environments';
-import { LocalRunner, runnerDefaults } from '../../../core/src/runner';
+import type { LocalRunner as LocalRunnerType } from '../../../core/src/runner';
+
+type RunnerModule = typeof import('../../../core/src/runner');
+let runnerModule: RunnerModule | undefined;
+/** dockerode loads only when a `local` subcommand runs, not for every CLI command. */
+function lib(): RunnerModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (runnerModule ??= require('../../../core/src/runner') as RunnerModule);
+}
+const runnerFor = (cwd: string): LocalRunnerType => new (lib().LocalRunner)(cwd);
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
 
@@ -87,13 +96,13 @@ async function start(argv: string[], io: CliIO): Promise<number> {
   }
   // Flags, then the workspace settings, then the lint target.
   const ws = workspaceSettings(io.cwd);
-  const d = runnerDefaults({
+  const d = lib().runnerDefaults({
     projectDir: io.cwd,
     target: values.target ?? ws.target,
     flavor: flavorOf(values.flavor) ?? ws.runner.flavor,
     airflowVersion: values.airflow ?? (ws.runner.airflowVersion || undefined),
   });
-  const runner = new LocalRunner(io.cwd);
+  const runner = runnerFor(io.cwd);
   const timeout = intOf('timeout', values.timeout);
   io.stderr(`Starting ${d.flavor} runner, Airflow ${d.airflowVersion}${d.targetLabel && !values.airflow ? ` (from target ${d.targetLabel})` : ''}\n`);
   const st = await runner.start({
@@ -117,7 +126,7 @@ async function start(argv: string[], io: CliIO): Promise<number> {
 
 async function status(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs('local status', argv, { format: { type: 'string' } }, false);
-  const st = await new LocalRunner(io.cwd).status();
+  const st = await runnerFor(io.cwd).status();
   if (values.format === 'json') io.stdout(JSON.stringify(st, null, 2) + '\n');
   else if (values.format === undefined || values.format === 'text') io.stdout(formatStatus(st) + '\n');
   else throw new ManagedAirflowError('usage', 'usage.badArgs', `local status: --format must be text or json`, { hint: 'Run `managed-airflow local --help`.' });
@@ -126,7 +135,7 @@ async function status(argv: string[], io: CliIO): Promise<number> {
 
 async function logs(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs('local logs', argv, { follow: { type: 'boolean', short: 'f' }, component: { type: 'string' }, tail: { type: 'string' } }, false);
-  const runner = new LocalRunner(io.cwd);
+  const runner = runnerFor(io.cwd);
   const st = await runner.status();
   if (st.state === 'stopped') throw new ManagedAirflowError('conflict', 'runner.notRunning', 'The local runner is not running', { hint: 'Start it with `managed-airflow local start`.' });
   const width = Math.max(...st.components.map((c) => c.name.length));
@@ -149,14 +158,14 @@ async function logs(argv: string[], io: CliIO): Promise<number> {
 async function testDag(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs('local test-dag', argv, {});
   if (positionals.length !== 1) throw new ManagedAirflowError('usage', 'usage.badArgs', 'local test-dag: expected exactly one DAG_ID', { hint: 'Usage: managed-airflow local test-dag DAG_ID' });
-  const code = await new LocalRunner(io.cwd).testDag(positionals[0], (text, stream) => (stream === 'stderr' ? io.stderr : io.stdout)(text + '\n'));
+  const code = await runnerFor(io.cwd).testDag(positionals[0], (text, stream) => (stream === 'stderr' ? io.stderr : io.stdout)(text + '\n'));
   io.stderr(code === 0 ? `DAG test of ${positionals[0]} passed\n` : `DAG test of ${positionals[0]} failed (exit code ${code})\n`);
   return code === 0 ? 0 : 1;
 }
 
 async function importErrors(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs('local import-errors', argv, { format: { type: 'string' } }, false);
-  const errs = await new LocalRunner(io.cwd).importErrors();
+  const errs = await runnerFor(io.cwd).importErrors();
   if (values.format === 'json') io.stdout(JSON.stringify(errs, null, 2) + '\n');
   else {
     for (const e of errs) io.stdout(`${e.file ? path.relative(io.cwd, e.file) : e.containerPath}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
@@ -167,7 +176,7 @@ async function importErrors(argv: string[], io: CliIO): Promise<number> {
 
 async function stop(argv: string[], io: CliIO, reset: boolean): Promise<number> {
   const { values } = parseCommandArgs(reset ? 'local reset' : 'local stop', argv, reset ? { yes: { type: 'boolean', short: 'y' } } : {}, false);
-  const runner = new LocalRunner(io.cwd);
+  const runner = runnerFor(io.cwd);
   if (reset && !values.yes && !(await io.confirm('Reset removes the local metadata database (DAG runs, connections, variables). Continue?'))) {
     io.stderr('reset declined (pass --yes to skip the question)\n');
     return 1;
