@@ -74,7 +74,7 @@ export const credentialsRule: Rule = {
   },
 };
 
-const SECRET_NAME = /(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer)$/i;
+const SECRET_NAME = /(^|_)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer|apikey)$/i;
 /** Names that mention a secret but hold something else (its name, id, location, kind …). */
 const NOT_SECRET = /(^|_)(name|names|id|ids|url|uri|path|file|filename|arn|env|var|variable|conn|connection|header|field|type|endpoint|prefix|suffix|length|len|policy|manager|backend|location|kind|mode|ttl|expiry|expires|expiration|template|regex|pattern|key_name|param|params|scope|scopes|version|region|format|label|prompt|hint|placeholder|provider|source|store|class|method|_in|ref|reference)$/i;
 

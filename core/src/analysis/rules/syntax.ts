@@ -114,7 +114,8 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
         hits.push({ node: n, feature: 'type statement (PEP 695)', needs: [3, 12], range: rangeOf(n.child(0) ?? n) });
         break;
       case 'type_parameter':
-        hits.push({ node: n, feature: 'Type parameter lists (PEP 695)', needs: [3, 12] });
+        // `def f[T]()` / `class C[T]` — not the `list[int]` of an annotation (also a type_parameter node)
+        if (n.parent?.type === 'function_definition' || n.parent?.type === 'class_definition') hits.push({ node: n, feature: 'Type parameter lists (PEP 695)', needs: [3, 12] });
         break;
       case 'decorator': {
         const expr = n.namedChildren.find((c) => c && c.type !== 'comment');
