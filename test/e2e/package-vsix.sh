@@ -9,10 +9,12 @@ ROOT=$PWD
 mkdir -p "$ROOT/.tmp"
 STAGE=$(mktemp -d "$ROOT/.tmp/e2e-stage-XXXXXX")
 trap 'rm -rf "$STAGE"' ERR
-for d in core server client cli node_modules esbuild.mjs tsconfig.json; do
-  [ -e "$d" ] && ln -s "$ROOT/$d" "$STAGE/$d"
+COPY=" package.json .vscodeignore README.md CHANGELOG.md LICENSE media syntaxes languages "
+for f in *; do # sources, scripts, node_modules … as symlinks (the build may read any of them)
+  case "$f" in dist|test-results) continue ;; esac
+  [[ "$COPY" == *" $f "* ]] || ln -s "$ROOT/$f" "$STAGE/$f"
 done
-for f in package.json .vscodeignore README.md CHANGELOG.md LICENSE media syntaxes languages; do
+for f in $COPY; do
   [ -e "$f" ] && cp -r "$f" "$STAGE/"
 done
 (cd "$STAGE" && npm run -s package >&2)
