@@ -26,6 +26,10 @@ export const CALLABLE_NOTES: Record<string, string> = {
   BaseOperator: 'keyword arguments accepted by every operator and by @task(...)',
   PythonOperator: 'PythonOperator (airflow.operators.python / python_operator; providers.standard in 3.x) on top of BaseOperator',
   BranchPythonOperator: 'BranchPythonOperator: PythonOperator arguments (it defines no constructor of its own)',
+  ShortCircuitOperator: 'ShortCircuitOperator: its own arguments on top of PythonOperator and BaseOperator',
+  TriggerDagRunOperator: 'TriggerDagRunOperator (dagrun_operator / trigger_dagrun; providers.standard in 3.x) on top of BaseOperator',
+  BaseSensorOperator: 'arguments every sensor accepts on top of BaseOperator (poke_interval, timeout, mode …)',
+  ExternalTaskSensor: 'ExternalTaskSensor (providers.standard in 3.x) on top of BaseSensorOperator',
   BashOperator: 'BashOperator (airflow.operators.bash / bash_operator; providers.standard in 3.x) on top of BaseOperator',
 };
 

@@ -546,6 +546,8 @@ export interface ClassParams {
   /** true when the parameters come from attrs fields rather than a def __init__ */
   attrs: boolean;
   hasInit: boolean;
+  /** `__init__` takes `**kwargs` (so the base classes' arguments are accepted too) */
+  varKeyword: boolean;
 }
 
 /** Top-level class definitions by name (including decorated ones). */
@@ -657,7 +659,9 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
     // arguments consumed from **kwargs (`kwargs.pop("provide_context")`, `"x" in kwargs`) are accepted too
     if (body) for (const n of kwargsAccessed(body)) params[n] ??= {};
     if (body) Object.assign(params, mergeDeprecations(params, deprecatedParamsIn(body, new Set(Object.keys(params)), allKnown)));
-    return { params, bases, attrs: false, hasInit: true };
+    const initDef = init.type === 'decorated_definition' ? init.childForFieldName('definition') : init;
+    const varKeyword = !!initDef?.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'dictionary_splat_pattern');
+    return { params, bases, attrs: false, hasInit: true, varKeyword };
   }
   if (isAttrs) {
     for (const st of classBody(cls)?.namedChildren ?? []) {
@@ -708,9 +712,9 @@ export function classParams(cls: Node, allKnown: Set<string> = new Set()): Class
       }
       Object.assign(params, mergeDeprecations(params, found));
     }
-    return { params, bases, attrs: true, hasInit: false };
+    return { params, bases, attrs: true, hasInit: false, varKeyword: false };
   }
-  return { params, bases, attrs: false, hasInit: false };
+  return { params, bases, attrs: false, hasInit: false, varKeyword: true };
 }
 
 /** Names read from a `**kwargs` dict in a body: kwargs.get/pop("x"), kwargs["x"], "x" in kwargs. */

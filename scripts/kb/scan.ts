@@ -129,6 +129,31 @@ export const CALLABLES: Record<string, { cls?: string; fn?: string[]; files: str
     cls: 'BranchPythonOperator',
     files: ['providers/standard/src/airflow/providers/standard/operators/python.py', 'airflow/operators/python.py', 'airflow/operators/python_operator.py'],
   },
+  ShortCircuitOperator: {
+    cls: 'ShortCircuitOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/python.py', 'airflow/operators/python.py', 'airflow/operators/python_operator.py'],
+  },
+  TriggerDagRunOperator: {
+    cls: 'TriggerDagRunOperator',
+    files: [
+      'providers/standard/src/airflow/providers/standard/operators/trigger_dagrun.py',
+      'airflow/operators/trigger_dagrun.py',
+      'airflow/operators/dagrun_operator.py',
+    ],
+  },
+  BaseSensorOperator: {
+    cls: 'BaseSensorOperator',
+    files: ['task-sdk/src/airflow/sdk/bases/sensor.py', 'airflow/sensors/base.py', 'airflow/sensors/base_sensor_operator.py', 'airflow/operators/sensors.py'],
+  },
+  ExternalTaskSensor: {
+    cls: 'ExternalTaskSensor',
+    files: [
+      'providers/standard/src/airflow/providers/standard/sensors/external_task.py',
+      'airflow/sensors/external_task.py',
+      'airflow/sensors/external_task_sensor.py',
+      'airflow/operators/sensors.py',
+    ],
+  },
   BashOperator: {
     cls: 'BashOperator',
     files: ['providers/standard/src/airflow/providers/standard/operators/bash.py', 'airflow/operators/bash.py', 'airflow/operators/bash_operator.py'],
@@ -322,14 +347,17 @@ function scanCallables(
       }
       const known = knownArgs.get(id) ?? new Set<string>();
       const params = new Map<string, FactAt>();
-      // walk up the class chain inside the file while the class lacks its own __init__
+      // walk up the class chain inside the file: a class without its own __init__, or whose
+      // __init__ takes **kwargs (passed on to super().__init__), accepts its bases' arguments too
+      // (ShortCircuitOperator(PythonOperator) from 2.3). Bases defined elsewhere (BaseOperator)
+      // are separate callables.
       const seen = new Set<string>();
       let current: string | undefined = cls;
       while (current && classes.has(current) && !seen.has(current)) {
         seen.add(current);
         const cp = classParams(classes.get(current)!, known);
         for (const [n, pf] of Object.entries(cp.params)) if (!params.has(n)) params.set(n, toFact(file, pf));
-        if (cp.hasInit || cp.attrs) break;
+        if (cp.attrs || !cp.varKeyword) break;
         current = cp.bases.find((b) => classes.has(b));
       }
       tree.delete();

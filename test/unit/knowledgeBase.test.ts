@@ -187,6 +187,21 @@ describe('knowledge base: DAG / operator arguments', () => {
     expectStatus('schedule 2.10', arg('DAG', 'schedule'), { '2.10.1': 'available', '2.11.0': 'available' });
   });
 
+  it('operator subclasses keep their parents\' arguments (ShortCircuitOperator(PythonOperator) with its own **kwargs __init__)', () => {
+    expectStatus('ShortCircuitOperator op_args', arg('ShortCircuitOperator', 'op_args'), { '1.10.12': 'available', '2.3.0': 'available', '2.10.3': 'available', '3.0.0': 'available' });
+    expectStatus('ShortCircuitOperator ignore_downstream_trigger_rules', arg('ShortCircuitOperator', 'ignore_downstream_trigger_rules'), { '2.2.5': 'notYet', '2.3.0': 'available' });
+    expectStatus('BranchPythonOperator python_callable', arg('BranchPythonOperator', 'python_callable'), { '1.10.12': 'available', '3.2.0': 'available' });
+  });
+
+  it('TriggerDagRunOperator execution_date → logical_date; sensors', () => {
+    const ed = arg('TriggerDagRunOperator', 'execution_date');
+    expectStatus('TriggerDagRunOperator execution_date', ed, { '1.10.12': 'available', '2.10.3': 'deprecated', '3.0.0': 'removed' });
+    assert.equal(ed!.replacement, 'logical_date');
+    expectStatus('TriggerDagRunOperator python_callable', arg('TriggerDagRunOperator', 'python_callable'), { '1.10.12': 'available', '2.0.0': 'removed' });
+    expectStatus('BaseSensorOperator mode', arg('BaseSensorOperator', 'mode'), { '1.10.0': 'notYet', '1.10.2': 'available', '3.0.0': 'available' });
+    expectStatus('ExternalTaskSensor external_task_ids', arg('ExternalTaskSensor', 'external_task_ids'), { '2.1.4': 'notYet', '2.2.0': 'available', '3.0.0': 'available' });
+  });
+
   it('knows DAG, BaseOperator, task, PythonOperator, BranchPythonOperator, BashOperator', () => {
     for (const c of ['DAG', 'BaseOperator', 'task', 'PythonOperator', 'BranchPythonOperator', 'BashOperator']) assert.ok(kb.knowsCallable(c), c);
     expectStatus('@task multiple_outputs', arg('task', 'multiple_outputs'), { '1.10.15': 'notYet', '2.0.0': 'available', '3.0.0': 'available' });
