@@ -1,9 +1,9 @@
-import { firstAvailable, removedIn, statusAt, type Availability } from '../../knowledge';
+import { firstAvailable, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
 import type { ArgFact, CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
-import { addedBetweenScans, uncertainNote } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -21,7 +21,7 @@ export const argumentsRule: Rule = {
     const decoratorCalls = new Set<number>();
     // Without TaskFlow (1.10) the decorators themselves are the problem (AF131/AF102), not their arguments.
     const taskflow = ctx.kb.feature('taskflow');
-    const noTaskflow = !!taskflow && statusAt(taskflow, ctx.target.airflow) === 'notYet';
+    const noTaskflow = !!taskflow && cachedStatus(taskflow, ctx.target.airflow) === 'notYet';
     for (const d of facts.decorators) {
       if (!d.call) continue;
       const name = airflowDecoratorName(d.text, d.resolved, facts);
@@ -70,15 +70,24 @@ const TASK_DECORATOR_OWN = new Set(['python_callable', 'multiple_outputs']);
  */
 function localInitParams(ctx: RuleContext, call: CallFact, cls: string): Set<string> | undefined {
   if (call.resolved) return undefined;
-  const out = new Set<string>();
-  for (const fn of ctx.facts.functions) {
-    if (fn.name !== '__init__') continue;
-    const owner = fn.node.parent?.parent;
-    if (owner?.type !== 'class_definition' || owner.childForFieldName('name')?.text !== cls) continue;
-    for (const p of fn.params) if (p.kind === 'normal') out.add(p.name);
+  let byClass = initParamsCache.get(ctx.facts);
+  if (!byClass) {
+    byClass = new Map();
+    for (const fn of ctx.facts.functions) {
+      if (fn.name !== '__init__' || !fn.nested) continue;
+      const owner = fn.node.parent?.parent;
+      const name = owner?.type === 'class_definition' ? owner.childForFieldName('name')?.text : undefined;
+      if (!name) continue;
+      const params = byClass.get(name) ?? new Set<string>();
+      for (const p of fn.params) if (p.kind === 'normal') params.add(p.name);
+      byClass.set(name, params);
+    }
+    initParamsCache.set(ctx.facts, byClass);
   }
-  return out.size ? out : undefined;
+  const own = byClass.get(cls);
+  return own?.size ? own : undefined;
 }
+const initParamsCache = new WeakMap<object, Map<string, Set<string>>>();
 
 function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | undefined {
   for (const c of chain) {
@@ -101,13 +110,13 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
   const av = lookup(ctx, chain, name);
   if (!av) return;
   const v = ctx.target.airflow;
-  const status = statusAt(av, v);
+  const status = cachedStatus(av, v);
   if (status === 'available') return;
   const where = inDefaultArgs ? `in default_args (operator argument)` : `for ${label}`;
   const rep = av.replacement;
   const renameable = rep && /^[A-Za-z_]\w*$/.test(rep) && !present.has(rep);
   const repAv = rep ? lookup(ctx, chain, rep) : undefined;
-  const repOk = !repAv || ['available', 'deprecated'].includes(statusAt(repAv, v));
+  const repOk = !repAv || ['available', 'deprecated'].includes(cachedStatus(repAv, v));
   // Replacement and deprecation note describe the way forward; for an argument the target does not
   // have yet they would point past the target (e.g. `schedule` on 2.0), so they are left out.
   const forward = status !== 'notYet';

@@ -1,10 +1,10 @@
-import { firstAvailable, removedIn, statusAt } from '../../knowledge';
+import { firstAvailable, removedIn } from '../../knowledge';
 import { airflowDecoratorName, isTaskDecorator } from '../airflowNames';
-import type { FunctionFact, StringFact } from '../facts';
+import type { CallFact, FunctionFact, StringFact } from '../facts';
 import { rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
-import { addedBetweenScans, uncertainNote } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -142,12 +142,12 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   const av = ctx.kb.contextKey(key);
   if (!av) return;
   const v = ctx.target.airflow;
-  const status = statusAt(av, v);
+  const status = cachedStatus(av, v);
   if (status === 'available') return;
   const what = where === 'template' ? 'Template variable' : 'Context key';
   const forward = status !== 'notYet';
   const repAv = av.replacement && /^[A-Za-z_]\w*$/.test(av.replacement) ? ctx.kb.contextKey(av.replacement) : undefined;
-  const repOk = !repAv || ['available', 'deprecated'].includes(statusAt(repAv, v));
+  const repOk = !repAv || ['available', 'deprecated'].includes(cachedStatus(repAv, v));
   const instead = av.replacement && forward && repOk ? ` Use \`${av.replacement}\` instead.` : '';
   const note = av.note && forward ? ` ${av.note}` : '';
   const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
@@ -197,15 +197,18 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
     if (!c) out.set(fn, (c = { fn, mode, bound: new Set(), boundPositional: 0 }));
     return c;
   };
+  // Calls grouped by the identifier their callee starts with (string work only: node access is costly).
+  const callsByRoot = new Map<string, CallFact[]>();
+  for (const call of facts.calls) {
+    const root = /^[A-Za-z_]\w*/.exec(call.calleeText)?.[0];
+    if (root) callsByRoot.set(root, [...(callsByRoot.get(root) ?? []), call]);
+  }
   for (const f of facts.functions) {
     if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)))) {
       const c = get(f, 'kwargs');
       // Arguments given where the TaskFlow function is called: `fn(a, b=1)`, `fn.override(...)(a)`, `fn.expand(b=…)`.
-      for (const call of facts.calls) {
-        const callee = call.node.childForFieldName('function');
-        const root = rootIdentifier(callee);
-        if (root !== f.name) continue;
-        const direct = callee?.type === 'identifier' || (callee?.type === 'call' && /\.override$/.test(callee.childForFieldName('function')?.text ?? ''));
+      for (const call of callsByRoot.get(f.name) ?? []) {
+        const direct = call.calleeText === f.name || call.calleeText.startsWith(`${f.name}.override(`);
         const mapping = call.method === 'expand' || call.method === 'partial';
         if (!direct && !mapping) continue;
         for (const a of call.args) if (a.name) c.bound.add(a.name);
@@ -232,7 +235,7 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
     }
   }
   // default_args={"on_failure_callback": notify, ...}
-  const stack: Node[] = [facts.tree.rootNode];
+  const stack: Node[] = /["']on_\w*_callback["']\s*:/.test(facts.text) ? [facts.tree.rootNode] : [];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'pair') {
@@ -265,17 +268,6 @@ function membershipGuarded(n: Node, key: string, obj: string, stop: Node): boole
     }
   }
   return false;
-}
-
-function rootIdentifier(n: Node | null | undefined): string | undefined {
-  let cur = n;
-  while (cur) {
-    if (cur.type === 'identifier') return cur.text;
-    if (cur.type === 'attribute') cur = cur.childForFieldName('object');
-    else if (cur.type === 'call') cur = cur.childForFieldName('function');
-    else return undefined;
-  }
-  return undefined;
 }
 
 /** Keys of `{"a": …}` / `dict(a=…)`; a non-literal mapping binds everything we cannot see. */

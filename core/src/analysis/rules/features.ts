@@ -1,8 +1,9 @@
-import { firstAvailable, removedIn, statusAt, type FeatureDetector } from '../../knowledge';
+import { firstAvailable, removedIn, type FeatureDetector } from '../../knowledge';
 import { airflowDecoratorName, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
 import type { CallFact, Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
+import { cachedStatus } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -20,7 +21,7 @@ export const featuresRule: Rule = {
     const taskish = taskishNames(ctx.facts);
     const seen = new Set<string>();
     for (const [id, f] of features) {
-      const status = statusAt(f, ctx.target.airflow);
+      const status = cachedStatus(f, ctx.target.airflow);
       if (status === 'available' || status === 'deprecated') continue;
       for (const hit of findUses(ctx, f.detect ?? [], taskish)) {
         const key = `${id}@${hit.range.start.line}:${hit.range.start.character}`;

@@ -1,7 +1,7 @@
 import semver from 'semver';
-import { firstAvailable, normaliseVersion, removedIn, statusAt, type Availability, type AvailabilityStatus } from '../../knowledge';
+import { firstAvailable, normaliseVersion, removedIn, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { ImportFact } from '../facts';
-import { addedBetweenScans, uncertainNote } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
 import type { Rule, RuleContext } from '../rule';
 import type { Fix, Range } from '../types';
 
@@ -47,7 +47,7 @@ function moduleVerdict(ctx: RuleContext, module: string, range: Range): Verdict 
     const m = parts.slice(0, i).join('.');
     const av = ctx.kb.module(m);
     if (!av) continue;
-    const status = statusAt(av, ctx.target.airflow);
+    const status = cachedStatus(av, ctx.target.airflow);
     // An available ancestor says nothing about an unknown child; only a definite verdict counts.
     if (i < parts.length && (status === 'available' || status === 'deprecated')) return undefined;
     return { key: m, av, status, range, isModule: true };
@@ -78,11 +78,11 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
     let nameV: Verdict | undefined;
     const nameAv = ctx.kb.name(imp.module, imp.name);
     const range = imp.nameRange ?? imp.itemRange;
-    if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: statusAt(nameAv, v), range, isModule: false };
+    if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: cachedStatus(nameAv, v), range, isModule: false };
     else {
       // `from airflow.operators import bash_operator`: the name is a submodule.
       const sub = ctx.kb.module(`${imp.module}.${imp.name}`);
-      if (sub) nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: statusAt(sub, v), range, isModule: true };
+      if (sub) nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: cachedStatus(sub, v), range, isModule: true };
     }
     verdict = pickVerdict(moduleV, nameV);
   } else {
@@ -229,7 +229,7 @@ function backport(ctx: RuleContext, dotted: string, isModule: boolean): string |
         seen.add(c.path);
         next.push(c.path);
         const av = lookupPath(ctx, c.path, isModule);
-        const st = av ? statusAt(av, v) : undefined;
+        const st = av ? cachedStatus(av, v) : undefined;
         if (st === 'available' || st === 'deprecated') {
           const sameLeaf = c.path.split('.').pop() === dotted.split('.').pop() ? 0 : 1;
           // Prefer available over deprecated, the same name, then the defining module over a package re-export.
@@ -292,7 +292,7 @@ function finalReplacement(ctx: RuleContext, replacement: string | undefined, isM
   while (current && !seen.has(current) && seen.size < 5) {
     seen.add(current);
     const av = lookupPath(ctx, current, isModule);
-    if (!av || statusAt(av, ctx.target.airflow) !== 'deprecated' || !av.replacement) break;
+    if (!av || cachedStatus(av, ctx.target.airflow) !== 'deprecated' || !av.replacement) break;
     current = av.replacement;
   }
   return current;
@@ -317,7 +317,7 @@ function adviceAfterRemoval(ctx: RuleContext, replacement: string | undefined, i
     seen.add(current);
     const av = lookupPath(ctx, current, isModule) ?? lookupPath(ctx, current, !isModule);
     if (!av) return current; // outside the scanned core (a provider, a new module): trust the pointer
-    const st = statusAt(av, ctx.target.airflow);
+    const st = cachedStatus(av, ctx.target.airflow);
     if (st === 'available' || st === 'deprecated') return current;
     if (!av.replacement) return undefined;
     current = av.replacement;
@@ -337,11 +337,11 @@ function replacementWorks(ctx: RuleContext, replacement: string, isModule: boole
   const v = ctx.target.airflow;
   if (isModule) {
     const av = ctx.kb.module(replacement);
-    return !av || ['available', 'deprecated'].includes(statusAt(av, v));
+    return !av || ['available', 'deprecated'].includes(cachedStatus(av, v));
   }
   const i = replacement.lastIndexOf('.');
   const av = ctx.kb.name(replacement.slice(0, i), replacement.slice(i + 1));
-  return !av || ['available', 'deprecated'].includes(statusAt(av, v));
+  return !av || ['available', 'deprecated'].includes(cachedStatus(av, v));
 }
 
 function buildFixes(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], verdict: Verdict, replacement: string): Fix[] | undefined {

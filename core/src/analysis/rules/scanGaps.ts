@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { inRange, normaliseVersion, type Availability } from '../../knowledge';
+import { inRange, normaliseVersion, statusAt, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { RuleContext } from '../rule';
 
 /**
@@ -29,4 +29,17 @@ export function addedBetweenScans(ctx: RuleContext, av: Availability): { before:
 /** Sentence explaining an uncertain verdict, for messages. */
 export function uncertainNote(ctx: RuleContext, gap: { before: string; after: string }): string {
   return ` Airflow ${ctx.target.airflow} lies between the releases the knowledge base read (${gap.before} lacks it, ${gap.after} has it); patch releases sometimes backport it, so check before relying on it.`;
+}
+
+/**
+ * `statusAt` memoised per fact and version: the version rules ask the same question for every
+ * occurrence of a symbol, and each answer re-parses version strings.
+ */
+const statusCache = new WeakMap<Availability, Map<string, AvailabilityStatus>>();
+export function cachedStatus(av: Availability, version: string): AvailabilityStatus {
+  let m = statusCache.get(av);
+  if (!m) statusCache.set(av, (m = new Map()));
+  let st = m.get(version);
+  if (!st) m.set(version, (st = statusAt(av, version)));
+  return st;
 }
