@@ -231,6 +231,7 @@ function renderStatus(s: RunnerStatus): void {
   if (!s.components.length && !componentsBody.querySelector('.empty')) componentsBody.append(el('div', { className: 'empty muted' }, 'Not running.'));
   if (s.components.length) componentsBody.querySelector('.empty')?.remove();
   const running = s.state !== 'stopped';
+  buttons.get('start')!.toggleAttribute('disabled', running);
   buttons.get('stop')!.toggleAttribute('disabled', !running);
   buttons.get('restart')!.toggleAttribute('disabled', !running);
   buttons.get('openUi')!.toggleAttribute('disabled', !s.url);
@@ -244,7 +245,7 @@ function renderImportErrors(errs: RunnerImportError[]): void {
   importList.replaceChildren(
     ...(errs.length
       ? errs.map((e) => {
-          const where = `${e.file ?? e.containerPath}${e.line ? `:${e.line}` : ''}`;
+          const where = `${e.displayPath ?? e.file ?? e.containerPath}${e.line ? `:${e.line}` : ''}`;
           const link = el('a', { href: '#', title: e.stackTrace }, where);
           if (e.file) link.addEventListener('click', (ev) => (ev.preventDefault(), send({ type: 'openFile', file: e.file!, line: e.line })));
           return el('li', {}, icon('error', { className: 'h-error' }), ' ', link, ` — ${e.message}`);

@@ -237,6 +237,7 @@ export class RunnerController implements vscode.Disposable {
   }
 
   private setImportErrors(errs: RunnerImportError[]): void {
+    errs = errs.map((e) => (e.file ? { ...e, displayPath: vscode.workspace.asRelativePath(vscode.Uri.file(e.file)) } : e));
     this.lastErrors = errs;
     this.emit('importErrors', errs);
     this.diagnostics.clear();

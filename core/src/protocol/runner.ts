@@ -37,6 +37,8 @@ export interface RunnerImportError {
   containerPath: string;
   /** Absolute path on the host (undefined when the file is not under a mounted folder). */
   file?: string;
+  /** How to show the file (workspace-relative in the editor); set by the adapter. */
+  displayPath?: string;
   /** 1-based line, when the traceback names one in that file. */
   line?: number;
   /** Last line of the traceback, e.g. "SyntaxError: invalid syntax". */
