@@ -498,3 +498,17 @@ describe('version rules: callbacks wherever they are attached', () => {
     assert.deepEqual(diags.map((d) => `${d.range.start.line + 1}:${d.data?.contextKey}`), ['3:next_ds', '5:prev_ds']);
   });
 });
+
+describe('version rules: Datasets and Assets (AF131 at the uses, AF102 at the import)', () => {
+  it('Datasets before 2.4: the import is AF102, each Dataset(...) is AF131; clean on 2.4', async () => {
+    const src = 'from airflow.datasets import Dataset\n\norders = Dataset("s3://lake/orders/")\n';
+    assert.deepEqual(codes(await lint(src, 'mwaa:2.2.2')), ['AF102:1', 'AF131:3']);
+    assert.deepEqual(await lint(src, 'mwaa:2.4.3'), []);
+  });
+
+  it('Assets before 3.0: same split; a guarded fallback import is never reported', async () => {
+    assert.deepEqual(codes(await lint('from airflow.sdk import Asset\n\nx = Asset("s3://a")\n', 'mwaa:2.10.3')), ['AF102:1', 'AF131:3']);
+    const guarded = 'try:\n    from airflow.datasets import Dataset as Asset\nexcept ImportError:\n    from airflow.sdk import Asset\n\nx = Asset("s3://a")\n';
+    for (const label of ['mwaa:2.10.3', 'mwaa:3.0.6']) assert.deepEqual(codes(await lint(guarded, label)), [], label);
+  });
+});

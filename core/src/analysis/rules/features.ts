@@ -24,7 +24,8 @@ export const featuresRule: Rule = {
       const status = cachedStatus(f, ctx.target.airflow);
       if (status === 'available' || status === 'deprecated') continue;
       for (const hit of findUses(ctx, f.detect ?? [], taskish)) {
-        const key = `${id}@${hit.range.start.line}:${hit.range.start.character}`;
+        // One report per feature and line (a decorator and its call, `Asset(Asset(…))`…).
+        const key = `${id}@${hit.range.start.line}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const v = ctx.target.airflow;
@@ -76,13 +77,27 @@ function rootName(n: Node | undefined): string | undefined {
   return undefined;
 }
 
+/** Local names bound by guarded imports (`try: … except ImportError:`, TYPE_CHECKING, version checks). */
+function guardedLocals(facts: Facts): Set<string> {
+  const out = new Set<string>();
+  for (const imp of facts.imports) {
+    if (!imp.guarded) continue;
+    if (imp.kind === 'from' && imp.name) out.add(imp.alias ?? imp.name);
+    else if (imp.kind === 'import') out.add(imp.alias ?? imp.module.split('.')[0]);
+  }
+  return out;
+}
+
 function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<string>): { range: Range; what: string }[] {
   const { facts } = ctx;
   const hits: { range: Range; what: string }[] = [];
+  const guarded = guardedLocals(facts);
+  const isGuarded = (text: string) => guarded.has(text.split('.')[0]);
   for (const d of detect) {
     if ('decorator' in d) {
       const want = d.decorator.includes(':') ? d.decorator.split(':')[1] : d.decorator.replace(/^airflow\.(decorators|sdk)\./, '');
       for (const dec of facts.decorators) {
+        if (isGuarded(dec.text)) continue;
         if (airflowDecoratorName(dec.text, dec.resolved, facts) === want) hits.push({ range: rangeOfNode(dec.node), what: `@${dec.text}` });
       }
       // task.bash(...)(fn) / task.sensor(fn) used as plain calls
@@ -102,10 +117,16 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
       }
     } else if ('name' in d) {
       const [module, name] = d.name.split(':');
-      // Imports the KB knows (the name or its module) are judged by AF101/AF102: one report per cause.
-      if (ctx.kb.name(module, name) || ctx.kb.module(module)) continue;
-      for (const imp of facts.imports) {
-        if (imp.kind === 'from' && imp.module === module && imp.name === name && !imp.guarded) hits.push({ range: imp.nameRange ?? imp.itemRange, what: name });
+      // The import itself is AF101/AF102's business when the KB knows the name or its module;
+      // otherwise it is the only place to say it. Uses (`Dataset("s3://…")`) are this feature's.
+      if (!ctx.kb.name(module, name) && !ctx.kb.module(module)) {
+        for (const imp of facts.imports) {
+          if (imp.kind === 'from' && imp.module === module && imp.name === name && !imp.guarded) hits.push({ range: imp.nameRange ?? imp.itemRange, what: name });
+        }
+      }
+      for (const call of facts.calls) {
+        if (call.resolved !== `${module}:${name}` || isGuarded(call.calleeText) || call.node.parent?.type === 'decorator') continue;
+        hits.push({ range: call.calleeRange, what: `${call.calleeText}(…)` });
       }
     }
   }
