@@ -160,9 +160,9 @@ describe('examples/ (lint:examples)', () => {
     'airflow-3/dags/etl_sdk.py',
   ];
   const upgrade: Record<string, string[]> = {
-    'mwaa-2.10/dags/legacy_reports.py': ['AF102', 'AF103', 'AF112', 'AF121'],
+    'mwaa-2.10/dags/legacy_reports.py': ['AF102', 'AF103', 'AF112', 'AF121', 'AF131'],
     'mwaa-3.0/dags/migrated_from_2x.py': ['AF101', 'AF103', 'AF111', 'AF121'],
-    'astro-12/dags/airflow3_preview.py': ['AF102', 'AF111', 'AF121'],
+    'astro-12/dags/airflow3_preview.py': ['AF102', 'AF111', 'AF121', 'AF131'],
     'airflow-3/dags/legacy_etl.py': ['AF101', 'AF111', 'AF121'],
   };
   const expectedTargets: Record<string, string> = { 'mwaa-2.10': 'airflow:2.10.3', 'mwaa-3.0': 'airflow:3.0.6', 'astro-12': 'astro:12.1.0', 'airflow-3': 'airflow:3.0.6' };
