@@ -111,6 +111,13 @@ describe('targets: every MWAA version the platform offers or offered', () => {
     assert.equal(resolveTargetLabel('airflow:1.10.15').python, '3.8');
   });
 
+  it('airflow:X.Y means the newest release of that line', () => {
+    const t = resolveTargetLabel('airflow:2.9');
+    assert.equal(t.airflow, '2.9.3');
+    assert.equal(t.label, 'airflow:2.9.3');
+    assert.equal(resolveTargetLabel('airflow:1.10').airflow, '1.10.15');
+  });
+
   it('covers every Airflow release from 1.10 to the newest 3.x as airflow:<v>', () => {
     const labels = new Set(listTargets().filter((t) => t.platform === 'airflow').map((t) => t.label));
     for (const v of ['1.10.12', '1.10.15', '2.0.2', '2.3.4', '2.6.3', '2.10.5', '2.11.0', '3.0.6', '3.1.0']) assert.ok(labels.has(`airflow:${v}`), v);

@@ -172,6 +172,8 @@ function resolveAirflow(label: string, version: string) {
     throw malformed(label, `"${version}" is not an Airflow version`);
   }
   if (!/^\d+\.\d+(\.\d+)?$/.test(version.trim())) throw malformed(label, `"${version}" is not an Airflow version like 2.9.2`);
+  // `airflow:2.9` means the 2.9 line: its newest release, not 2.9.0.
+  if (/^\d+\.\d+$/.test(version.trim())) v = latestPatchOf(version.trim()) ?? v;
   const r = release(v);
   if (!r) throw unknown(label, `no Airflow release ${v} is known`, releaseVersions().map((x) => `airflow:${x}`), v);
   const python = defaultPythonFor(v);
