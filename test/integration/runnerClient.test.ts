@@ -4,13 +4,14 @@
  * import errors → diagnostics on the DAG files, test DAG, open UI, panel messages, reconnect.
  */
 import { diagnostics, panels, setFolders, watchers } from './support/vscode-runner-mock';
-import { state, extensionContext, Uri } from '../support/vscode-mock';
+import { state, extensionContext, Uri, vscodeMock } from '../support/vscode-mock';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { Ctx } from '../../client/src/ctx';
 import { register } from '../../client/src/runner';
+import { LocalRunnerPanel } from '../../client/src/runner/panel';
 import type { RunnerToWebview } from '../../core/src/protocol/runner';
 import { LocalRunner, LABEL_PROJECT } from '../../core/src/runner';
 import { STANDIN, ensureEngine, ensureStandin, leftovers, loudSkip, makeProject } from './support/docker';
@@ -160,6 +161,13 @@ describe('runner extension side (mocked vscode, real Docker)', function () {
 
     panel.receive!({ type: 'config', config: { flavor: 'mwaa' } });
     await waitFor(() => controller.config().flavor === 'mwaa');
+
+    // After a reload VS Code hands the serialised panel back: revive() takes it over with fresh HTML.
+    const restored = (vscodeMock.window as unknown as { createWebviewPanel: () => never }).createWebviewPanel();
+    const revived = LocalRunnerPanel.revive(restored, ctx, controller);
+    assert.equal(LocalRunnerPanel.current, revived);
+    assert.match(panels[panels.length - 1].html, /Content-Security-Policy/);
+    assert.match(JSON.stringify((restored as { webview: { options: unknown } }).webview.options), /localResourceRoots/);
 
     // A second window (new controller) finds the running runner by its labels and follows it.
     const ctx2 = new Ctx({ ...extensionContext(), workspaceState: memento(), extensionUri: Uri.file('/ext') } as never);
