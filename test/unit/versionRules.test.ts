@@ -512,3 +512,21 @@ describe('version rules: Datasets and Assets (AF131 at the uses, AF102 at the im
     for (const label of ['mwaa:2.10.3', 'mwaa:3.0.6']) assert.deepEqual(codes(await lint(guarded, label)), [], label);
   });
 });
+
+describe('version rules: submodules and attribute calls', () => {
+  it('`from airflow import macros` imports the submodule: fine wherever airflow.macros exists', async () => {
+    for (const label of ['mwaa:1.10.12', 'mwaa:2.2.2', 'mwaa:3.0.6']) assert.deepEqual(await lint('from airflow import macros\n', label), [], label);
+  });
+
+  it('`dates.days_ago(2)` through `from airflow.utils import dates` is AF101 on 3.0 at the attribute', async () => {
+    const src = 'from airflow.utils import dates\nfrom airflow.sdk import DAG\nDAG("d", schedule=None, start_date=dates.days_ago(2))\n';
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF101');
+    assert.equal(e.range.start.line, 2);
+    assert.equal(src.split('\n')[2].slice(e.range.start.character, e.range.end.character), 'days_ago');
+    assert.deepEqual((await lint(src.replace('from airflow.sdk import DAG', 'from airflow import DAG'), 'mwaa:2.2.2')), []);
+  });
+
+  it('`baseoperator.chain(...)` on 1.10 is AF102 (chain lived in airflow.utils.helpers then)', async () => {
+    one(await lint('from airflow.models import baseoperator\nbaseoperator.chain()\n', 'mwaa:1.10.12'), 'AF102');
+  });
+});

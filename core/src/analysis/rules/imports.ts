@@ -29,8 +29,54 @@ export const importsRule: Rule = {
       const siblings = byStatement.get(`${imp.statementRange.start.line}:${imp.statementRange.start.character}`) ?? [imp];
       checkImport(ctx, imp, siblings, reportedModules);
     }
+    checkAttributeCalls(ctx);
   },
 };
+
+/**
+ * `from airflow.utils import dates` … `dates.days_ago(2)`: the import is fine, the attribute is
+ * gone. Calls through an imported, still-existing Airflow module are checked for names the target
+ * lacks (errors only; deprecations are left to the import line).
+ */
+function checkAttributeCalls(ctx: RuleContext) {
+  const { facts } = ctx;
+  const guarded = new Set<string>();
+  for (const imp of facts.imports) if (imp.guarded) guarded.add(imp.alias ?? (imp.kind === 'from' ? imp.name! : imp.module.split('.')[0]));
+  const v = ctx.target.airflow;
+  for (const call of facts.calls) {
+    if (!call.resolved || !call.calleeText.includes('.') || guarded.has(call.calleeText.split('.')[0])) continue;
+    const dotted = call.resolved.replace(':', '.');
+    if (!dotted.startsWith('airflow.') || dotted.startsWith('airflow.providers.')) continue;
+    const parts = dotted.split('.');
+    // Longest known module prefix, then the attribute right after it.
+    let i = parts.length - 1;
+    while (i >= 2 && !ctx.kb.module(parts.slice(0, i).join('.'))) i--;
+    if (i < 2 || i >= parts.length) continue;
+    const module = parts.slice(0, i).join('.');
+    const modStatus = cachedStatus(ctx.kb.module(module)!, v);
+    if (modStatus !== 'available' && modStatus !== 'deprecated') continue; // the import line says it
+    // Only attribute access written in the call (`dates.days_ago`), not names imported directly.
+    if (call.calleeText.split('.').length < 2 || call.calleeText.split('.').pop() !== parts[parts.length - 1]) continue;
+    const av = ctx.kb.name(module, parts[i]);
+    if (!av || i !== parts.length - 1) continue;
+    const status = cachedStatus(av, v);
+    if (status !== 'removed' && status !== 'unavailable' && status !== 'notYet') continue;
+    if (status === 'notYet' && addedBetweenScans(ctx, av)) continue;
+    const key = `${module}.${parts[i]}`;
+    const runs = `${ctx.target.label} runs Airflow ${v}`;
+    const fn = call.node.childForFieldName('function');
+    const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
+    const range = attr ? { start: { line: attr.startPosition.row, character: attr.startPosition.column }, end: { line: attr.endPosition.row, character: attr.endPosition.column } } : call.calleeRange;
+    const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
+    const note = av.note && status !== 'notYet' ? ` ${av.note}` : '';
+    if (status === 'notYet') {
+      ctx.report({ code: 'AF102', message: `\`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.`, range, evidence, data: { symbol: key, isModule: false } });
+    } else {
+      const gone = removedIn(av, v);
+      ctx.report({ code: 'AF101', message: `\`${key}\` ${gone ? `was removed in Airflow ${gone}` : `does not exist in Airflow ${v}`}; ${runs}.${note}`, range, evidence, data: { symbol: key, isModule: false } });
+    }
+  }
+}
 
 interface Verdict {
   key: string; // human form: "airflow.operators.bash_operator" or "airflow.operators.bash.BashOperator"
@@ -78,12 +124,14 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
     let nameV: Verdict | undefined;
     const nameAv = ctx.kb.name(imp.module, imp.name);
     const range = imp.nameRange ?? imp.itemRange;
-    if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: cachedStatus(nameAv, v), range, isModule: false };
-    else {
-      // `from airflow.operators import bash_operator`: the name is a submodule.
-      const sub = ctx.kb.module(`${imp.module}.${imp.name}`);
-      if (sub) nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: cachedStatus(sub, v), range, isModule: true };
-    }
+    // `from airflow import macros` / `from airflow.operators import bash_operator`: a submodule is
+    // importable from its package whenever it exists, whether or not the package binds the name.
+    const sub = ctx.kb.module(`${imp.module}.${imp.name}`);
+    const subStatus = sub ? cachedStatus(sub, v) : undefined;
+    const nameStatus = nameAv ? cachedStatus(nameAv, v) : undefined;
+    if (sub && (!nameAv || subStatus === 'available' || (subStatus === 'deprecated' && nameStatus !== 'available'))) {
+      nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: subStatus!, range, isModule: true };
+    } else if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: nameStatus!, range, isModule: false };
     verdict = pickVerdict(moduleV, nameV);
   } else {
     verdict = moduleVerdict(ctx, imp.module, imp.moduleRange);
