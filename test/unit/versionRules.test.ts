@@ -530,3 +530,14 @@ describe('version rules: submodules and attribute calls', () => {
     one(await lint('from airflow.models import baseoperator\nbaseoperator.chain()\n', 'mwaa:1.10.12'), 'AF102');
   });
 });
+
+describe('version rules: fail_stop → fail_fast', () => {
+  it('the 3.0 rename fix turns fail_stop into fail_fast and the error is gone', async () => {
+    const src = 'from airflow.sdk import DAG\nDAG("d", schedule=None, fail_stop=True)\n';
+    const e = one(await lint(src, 'mwaa:3.0.6'), 'AF111');
+    assert.match(e.message, /Use `fail_fast` instead/);
+    const fixed = applyFix(src, e);
+    assert.equal(fixed, src.replace('fail_stop', 'fail_fast'));
+    assert.deepEqual(await lint(fixed, 'mwaa:3.0.6'), []);
+  });
+});
