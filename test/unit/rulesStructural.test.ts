@@ -357,3 +357,10 @@ describe('AF223 duplicate dag_id across the workspace', () => {
     assert.equal(m.has('dags/c.py'), false);
   });
 });
+
+describe('AF201 binding forms', () => {
+  it('annotated assignments, typed defaults, attributes and subscripts', async () => {
+    const src = [`password: str = "hunter22x"`, `def f(token: str = "tok_abcdef"):`, `    pass`, `self_like.api_key = "k-123456789"`, `cfg["secret"] = "s-123456789"`].join('\n');
+    assert.deepEqual(await lines(src, 'mwaa:2.10.3', 'AF201'), [1, 2, 4, 5]);
+  });
+});

@@ -1,6 +1,8 @@
 import { airflowDecoratorName, isAirflowModule, isDagConstructor, isTaskDecorator, operatorClass, splitResolved } from './airflowNames';
-import { rangeOf, type CallFact, type Facts, type FunctionFact } from './facts';
+import { nodesOf, rangeOf, type CallFact, type Facts, type FunctionFact } from './facts';
 import type { Node } from './parser';
+
+const STATEMENTS: ReadonlySet<string> = new Set(['expression_statement', 'for_statement']);
 import type { Range } from './types';
 
 /**
@@ -106,6 +108,7 @@ function idArg(call: CallFact | undefined, name: string): Node | undefined {
   return pos && !pos.name ? pos.value : undefined;
 }
 
+const IDENT = /^[A-Za-z_]\w*$/;
 const LOOP_TYPES = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 /** Resolve `chain`, `cross_downstream`, `chain_linear` (from Airflow, or unresolved in an Airflow file). */
@@ -165,16 +168,20 @@ function build(facts: Facts): DagModel {
   }
 
   // --- DAGs -------------------------------------------------------------------------------
+  const decoratorCalls = new Set<number>();
+  for (const d of facts.decorators) if (d.call) decoratorCalls.add(d.call.node.id);
   for (const call of facts.calls) {
-    if (call.node.parent?.type === 'decorator') continue;
+    if (decoratorCalls.has(call.node.id)) continue;
+    const isGroup = isTaskGroupCall(call, facts);
+    if (!isGroup && !isDagConstructor(call, facts)) continue;
     const withStmt = withStatementOf(call.node);
-    if (withStmt && isTaskGroupCall(call, facts)) {
+    if (isGroup) {
+      if (!withStmt) continue;
       const gid = literalString(idArg(call, 'group_id'));
       const noPrefix = kwarg(call, 'prefix_group_id')?.value.text === 'False';
       ctx.groupByWith.set(withStmt.id, noPrefix ? '' : gid ?? null);
       continue;
     }
-    if (!isDagConstructor(call, facts)) continue;
     const idNode = idArg(call, 'dag_id');
     const dagId = literalString(idNode);
     const info: DagInfo = {
@@ -226,7 +233,7 @@ function build(facts: Facts): DagModel {
   const recs: TaskRec[] = [];
   const recByNode = new Map<number, TaskRec>(); // task call and outer expression node ids → task
   for (const call of facts.calls) {
-    if (call.node.parent?.type === 'decorator') continue;
+    if (decoratorCalls.has(call.node.id)) continue;
     const t = classifyTask(call, facts, taskflowFns);
     if (!t) continue;
     const outer = outerExpr(call.node);
@@ -252,7 +259,7 @@ function build(facts: Facts): DagModel {
   // Tasks created in helper / @task_group functions belong to the DAG where the function is called.
   const callsByName = new Map<string, CallFact[]>();
   for (const c of facts.calls) {
-    if (c.node.childForFieldName('function')?.type !== 'identifier') continue;
+    if (c.method || !IDENT.test(c.calleeText)) continue;
     const l = callsByName.get(c.calleeText);
     if (l) l.push(c);
     else callsByName.set(c.calleeText, [c]);
@@ -357,15 +364,15 @@ function classifyTask(
   facts: Facts,
   taskflowFns: Map<string, FunctionFact>,
 ): { kind: 'operator' | 'taskflow'; className?: string; taskId?: string; idRange?: Range } | undefined {
-  const fn = call.node.childForFieldName('function');
-  if (!fn) return undefined;
   // TaskFlow: f(...), f.override(...)(...), f.expand(...), f.partial(...).expand(...)
-  const tf = taskflowRoot(fn, taskflowFns);
+  const root = /^[A-Za-z_]\w*/.exec(call.calleeText)?.[0];
+  const fn = root && taskflowFns.has(root) ? call.node.childForFieldName('function') : null;
+  const tf = fn ? taskflowRoot(fn, taskflowFns) : undefined;
   if (tf) {
     // only the outermost call of the chain is the task (`f.override(...)` alone is not one)
     if (outerCall(call.node).id !== call.node.id) return undefined;
     const deco = tf.fn.decorators.find((d) => d.call);
-    const overrideCall = findOverride(fn);
+    const overrideCall = findOverride(fn!);
     const idNode = (overrideCall && overrideCall.childForFieldName('arguments') ? kwNode(overrideCall, 'task_id') : undefined) ?? (deco?.call ? kwarg(deco.call, 'task_id')?.value : undefined);
     const lit = idNode ? literalString(idNode) : tf.fn.name;
     return { kind: 'taskflow', className: tf.fn.name, taskId: lit, idRange: idNode && lit !== undefined ? rangeOf(idNode) : undefined };
@@ -518,6 +525,7 @@ class DependencyResolver {
   private readonly assigns = new Map<string, { at: number; value: Node }[]>();
   private readonly forVars = new Map<string, { at: number; end: number; iter: Node }[]>();
   private readonly recByOuter: Map<number, TaskRec>;
+  private readonly callByNode = new Map<number, CallFact>();
 
   constructor(
     private readonly facts: Facts,
@@ -525,23 +533,27 @@ class DependencyResolver {
     recByNode: Map<number, TaskRec>,
   ) {
     this.recByOuter = recByNode;
+    for (const c of facts.calls) this.callByNode.set(c.node.id, c);
   }
 
   run() {
     if (!this.recs.some((r) => r.dag)) return;
-    this.collectAssignments();
-    const root = this.facts.tree.rootNode;
-    const stack: Node[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'expression_statement') {
-        for (const c of n.namedChildren) if (c && c.type === 'binary_operator') this.evalShift(c);
+    // One statement-level walk: assignments and for-loops (name bindings), shift statements.
+    const shifts: Node[] = [];
+    for (const n of nodesOf(this.facts, STATEMENTS)) {
+      if (n.type === 'for_statement') {
+        const left = n.childForFieldName('left');
+        const right = n.childForFieldName('right');
+        if (left?.type === 'identifier' && right) this.add(this.forVars, left.text, { at: right.endIndex, end: n.endIndex, iter: right });
+        continue;
       }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
-        if (c && c.type !== 'string' && c.type !== 'comment') stack.push(c);
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'assignment') this.assignment(c);
+        else if (c.type === 'binary_operator') shifts.push(c);
       }
     }
+    for (const s of shifts) this.evalShift(s);
     const done = new Set<TaskRec>();
     for (const call of this.facts.calls) {
       if (call.method === 'set_downstream' || call.method === 'set_upstream') {
@@ -575,46 +587,54 @@ class DependencyResolver {
       if (rec && rec.dag && !done.has(rec)) {
         done.add(rec);
         const ups: TaskRec[] = [];
+        // Walk the chain from the outermost expression down to the task call, using the
+        // arguments facts already extracted (no new nodes unless a value may reference a task).
         let cur: Node | null = rec.outer;
-        while (cur && (cur.type === 'call' || cur.type === 'attribute')) {
-          if (cur.type === 'call') {
-            for (const a of cur.childForFieldName('arguments')?.namedChildren ?? []) {
-              if (!a || a.type === 'comment') continue;
-              const name = a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : undefined;
-              if (name === 'task_id' || name === 'dag') continue;
-              ups.push(...this.xcomRefs(a.type === 'keyword_argument' ? a.childForFieldName('value') ?? a : a));
+        for (let guard = 0; cur && guard < 20; guard++) {
+          const cf = this.callByNode.get(cur.id);
+          if (cf) {
+            for (const a of cf.args) {
+              if (a.name === 'task_id' || a.name === 'dag') continue;
+              if (this.mayReference(a.value.text)) ups.push(...this.xcomRefs(a.value));
             }
-            cur = cur.childForFieldName('function');
-          } else cur = cur.childForFieldName('object');
+            if (cur.id === rec.node.id) break;
+            cur = cf.receiver ?? (cf.method ? null : cur.childForFieldName('function'));
+          } else if (cur.type === 'attribute') cur = cur.childForFieldName('object');
+          else break;
         }
         this.connect(ups.filter((u) => u !== rec), [rec], call.range);
       }
     }
   }
 
-  private collectAssignments() {
-    const stack: Node[] = [this.facts.tree.rootNode];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'assignment') {
-        const left = n.childForFieldName('left');
-        const right = n.childForFieldName('right');
-        if (left?.type === 'identifier' && right) this.add(this.assigns, left.text, { at: n.endIndex, value: right });
-        else if (left && right && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
-          const ls = left.namedChildren.filter((x): x is Node => !!x);
-          const rs = right.namedChildren.filter((x): x is Node => !!x);
-          if (ls.length === rs.length) ls.forEach((l, i) => l.type === 'identifier' && this.add(this.assigns, l.text, { at: n.endIndex, value: rs[i] }));
-        }
-      } else if (n.type === 'for_statement') {
-        const left = n.childForFieldName('left');
-        const right = n.childForFieldName('right');
-        if (left?.type === 'identifier' && right) this.add(this.forVars, left.text, { at: right.endIndex, end: n.endIndex, iter: right });
-      }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
-        if (c && c.type !== 'string' && c.type !== 'comment') stack.push(c);
-      }
+  private assignment(n: Node) {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left?.type === 'identifier' && right) this.add(this.assigns, left.text, { at: n.endIndex, value: right });
+    else if (left && right && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
+      const ls = left.namedChildren.filter((x): x is Node => !!x);
+      const rs = right.namedChildren.filter((x): x is Node => !!x);
+      if (ls.length === rs.length) ls.forEach((l, i) => l.type === 'identifier' && this.add(this.assigns, l.text, { at: n.endIndex, value: rs[i] }));
     }
+    // chained `a = b = Op(...)`
+    if (right?.type === 'assignment') this.assignment(right);
+  }
+
+  private refNames?: Set<string>;
+
+  /** Cheap text pre-check: does the expression mention a task variable or a TaskFlow function at all? */
+  private mayReference(text: string): boolean {
+    if (!this.refNames) {
+      this.refNames = new Set();
+      for (const r of this.recs) {
+        if (r.info.variable) this.refNames.add(r.info.variable);
+        if (r.isTaskflow && r.info.className) this.refNames.add(r.info.className);
+      }
+      for (const [k, v] of this.assigns) if (v.length) this.refNames.add(k);
+      for (const k of this.forVars.keys()) this.refNames.add(k);
+    }
+    for (const m of text.matchAll(/[A-Za-z_]\w*/g)) if (this.refNames.has(m[0])) return true;
+    return false;
   }
 
   private add<T>(m: Map<string, T[]>, k: string, v: T) {

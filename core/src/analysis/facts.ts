@@ -100,8 +100,24 @@ export interface Facts {
   functions: FunctionFact[];
   /** `from __future__ import annotations` present. */
   futureAnnotations: boolean;
+  /** Nodes of the INDEXED_TYPES, in source order, so rules need not walk the whole tree again. */
+  nodes: Map<string, Node[]>;
   /** The file mentions Airflow (import of airflow.* or the word "airflow" with "dag"). */
   isAirflowFile: boolean;
+}
+
+/** Node types collected in `Facts.nodes` (syntax features, bindings, statements for the DAG model). */
+export const INDEXED_TYPES: ReadonlySet<string> = new Set([
+  'expression_statement', 'for_statement', 'assignment', 'augmented_assignment', 'keyword_argument', 'pair', 'default_parameter', 'typed_default_parameter',
+  'named_expression', 'positional_separator', 'match_statement', 'with_clause', 'except_clause', 'except_group_clause', 'type_alias_statement', 'type_parameter',
+  'decorator', 'print_statement', 'exec_statement',
+]);
+
+/** Indexed nodes of several types, merged in source order. */
+export function nodesOf(facts: Facts, types: Iterable<string>): Node[] {
+  const out: Node[] = [];
+  for (const t of types) out.push(...(facts.nodes.get(t) ?? []));
+  return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
 export function rangeOf(n: Node): Range {
@@ -178,6 +194,7 @@ export function extractFacts(tree: Tree, text: string): Facts {
     functions: [],
     futureAnnotations: false,
     isAirflowFile: false,
+    nodes: new Map(),
   };
 
   const visitImport = (stmt: Node) => {
@@ -272,6 +289,11 @@ export function extractFacts(tree: Tree, text: string): Facts {
   const pendingDecorators: Node[] = [];
   while (stack.length) {
     const { n, nested } = stack.pop()!;
+    if (INDEXED_TYPES.has(n.type)) {
+      const l = facts.nodes.get(n.type);
+      if (l) l.push(n);
+      else facts.nodes.set(n.type, [n]);
+    }
     switch (n.type) {
       case 'import_statement':
       case 'import_from_statement':

@@ -1,8 +1,9 @@
-import type { StringFact } from '../facts';
+import { nodesOf, type StringFact } from '../facts';
 import { literalString } from '../dagModel';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range, Severity } from '../types';
+
 
 /**
  * AF201: hard-coded credentials. Two kinds of evidence:
@@ -25,16 +26,20 @@ export const credentialsRule: Rule = {
   run(ctx) {
     const reported = new Set<number>();
     for (const s of ctx.facts.strings) {
-      if (isDocstring(s.node) || s.node.parent?.type === 'string') continue;
       const f = formatMatch(s);
-      if (!f) continue;
+      if (!f || isDocstring(s.node) || s.node.parent?.type === 'string') continue;
       reported.add(s.node.id);
       report(ctx, rangeOfValue(s), f.what, f.severity);
     }
     // Secret-like names bound to literals: assignments, keyword arguments, dict entries, parameter defaults.
-    const stack: Node[] = [ctx.facts.tree.rootNode];
-    while (stack.length) {
-      const n = stack.pop()!;
+    for (const n of nodesOf(ctx.facts, BINDINGS)) {
+      // Cheap pre-filter on the text before `=` / `:`: most bindings have no secret-like name.
+      const text = n.text;
+      const cut = n.type === 'pair' ? text.indexOf(':') : text.indexOf('=');
+      const head = cut > 0 ? text.slice(0, cut) : '';
+      const words = head.match(/[A-Za-z_]\w*/g) ?? [];
+      // the name is the first word (`token: str = …`) or the last (`self.token =`, `cfg["token"] =`)
+      if (!words.length || !(isSecretName(words[0]) || isSecretName(words[words.length - 1]))) continue;
       let name: string | undefined;
       let value: Node | null | undefined;
       switch (n.type) {
@@ -66,13 +71,11 @@ export const credentialsRule: Rule = {
           report(ctx, rangeOfNode(value), awsSecret ? `AWS secret access key in \`${name}\`` : `literal value for \`${name}\``, awsSecret ? 'error' : undefined);
         }
       }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
-        if (c && c.type !== 'comment' && c.type !== 'string') stack.push(c);
-      }
     }
   },
 };
+
+const BINDINGS: ReadonlySet<string> = new Set(['assignment', 'keyword_argument', 'pair', 'default_parameter', 'typed_default_parameter']);
 
 const SECRET_NAME = /(^|_)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer|apikey)$/i;
 /** Names that mention a secret but hold something else (its name, id, location, kind …). */

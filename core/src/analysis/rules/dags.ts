@@ -1,11 +1,13 @@
 import semver from 'semver';
 import { extractDagModel, exclusive, literalString, type DagInfo, type TaskInfo } from '../dagModel';
 import type { ArgFact, CallFact } from '../facts';
-import { rangeOf } from '../facts';
+import { nodesOf, rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { validateCron } from '../schedule';
 import type { Range } from '../types';
+
+const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment']);
 
 /**
  * DAG-structure rules on the DAG model:
@@ -66,39 +68,26 @@ class ValueResolver {
     this.assigns = new Map();
     this.subscripts = new Map();
     this.mutated = new Set();
-    const stack: Node[] = [this.ctx.facts.tree.rootNode];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'assignment') {
-        const left = n.childForFieldName('left');
-        const right = n.childForFieldName('right');
-        if (left?.type === 'identifier' && right) this.assigns.get(left.text)?.push(right) ?? this.assigns.set(left.text, [right]);
-        if (left?.type === 'subscript' && right) {
-          const obj = left.childForFieldName('value');
-          const key = literalString(left.childForFieldName('subscript'));
-          if (obj?.type === 'identifier') {
-            if (key !== undefined) this.subscripts.get(obj.text)?.push({ key, value: right, at: n.startIndex }) ?? this.subscripts.set(obj.text, [{ key, value: right, at: n.startIndex }]);
-            else this.mutated.add(obj.text);
-          }
-        }
-      } else if (n.type === 'augmented_assignment') {
-        const left = n.childForFieldName('left');
-        if (left?.type === 'identifier') this.mutated.add(left.text);
-      } else if (n.type === 'call') {
-        // default_args.update(...) / .setdefault(...) make the keys unknown
-        const f = n.childForFieldName('function');
-        if (f?.type === 'attribute' && /^(update|setdefault|pop|__setitem__)$/.test(f.childForFieldName('attribute')?.text ?? '')) {
-          const o = f.childForFieldName('object');
-          if (o?.type === 'identifier') this.mutated.add(o.text);
+    for (const n of nodesOf(this.ctx.facts, ASSIGNMENTS)) {
+      const left = n.childForFieldName('left');
+      if (n.type === 'augmented_assignment') {
+        if (left?.type === 'identifier') this.mutated!.add(left.text);
+        continue;
+      }
+      const right = n.childForFieldName('right');
+      if (left?.type === 'identifier' && right) this.assigns!.get(left.text)?.push(right) ?? this.assigns!.set(left.text, [right]);
+      if (left?.type === 'subscript' && right) {
+        const obj = left.childForFieldName('value');
+        const key = literalString(left.childForFieldName('subscript'));
+        if (obj?.type === 'identifier') {
+          if (key !== undefined) this.subscripts!.get(obj.text)?.push({ key, value: right, at: n.startIndex }) ?? this.subscripts!.set(obj.text, [{ key, value: right, at: n.startIndex }]);
+          else this.mutated!.add(obj.text);
         }
       }
-      if (n.type === 'function_definition' && !this.ctx.facts.functions.some((f) => f.node.id === n.id && f.decorators.length)) {
-        // plain function bodies do not define module-level values; still scan them for mutations below
-      }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
-        if (c && c.type !== 'string' && c.type !== 'comment') stack.push(c);
-      }
+    }
+    // default_args.update(...) / .setdefault(...) make the keys unknown
+    for (const c of this.ctx.facts.calls) {
+      if (c.method && /^(update|setdefault|pop|__setitem__)$/.test(c.method) && c.receiver?.type === 'identifier') this.mutated!.add(c.receiver.text);
     }
   }
 

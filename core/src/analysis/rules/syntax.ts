@@ -1,7 +1,9 @@
-import { rangeOf } from '../facts';
+import { nodesOf, rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range } from '../types';
+
+const FEATURE_NODES: ReadonlySet<string> = new Set(['named_expression', 'positional_separator', 'match_statement', 'with_clause', 'except_clause', 'except_group_clause', 'type_alias_statement', 'type_parameter', 'decorator', 'print_statement', 'exec_statement']);
 
 /**
  * AF001: the file does not parse as Python (first ERROR/MISSING node of tree-sitter's error
@@ -77,9 +79,7 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
   const hits: Hit[] = [];
   const older = (v: [number, number]) => py[0] < v[0] || (py[0] === v[0] && py[1] < v[1]);
   let py2: Node | undefined;
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
+  const visit = (n: Node) => {
     switch (n.type) {
       case 'named_expression':
         hits.push({ node: n, feature: 'Assignment expression (:=, PEP 572)', needs: [3, 8] });
@@ -122,19 +122,14 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
         if (expr && !isDottedOrCall(expr)) hits.push({ node: n, feature: 'Decorator with an arbitrary expression (PEP 614)', needs: [3, 9] });
         break;
       }
-      case 'string':
-        stringFeatures(n, hits);
-        break;
       case 'print_statement':
       case 'exec_statement':
         py2 ??= n;
         break;
     }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
-  }
+  };
+  for (const n of nodesOf(ctx.facts, FEATURE_NODES)) visit(n);
+  for (const str of ctx.facts.strings) stringFeatures(str.node, hits);
   if (py2 && !root.hasError) python2(ctx, py2);
   const seen = new Set<string>();
   for (const h of hits) {
