@@ -235,18 +235,11 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
     }
   }
   // default_args={"on_failure_callback": notify, ...}
-  const stack: Node[] = /["']on_\w*_callback["']\s*:/.test(facts.text) ? [facts.tree.rootNode] : [];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'pair') {
-      const key = stringContent(n.childForFieldName('key'));
-      const value = n.childForFieldName('value');
-      if (key && CALLBACK_ARGS.test(key) && value) for (const id of callbackNames(value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
-    }
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push(c);
-    }
+  const pairs = /["']on_\w*_callback["']\s*:/.test(facts.text) ? facts.nodes?.get('pair') ?? [] : [];
+  for (const n of pairs) {
+    const key = stringContent(n.childForFieldName('key'));
+    const value = n.childForFieldName('value');
+    if (key && CALLBACK_ARGS.test(key) && value) for (const id of callbackNames(value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
   }
   return [...out.values()];
 }
