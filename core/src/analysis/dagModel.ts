@@ -75,6 +75,9 @@ export function literalString(n: Node | null | undefined): string | undefined {
     return out;
   }
   if (n.type !== 'string') return undefined;
+  // Fast path from the text: plain (non f/t) literal without escapes.
+  const m = /^([rRuUbB]{0,2})('''|"""|'|")([^\\]*)\2$/s.exec(n.text);
+  if (m && !m[3].includes(m[2])) return m[3];
   let out = '';
   for (const c of n.children) {
     if (!c) continue;
@@ -333,7 +336,8 @@ function outerExpr(n: Node): Node {
   let cur = n;
   for (;;) {
     const p = cur.parent;
-    if (p?.type === 'attribute' && p.childForFieldName('object')?.id === cur.id) {
+    const pt = p?.type;
+    if (p && pt === 'attribute' && p.childForFieldName('object')?.id === cur.id) {
       const attr = p.childForFieldName('attribute')?.text;
       const gp = p.parent;
       if (attr === 'output') {
@@ -345,12 +349,12 @@ function outerExpr(n: Node): Node {
         continue;
       }
     }
-    if (p?.type === 'call' && p.childForFieldName('function')?.id === cur.id) {
+    if (p && pt === 'call' && p.childForFieldName('function')?.id === cur.id) {
       // `f.override(...)(...)`
       cur = p;
       continue;
     }
-    if (p?.type === 'parenthesized_expression') {
+    if (p && pt === 'parenthesized_expression') {
       cur = p;
       continue;
     }
@@ -461,19 +465,20 @@ function place(n: Node, ctx: ModelCtx): Place {
   const out: Place = { runtime: false, repeated: false, branches: [], groups: [] };
   let child: Node = n;
   for (let p = n.parent; p; child = p, p = p.parent) {
-    if (LOOP_TYPES.has(p.type)) {
+    const t = p.type; // each .type crosses into wasm: read it once
+    if (LOOP_TYPES.has(t)) {
       // the iterable of a for statement runs once; its body repeats
-      if (!(p.type === 'for_statement' && p.childForFieldName('right')?.id === child.id)) out.repeated = true;
-    } else if (p.type === 'if_statement' || p.type === 'try_statement' || p.type === 'conditional_expression' || p.type === 'match_statement') {
+      if (!(t === 'for_statement' && p.childForFieldName('right')?.id === child.id)) out.repeated = true;
+    } else if (t === 'if_statement' || t === 'try_statement' || t === 'conditional_expression' || t === 'match_statement') {
       out.branches.unshift(`${p.id}:${branchIndex(p, child)}`);
-    } else if (p.type === 'with_statement') {
+    } else if (t === 'with_statement') {
       if (ctx.groupByWith.has(p.id)) out.groups.unshift(ctx.groupByWith.get(p.id)!);
       const d = ctx.dagByWith.get(p.id);
       if (d) {
         out.dag = d;
         return out;
       }
-    } else if (p.type === 'function_definition') {
+    } else if (t === 'function_definition') {
       const d = ctx.dagFnNodes.get(p.id);
       if (d) {
         out.dag = d;
@@ -488,7 +493,7 @@ function place(n: Node, ctx: ModelCtx): Place {
       // a @task_group function contributes its group id; calling it twice makes `group__1`
       if (ctx.groupFnNodes.has(p.id)) out.groups.unshift(null);
       out.repeated = true;
-    } else if (p.type === 'lambda') {
+    } else if (t === 'lambda') {
       out.runtime = true;
       return out;
     }

@@ -37,7 +37,20 @@ export function isPreset(expr: string): boolean {
 }
 
 /** Validate a cron expression the way Airflow (croniter) would accept it, with a readable error. */
+const validated = new Map<string, { valid: true } | { valid: false; error: string }>();
+
 export function validateCron(expr: string): { valid: true } | { valid: false; error: string } {
+  // cron-parser is comparatively slow and workspaces repeat the same few schedules
+  let r = validated.get(expr);
+  if (!r) {
+    r = validateUncached(expr);
+    if (validated.size > 2000) validated.clear();
+    validated.set(expr, r);
+  }
+  return r;
+}
+
+function validateUncached(expr: string): { valid: true } | { valid: false; error: string } {
   const e = expr.trim();
   if (!e) return { valid: false, error: 'the schedule is an empty string' };
   if (e.startsWith('@')) {

@@ -39,7 +39,9 @@ export const credentialsRule: Rule = {
       const head = cut > 0 ? text.slice(0, cut) : '';
       const words = head.match(/[A-Za-z_]\w*/g) ?? [];
       // the name is the first word (`token: str = …`) or the last (`self.token =`, `cfg["token"] =`)
-      if (!words.length || !(isSecretName(words[0]) || isSecretName(words[words.length - 1]))) continue;
+      const first = words[0];
+      const last = words[words.length - 1];
+      if (!first || !last || !(isSecretName(first) || isSecretName(last))) continue;
       let name: string | undefined;
       let value: Node | null | undefined;
       switch (n.type) {
