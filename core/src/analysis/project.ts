@@ -85,7 +85,17 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
     return t;
   };
 
-  const files = collectPythonFiles(paths, cwd, fixed?.airflow);
+  // .airflowignore syntax follows the Airflow version (regexp before 3.0, glob since): use the
+  // fixed target, else the target detected for each folder given on the command line.
+  const files = [
+    ...new Set(
+      paths.flatMap((p) => {
+        const abs = path.resolve(cwd, p);
+        const version = fixed?.airflow ?? (existsSync(abs) && statSync(abs).isDirectory() ? targetFor(path.join(abs, '__init__.py')).airflow : undefined);
+        return collectPythonFiles([p], cwd, version);
+      }),
+    ),
+  ];
   const parser = await createPythonParser();
   const results: LintedFile[] = [];
   const reqCache = new Map<string, Set<string>>();
