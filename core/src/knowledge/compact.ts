@@ -76,7 +76,7 @@ class Hydrator {
       ...(f.d?.length ? { deprecated: this.ranges(f.d) } : {}),
       ...(f.r ? { replacement: f.r } : {}),
       ...(f.p ? { replacementProvider: f.p } : {}),
-      ...(f.n !== undefined && f.n >= 0 ? { note: this.t.notes[f.n] } : {}),
+      ...(f.n !== undefined && f.n >= 0 && userFacing(this.t.notes[f.n]) ? { note: this.t.notes[f.n].trim() } : {}),
       evidence: f.e.map((i) => this.ev(i)),
     };
   }
@@ -126,4 +126,13 @@ export function hydrateContext(raw: unknown): ContextData {
   const c = raw as CompactContext;
   const h = new Hydrator(c);
   return { scannedVersions: c.scannedVersions, keys: h.record(c.keys) };
+}
+
+/**
+ * Deprecation messages are extracted from Airflow's source; some are format strings whose
+ * placeholders (`{name}`, `{module_path}`) Airflow fills at run time. Those read as garbage in
+ * a diagnostic, so they are kept as evidence only.
+ */
+function userFacing(note: string | undefined): boolean {
+  return !!note && !/\{[A-Za-z_][\w.]*(![rsa])?(:[^}]*)?\}/.test(note);
 }
