@@ -278,6 +278,12 @@ describe('AF222 schedule', () => {
     assert.equal(bad.valid, false);
     assert.match(bad.error!, /out of range/);
     assert.equal(validateCron('@hourly').valid, true);
+    // croniter's extra fields: 6th = seconds, 7th = year; no Quartz W
+    assert.equal(validateCron('*/5 * * * * 30').valid, true);
+    assert.equal(validateCron('0 0 1 1 * 2030').valid, false);
+    assert.equal(validateCron('0 0 1 1 * 0 2030').valid, true);
+    assert.equal(validateCron('0 0 15W * *').valid, false);
+    assert.equal(validateCron('None').valid, false);
   });
 });
 

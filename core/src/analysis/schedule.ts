@@ -60,13 +60,17 @@ function validateUncached(expr: string): { valid: true } | { valid: false; error
   const fields = e.split(/\s+/);
   if (fields.length < 5) return { valid: false, error: `a cron expression has 5 fields (minute hour day-of-month month day-of-week); "${e}" has ${fields.length}` };
   if (fields.length > 7) return { valid: false, error: `a cron expression has 5 fields; "${e}" has ${fields.length}` };
-  // croniter accepts a 6th (seconds) and 7th (year) field; check the standard five here.
+  // croniter reads a 6th field as seconds and a 7th as the year; cron-parser puts seconds first.
   const five = fields.slice(0, 5).join(' ');
+  const expr6 = fields.length >= 6 ? `${fields[5]} ${five}` : five;
   try {
-    const it = CronExpressionParser.parse(five, { currentDate: new Date(Date.UTC(2000, 0, 1)), tz: 'UTC' });
+    const it = CronExpressionParser.parse(expr6, { currentDate: new Date(Date.UTC(2000, 0, 1)), tz: 'UTC' });
     it.next();
   } catch (err) {
     return { valid: false, error: cronError((err as Error).message) };
+  }
+  if (fields.length === 7 && !/^(\*|(19[7-9]\d|20\d\d)([-,/]\d+)*)$/.test(fields[6])) {
+    return { valid: false, error: `the 7th (year) field "${fields[6]}" is not a year between 1970 and 2099` };
   }
   return { valid: true };
 }

@@ -53,14 +53,14 @@ function reportParseError(ctx: RuleContext, root: Node) {
   let message: string;
   let range: Range = rangeOf(first);
   if (first.isMissing) {
-    message = `Syntax error at line ${line}: missing "${first.type}".`;
+    message = `Syntax error at line ${line}: missing \`${first.type}\`.`;
     // zero-width: widen to the character before so editors show it
     if (range.start.character > 0 && range.start.line === range.end.line && range.start.character === range.end.character) {
       range = { start: { line: range.start.line, character: range.start.character - 1 }, end: range.end };
     }
   } else {
     const tok = describe(first);
-    message = tok ? `Syntax error at line ${line}: unexpected "${tok}".` : `Syntax error at line ${line}.`;
+    message = tok ? `Syntax error at line ${line}: unexpected \`${tok}\`.` : `Syntax error at line ${line}.`;
     if (first.startPosition.row !== first.endPosition.row) {
       range = { start: range.start, end: { line: range.start.line, character: range.start.character + first.text.split('\n')[0].length } };
     }
