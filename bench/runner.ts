@@ -7,6 +7,7 @@
  *   node --import tsx bench/runner.ts [--rounds 5]     → table on stdout, bench/results/runner.json
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LocalRunner, LABEL_PROJECT } from '../core/src/runner';
 import type { RunnerFlavor } from '../core/src/protocol/runner';
@@ -36,6 +37,8 @@ async function main() {
   if (!docker) throw new Error(`no Docker engine: ${reason}`);
   await ensureStandin(docker);
   const info = await docker.version();
+  // Shared machines: the load says how much to trust the figures.
+  const loadBefore = os.loadavg()[0];
   const results: Array<Record<string, unknown>> = [];
   for (const c of cases) {
     const dir = makeProject(c.flavor === 'astro' ? { Dockerfile: `FROM ${STANDIN}\nLABEL managed-airflow.test=1\n` } : {});
@@ -77,8 +80,8 @@ async function main() {
   await removeTestObjects(docker);
   const out = path.join(__dirname, 'results', 'runner.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), engine: `${info.Version} (API ${info.ApiVersion})`, image: STANDIN, results }, null, 2) + '\n');
-  console.log(`\nwritten ${path.relative(process.cwd(), out)}`);
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), engine: `${info.Version} (API ${info.ApiVersion})`, image: STANDIN, cpus: os.cpus().length, loadavg1: { before: loadBefore, after: os.loadavg()[0] }, results }, null, 2) + '\n');
+  console.log(`\nload average (1 min) ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs; written ${path.relative(process.cwd(), out)}`);
 }
 
 main().catch((e) => {
