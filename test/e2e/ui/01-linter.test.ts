@@ -2,6 +2,7 @@
 // Problems panel with codes → hover with version availability → lightbulb quick fix → status-bar
 // target picker changes the verdicts.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { poll, ROOT } from '../lib/codeServer';
 import { Scenario } from './harness';
@@ -91,5 +92,23 @@ describe('UI 1: linter (Problems, hover, quick fix, target picker)', function ()
     await page.locator('.statusbar-item', { hasText: 'mwaa:2.10.3' }).first().waitFor({ timeout: 30000 });
     await row('AF102').first().waitFor({ timeout: 30000 });
     await wb.screenshot('target-switched');
+  });
+  it('highlights Jinja in bash_command= (injection grammar, token inspector)', async () => {
+    const { wb } = sc;
+    const { page } = wb;
+    await page.keyboard.press('Escape');
+    await wb.openFile('e2e_legacy_imports.py');
+    const line = readFileSync(path.join(FIXTURES, 'legacy_imports.py'), 'utf8').split('\n').findIndex((l) => l.includes('{{ ds }}'));
+    const col = readFileSync(path.join(FIXTURES, 'legacy_imports.py'), 'utf8').split('\n')[line].indexOf('{{ ds }}') + 4;
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').fill(`:${line + 1}:${col}`);
+    await page.keyboard.press('Enter');
+    await wb.runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = page.locator('.token-inspect-widget');
+    await widget.waitFor({ timeout: 20000 });
+    await poll('Airflow context scope in the inspector', async () => /variable\.language\.context\.airflow/.test(await widget.innerText()), 20000);
+    assert.match(await widget.innerText(), /meta\.embedded\.expression\.jinja/);
+    await wb.screenshot('jinja-scopes');
+    await page.keyboard.press('Escape');
   });
 });
