@@ -65,6 +65,8 @@ describe('local runner on a real Docker engine', function () {
     if (!d) return loudSkip(this, reason!);
     docker = d;
     await ensureStandin(docker);
+    // Objects created through the CLI and the extension carry the test label too.
+    process.env.MANAGED_AIRFLOW_RUNNER_LABELS = 'managed-airflow.test=1';
     await removeTestObjects(docker);
   });
 
@@ -413,6 +415,8 @@ describe('local runner on a real Docker engine', function () {
       writeFileSync(path.join(dir, '.vscode', 'settings.json'), `{\n  // local runner\n  "managedAirflow.runner.flavor": "oss",\n  "managedAirflow.runner.airflowVersion": "2.10.3",\n  "managedAirflow.runner.image": "${STANDIN}",\n}\n`);
       assert.equal(await run('start', '--timeout', '60'), 0, err);
       assert.match(err, /Starting oss runner, Airflow 2\.10\.3/);
+      const cliId = new LocalRunner(dir, { docker }).projectId;
+      assert.ok((await leftovers(docker, 'managed-airflow.test=1')).containers.some((c) => c.includes(cliId)), 'CLI-created container carries the test label');
       assert.match(out, /Airflow is healthy at http:\/\/127\.0\.0\.1:\d+/);
       assert.equal(await run('status', '--format', 'json'), 0);
       const st = JSON.parse(out);

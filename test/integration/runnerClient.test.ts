@@ -34,6 +34,8 @@ describe('runner extension side (mocked vscode, real Docker)', function () {
     if (!d) return loudSkip(this, reason!);
     docker = d;
     await ensureStandin(docker);
+    // Objects created through the CLI and the extension carry the test label too.
+    process.env.MANAGED_AIRFLOW_RUNNER_LABELS = 'managed-airflow.test=1';
   });
 
   beforeEach(function () {

@@ -19,6 +19,7 @@ import {
   type RunnerPlan,
 } from '../../core/src/runner';
 import { parseMultiplexed } from '../../core/src/runner/docker';
+import { envLabels } from '../../core/src/runner/runner';
 import { ManagedAirflowError } from '../../core/src/errors';
 import { RUNNER_COMMANDS, RUNNER_SETTING_KEYS, normaliseRunnerSettings } from '../../core/src/protocol/runner';
 import { readFileSync } from 'node:fs';
@@ -280,6 +281,11 @@ describe('runner helpers', () => {
     assert.equal(port.exitCode, 2);
     const other = toDockerError({ statusCode: 500, message: '(HTTP code 500) server error - boom ' }, 'create x');
     assert.equal(other.message, 'Docker could not create x: boom');
+  });
+
+  it('extra labels from MANAGED_AIRFLOW_RUNNER_LABELS, never overriding ours', () => {
+    assert.deepEqual(envLabels({ MANAGED_AIRFLOW_RUNNER_LABELS: 'managed-airflow.test=1, ci.run = 42,managed-airflow.project=evil,bad' }), { 'managed-airflow.test': '1', 'ci.run': '42' });
+    assert.deepEqual(envLabels({}), {});
   });
 
   it('parses multiplexed log buffers per stream', () => {

@@ -115,7 +115,7 @@ export class LocalRunner {
       await this.removeContainersAndNetwork(existing);
     }
     const port = await choosePort(opts.port || undefined);
-    const plan = planRunner({ ...opts, projectDir: this.projectDir, port });
+    const plan = planRunner({ ...opts, labels: { ...envLabels(), ...(opts.labels ?? {}) }, projectDir: this.projectDir, port });
     if (plan.build) await this.build(plan, progress, opts.signal);
     await this.ensureImages(plan, opts, progress);
     try {
@@ -568,6 +568,20 @@ export class LocalRunner {
       throw toDockerError(e, 'stop the runner');
     }
   }
+}
+
+/**
+ * Extra labels for every object from MANAGED_AIRFLOW_RUNNER_LABELS ("k=v,k2=v2"), e.g. so CI can
+ * find and remove what a run created. Our own label keys cannot be overridden this way.
+ */
+export function envLabels(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (env.MANAGED_AIRFLOW_RUNNER_LABELS ?? '').split(',')) {
+    const i = pair.indexOf('=');
+    const k = pair.slice(0, i).trim();
+    if (i > 0 && k && ![LABEL_PROJECT, LABEL_FLAVOR, LABEL_COMPONENT, LABEL_PORT, LABEL_VERSION, LABEL_DIR, LABEL_ROLE, LABEL_DAGS].includes(k)) out[k] = pair.slice(i + 1).trim();
+  }
+  return out;
 }
 
 function cancelled(message: string): ManagedAirflowError {

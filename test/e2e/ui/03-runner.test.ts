@@ -25,6 +25,7 @@ describe('UI 3: local runner panel (Start, status, import errors in Problems, lo
     sc = new Scenario('03-runner', {
       files: { 'dags/hello.py': GOOD_DAG, 'dags/broken.py': BROKEN_DAG },
       workspaceSettings: { 'managedAirflow.runner.flavor': 'oss', 'managedAirflow.runner.airflowVersion': '2.10.3', 'managedAirflow.runner.image': STANDIN },
+      env: { MANAGED_AIRFLOW_RUNNER_LABELS: 'managed-airflow.test=1' },
     });
     await sc.startOrShoot();
   });
