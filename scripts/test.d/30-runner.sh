@@ -2,6 +2,8 @@
 # Local-runner tier: a real Docker engine (Debian docker.io + dockerd, started here if needed)
 # and the offline stand-in image, then test/integration/runner*.test.ts. Idempotent; runs as
 # root from a clean clone on CI. Objects it creates carry managed-airflow.test=1 and are removed.
+# The engine stays up for later tiers (the e2e runner scenario); scripts/docker-down.sh stops the
+# dockerd that scripts/docker-up.sh started, and nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if up=$(bash scripts/docker-up.sh); then
