@@ -154,7 +154,7 @@ interface TaskRec {
 
 function build(facts: Facts): DagModel {
   const dags: DagInfo[] = [];
-  const ctx: ModelCtx = { fnByNode: new Map(), dagByWith: new Map(), dagFnNodes: new Map(), groupByWith: new Map(), groupFnNodes: new Map(), taskflowNodes: new Set() };
+  const ctx: ModelCtx = { fnByNode: new Map(), dagByWith: new Map(), dagFnNodes: new Map(), groupByWith: new Map(), groupFnNodes: new Map(), taskflowNodes: new Set(), placeCache: new Map() };
   for (const f of facts.functions) ctx.fnByNode.set(f.node.id, f);
   const taskflowFns = new Map<string, FunctionFact>();
   for (const f of facts.functions) {
@@ -459,6 +459,8 @@ interface ModelCtx {
   /** @task_group function node → its group id (null when not a literal). */
   groupFnNodes: Map<number, string | null>;
   taskflowNodes: Set<number>;
+  /** place() of block nodes (what their ancestors contribute). */
+  placeCache: Map<number, Place>;
 }
 
 function place(n: Node, ctx: ModelCtx): Place {
@@ -466,6 +468,19 @@ function place(n: Node, ctx: ModelCtx): Place {
   let child: Node = n;
   for (let p = n.parent; p; child = p, p = p.parent) {
     const t = p.type; // each .type crosses into wasm: read it once
+    if (t === 'block' || t === 'module') {
+      // Everything above a block is the same for all nodes inside it: compute it once.
+      let outer = ctx.placeCache.get(p.id);
+      if (!outer) ctx.placeCache.set(p.id, (outer = place(p, ctx)));
+      return {
+        dag: outer.dag,
+        runtime: outer.runtime,
+        ownerFn: out.ownerFn ?? outer.ownerFn,
+        repeated: outer.repeated || out.repeated,
+        branches: [...outer.branches, ...out.branches],
+        groups: [...outer.groups, ...out.groups],
+      };
+    }
     if (LOOP_TYPES.has(t)) {
       // the iterable of a for statement runs once; its body repeats
       if (!(t === 'for_statement' && p.childForFieldName('right')?.id === child.id)) out.repeated = true;
