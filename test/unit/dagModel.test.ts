@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { createPythonParser, type Parser } from '../../core/src/analysis/parser';
 import { extractFacts } from '../../core/src/analysis/facts';
 import { extractDagModel, type DagInfo } from '../../core/src/analysis/dagModel';
+import { lintText } from '../../core/src/analysis/engine';
+import { resolveTargetLabel } from '../../core/src/targets';
 
 let parser: Parser;
 function model(src: string) {
@@ -119,5 +121,17 @@ with DAG(f"dag_{NAME}") as dag:
     assert.equal(model(`from airflow.models import *\nd = DAG("s")\n`).dags.length, 1);
     assert.equal(model(`from airflow import models\nd = models.DAG("s")\n`).dags[0].dagId, 's');
     assert.equal(model(`class DAG:\n    pass\nd = DAG("s")\n`).dags.length, 0);
+  });
+});
+
+describe('DAG model: registration', () => {
+  before(async () => {
+    parser = await createPythonParser();
+  });
+  it('a @dag function never called registers no DAG id (no AF223 against it)', async () => {
+    const src = `from airflow.decorators import dag\n@dag(dag_id="a")\ndef a():\n    pass\n@dag(dag_id="b")\ndef b():\n    pass\nb()\n`;
+    const r = await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:2.10.3') });
+    assert.deepEqual(r.dagIds.map((d) => d.id), ['b']);
+    assert.deepEqual(model(src).dags.map((d) => [d.dagId, d.registered]), [['a', false], ['b', true]]);
   });
 });

@@ -51,6 +51,8 @@ export interface DagInfo {
   body?: Node;
   /** The @dag-decorated function. */
   fn?: FunctionFact;
+  /** False for a @dag function that is never called in the file (Airflow then sees no DAG). */
+  registered: boolean;
   tasks: TaskInfo[];
   /** Dependency edges between task keys (taskId or variable). */
   edges: { from: string; to: string; range: Range }[];
@@ -193,6 +195,7 @@ function build(facts: Facts): DagModel {
       range: call.range,
       kind: withStmt ? 'context' : 'constructor',
       call,
+      registered: true,
       tasks: [],
       edges: [],
     };
@@ -222,6 +225,7 @@ function build(facts: Facts): DagModel {
       call: d.call,
       body: f.node.childForFieldName('body') ?? undefined,
       fn: f,
+      registered: facts.calls.some((c) => c.calleeText === f.name),
       tasks: [],
       edges: [],
     };

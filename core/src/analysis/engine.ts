@@ -77,7 +77,7 @@ export function analyzeText(parser: Parser, text: string, file: string, options:
     }
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
-  return { file, diagnostics, dagIds: dagModel.dags.filter((d) => d.dagId).map((d) => ({ id: d.dagId!, range: d.idRange ?? d.range })), tree, facts, dagModel };
+  return { file, diagnostics, dagIds: dagModel.dags.filter((d) => d.dagId && d.registered).map((d) => ({ id: d.dagId!, range: d.idRange ?? d.range })), tree, facts, dagModel };
 }
 
 let shared: Parser | undefined;
