@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { poll, ROOT } from '../lib/codeServer';
 import { startAirflowFake, type AirflowFake } from '../../integration/support/airflow-fake';
+import { specsAvailable } from '../../integration/support/openapi';
 import { Scenario } from './harness';
 
 describe('UI 2: environments view (DAGs → runs → task instances, trigger, logs)', function () {
@@ -12,7 +13,8 @@ describe('UI 2: environments view (DAGs → runs → task instances, trigger, lo
   let airflow: AirflowFake;
   const sc = new Scenario('02-environments', { workspaceFrom: path.join(ROOT, 'examples') });
   before(async () => {
-    airflow = await startAirflowFake({ version: '2.10.3', users: { admin: 'e2e-secret' }, dags: 3, runsPerDag: 2, tasksPerDag: 3, importErrors: 0 });
+    // answers are validated against Airflow's own OpenAPI spec when ../shared/specs is beside the clone (CI)
+    airflow = await startAirflowFake({ version: '2.10.3', users: { admin: 'e2e-secret' }, dags: 3, runsPerDag: 2, tasksPerDag: 3, importErrors: 0, validate: specsAvailable() });
     await sc.startOrShoot();
   });
   afterEach(async function () {
