@@ -32,6 +32,16 @@ export const credentialsRule: Rule = {
       report(ctx, rangeOfValue(s), f.what, f.severity);
     }
     // Secret-like names bound to literals: assignments, keyword arguments, dict entries, parameter defaults.
+    for (const call of ctx.facts.calls) {
+      for (const a of call.args) {
+        if (!a.name || !isSecretName(a.name) || reported.has(a.value.id)) continue;
+        const v = literalString(a.value);
+        if (v === undefined || isPlaceholder(v)) continue;
+        reported.add(a.value.id);
+        const awsSecret = /^[A-Za-z0-9/+=]{40}$/.test(v) && /secret/i.test(a.name);
+        report(ctx, rangeOfNode(a.value), awsSecret ? `AWS secret access key in \`${a.name}\`` : `literal value for \`${a.name}\``, awsSecret ? 'error' : undefined);
+      }
+    }
     for (const n of nodesOf(ctx.facts, BINDINGS)) {
       // Cheap pre-filter on the text before `=` / `:`: most bindings have no secret-like name.
       const text = n.text;
@@ -51,10 +61,6 @@ export const credentialsRule: Rule = {
           value = n.childForFieldName('right');
           break;
         }
-        case 'keyword_argument':
-          name = n.childForFieldName('name')?.text;
-          value = n.childForFieldName('value');
-          break;
         case 'pair':
           name = literalString(n.childForFieldName('key'));
           value = n.childForFieldName('value');
@@ -77,7 +83,7 @@ export const credentialsRule: Rule = {
   },
 };
 
-const BINDINGS: ReadonlySet<string> = new Set(['assignment', 'keyword_argument', 'pair', 'default_parameter', 'typed_default_parameter']);
+const BINDINGS: ReadonlySet<string> = new Set(['assignment', 'pair', 'default_parameter', 'typed_default_parameter']);
 
 const SECRET_NAME = /(^|_)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer|apikey)$/i;
 /** Names that mention a secret but hold something else (its name, id, location, kind …). */
@@ -108,9 +114,12 @@ export function isPlaceholder(v: string): boolean {
   return false;
 }
 
+/** One cheap test before the specific formats: does the literal contain any of their markers? */
+const MARKERS = /PRIVATE KEY|A(KIA|SIA|BIA)|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza|sk_live_|:\/\/[^@\s]*:[^@\s]*@/;
+
 function formatMatch(s: StringFact): { what: string; severity?: Severity } | undefined {
   const v = s.value;
-  if (v.length < 16 && !/:\/\//.test(v)) return undefined;
+  if (v.length < 12 || !MARKERS.test(v)) return undefined;
   if (/-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/.test(v)) return { what: 'private key', severity: 'error' };
   const aws = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/.exec(v);
   if (aws && !/EXAMPLE/.test(aws[0])) return { what: 'AWS access key id', severity: 'error' };
