@@ -120,13 +120,14 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(sb: Sandbox, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CodeServer> {
+/** `restricted`: keep workspace trust on, so the folder opens in Restricted Mode. */
+export async function startCodeServer(sb: Sandbox, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, restricted = false): Promise<CodeServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const chunks: Buffer[] = [];
   const child = spawn(CODE_SERVER, [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
     '--reconnection-grace-time', '10', // the 3 h default keeps extension hosts of closed tabs alive
     '--user-data-dir', sb.userData, '--extensions-dir', sb.extensions,

@@ -27,6 +27,8 @@ export interface ScenarioOptions {
   userSettings?: Record<string, unknown>;
   /** environment for code-server and so for the extension host */
   env?: NodeJS.ProcessEnv;
+  /** open the folder untrusted (Restricted Mode) */
+  restricted?: boolean;
 }
 
 export class Scenario {
@@ -52,7 +54,7 @@ export class Scenario {
       writeFileSync(file, JSON.stringify({ ...existing, ...o.workspaceSettings }, null, 2));
     }
     installVsix(this.sb, vsix());
-    this.server = await startCodeServer(this.sb, [], o.env);
+    this.server = await startCodeServer(this.sb, [], o.env, o.restricted);
     this.browser = await launchBrowser(this.sb);
     this.wb = await Workbench.open(this.browser, this.server.base, this.sb.workspace, this.name);
     // the extension's view container appears once its contributions are registered
