@@ -28,6 +28,12 @@ function check(parser: Parser, text: string, targetIndex: number) {
   assert.ok(ms < BOUND_MS, `analysis took ${ms.toFixed(0)} ms`);
   const internal = r.diagnostics.filter((d) => d.code === 'AF000');
   assert.deepEqual(internal.map((d) => d.message), []);
+  // DAG model invariants: task keys unique per DAG, edges only between its own tasks.
+  for (const dag of r.dagModel?.dags ?? []) {
+    const keys = new Set(dag.tasks.map((t) => t.key));
+    assert.equal(keys.size, dag.tasks.length, 'duplicate task keys');
+    for (const e of dag.edges) assert.ok(keys.has(e.from) && keys.has(e.to), `edge ${e.from} -> ${e.to} outside the DAG`);
+  }
   const lines = text.split('\n').length;
   for (const d of r.diagnostics) {
     assert.ok(d.range.start.line >= 0 && d.range.start.line < lines, `${d.code} starts outside the text`);
