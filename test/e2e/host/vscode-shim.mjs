@@ -82,7 +82,7 @@ const csOut = [];
 cs.stdout.on('data', (d) => csOut.push(d));
 cs.stderr.on('data', (d) => csOut.push(d));
 
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|Updating additional builtin|\[AgentHost|\[AccountPolicyGate|\[reconnection-grace-time\]|Ignoring fetching additional builtin|%c)/;
+const NOISE = /^(Failed to fetch: TypeError|Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|Updating additional builtin|\[AgentHost|\[AccountPolicyGate|\[reconnection-grace-time\]|Ignoring fetching additional builtin|%c)/;
 let browser;
 let code = 1;
 try {
