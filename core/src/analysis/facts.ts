@@ -107,6 +107,9 @@ export interface Facts {
 }
 
 /** Node types collected in `Facts.nodes` (syntax features, bindings, statements for the DAG model). */
+/** Node types extractFacts itself turns into facts. */
+const WALK_TYPES: ReadonlySet<string> = new Set(['import_statement', 'import_from_statement', 'future_import_statement', 'call', 'string', 'decorated_definition', 'function_definition']);
+
 export const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'expression_statement', 'for_statement', 'assignment', 'augmented_assignment', 'keyword_argument', 'pair', 'default_parameter', 'typed_default_parameter',
   'named_expression', 'positional_separator', 'match_statement', 'with_clause', 'except_clause', 'except_group_clause', 'type_alias_statement', 'type_parameter',
@@ -275,60 +278,86 @@ export function extractFacts(tree: Tree, text: string): Facts {
   };
 
   const stringFact = (n: Node): StringFact => {
-    const start = n.children.find((c) => c?.type === 'string_start');
-    const prefix = start?.text ?? '"';
+    // string_start / string_end are the first and last children: no need to materialise the rest.
+    const start = n.firstChild?.type === 'string_start' ? n.firstChild : null;
+    const end = n.lastChild?.type === 'string_end' ? n.lastChild : null;
+    const nodeText = text.slice(n.startIndex, n.endIndex);
+    const prefix = start ? text.slice(start.startIndex, start.endIndex) : '"';
     const isFString = /f/i.test(prefix.replace(/['"]/g, ''));
     const contentStart = start ? start.endIndex - n.startIndex : 0;
-    const end = n.children.find((c) => c?.type === 'string_end');
-    const contentEnd = end ? end.startIndex - n.startIndex : n.text.length;
-    return { node: n, range: rangeOf(n), value: n.text.slice(contentStart, contentEnd), isFString, contentOffset: contentStart };
+    const contentEnd = end ? end.startIndex - n.startIndex : nodeText.length;
+    return { node: n, range: rangeOf(n), value: nodeText.slice(contentStart, contentEnd), isFString, contentOffset: contentStart };
   };
 
-  // Iterative walk (deep nesting in generated DAGs must not blow the stack).
-  const stack: { n: Node; nested: boolean }[] = [{ n: tree.rootNode, nested: false }];
+  // Cursor walk in source order: only nodes the rules need are materialised as Node objects
+  // (creating a Node for every node of the tree dominated the analysis time). Iterative, so deep
+  // nesting in generated DAGs cannot blow the stack.
   const pendingDecorators: Node[] = [];
-  while (stack.length) {
-    const { n, nested } = stack.pop()!;
-    if (INDEXED_TYPES.has(n.type)) {
-      const l = facts.nodes.get(n.type);
-      if (l) l.push(n);
-      else facts.nodes.set(n.type, [n]);
-    }
-    switch (n.type) {
-      case 'import_statement':
-      case 'import_from_statement':
-      case 'future_import_statement':
-        visitImport(n);
-        continue;
-      case 'call':
-        facts.calls.push(callFact(n));
-        break;
-      case 'string':
-        // concatenated strings are visited per part; skip docstring-less work for huge files
-        facts.strings.push(stringFact(n));
-        break;
-      case 'decorated_definition':
-        pendingDecorators.push(n);
-        break;
-      case 'function_definition': {
-        const name = n.childForFieldName('name');
-        const paramsNode = n.childForFieldName('parameters');
-        const params: FunctionFact['params'] = [];
-        for (const p of paramsNode?.namedChildren ?? []) {
-          if (!p) continue;
-          const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
-          const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
-          if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+  const cursor = tree.walk();
+  /** nested[d] = a node at depth d is inside a function or class body. */
+  const nested: boolean[] = [false];
+  let depth = 0;
+  try {
+    for (;;) {
+      let descend = true;
+      if (cursor.nodeIsNamed) {
+        const type = cursor.nodeType;
+        const indexed = INDEXED_TYPES.has(type);
+        if (indexed || WALK_TYPES.has(type)) {
+          const n = cursor.currentNode;
+          if (indexed) {
+            const l = facts.nodes.get(type);
+            if (l) l.push(n);
+            else facts.nodes.set(type, [n]);
+          }
+          switch (type) {
+            case 'import_statement':
+            case 'import_from_statement':
+            case 'future_import_statement':
+              visitImport(n);
+              descend = false;
+              break;
+            case 'call':
+              facts.calls.push(callFact(n));
+              break;
+            case 'string':
+              facts.strings.push(stringFact(n));
+              break;
+            case 'decorated_definition':
+              pendingDecorators.push(n);
+              break;
+            case 'function_definition': {
+              const name = n.childForFieldName('name');
+              const paramsNode = n.childForFieldName('parameters');
+              const params: FunctionFact['params'] = [];
+              for (const p of paramsNode?.namedChildren ?? []) {
+                if (!p) continue;
+                const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
+                const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
+                if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+              }
+              if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: nested[depth] });
+              break;
+            }
+          }
         }
-        if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested });
-        break;
       }
+      const parentType = cursor.nodeType;
+      if (descend && cursor.gotoFirstChild()) {
+        depth++;
+        nested[depth] = nested[depth - 1] || parentType === 'function_definition' || parentType === 'class_definition';
+        continue;
+      }
+      let moved = cursor.gotoNextSibling();
+      while (!moved) {
+        if (!cursor.gotoParent()) break;
+        depth--;
+        moved = cursor.gotoNextSibling();
+      }
+      if (!moved) break;
     }
-    const childNested = nested || n.type === 'function_definition' || n.type === 'class_definition';
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (c) stack.push({ n: c, nested: childNested });
-    }
+  } finally {
+    cursor.delete();
   }
   // Sort calls and strings by position (the walk is depth-first but rules report in order).
   facts.calls.sort((a, b) => a.node.startIndex - b.node.startIndex);
