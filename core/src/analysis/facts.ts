@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import { Query, type Node, type Tree } from 'web-tree-sitter';
 import type { Range } from './types';
 
 /**
@@ -121,6 +121,24 @@ export function nodesOf(facts: Facts, types: Iterable<string>): Node[] {
   const out: Node[] = [];
   for (const t of types) out.push(...(facts.nodes.get(t) ?? []));
   return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+const queries = new WeakMap<object, Query>();
+/** The query capturing WALK_TYPES and INDEXED_TYPES (compiled once per language). */
+function collectQuery(tree: Tree): Query {
+  let q = queries.get(tree.language);
+  if (!q) {
+    const types = [...new Set([...WALK_TYPES, ...INDEXED_TYPES])].filter((t) => tree.language.idForNodeType(t, true) !== null);
+    q = new Query(tree.language, `[${types.map((t) => `(${t})`).join(' ')}] @n`);
+    queries.set(tree.language, q);
+  }
+  return q;
+}
+
+/** True when a function/class definition encloses `n`. */
+function insideScope(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'class_definition') return true;
+  return false;
 }
 
 export function rangeOf(n: Node): Range {
@@ -289,75 +307,48 @@ export function extractFacts(tree: Tree, text: string): Facts {
     return { node: n, range: rangeOf(n), value: nodeText.slice(contentStart, contentEnd), isFString, contentOffset: contentStart };
   };
 
-  // Cursor walk in source order: only nodes the rules need are materialised as Node objects
-  // (creating a Node for every node of the tree dominated the analysis time). Iterative, so deep
-  // nesting in generated DAGs cannot blow the stack.
+  // One tree-sitter query returns every node the rules need, in source order, in a single call
+  // into wasm: far cheaper than visiting (and materialising) every node of the tree from JS.
   const pendingDecorators: Node[] = [];
-  const cursor = tree.walk();
-  /** nested[d] = a node at depth d is inside a function or class body. */
-  const nested: boolean[] = [false];
-  let depth = 0;
-  try {
-    for (;;) {
-      let descend = true;
-      if (cursor.nodeIsNamed) {
-        const type = cursor.nodeType;
-        const indexed = INDEXED_TYPES.has(type);
-        if (indexed || WALK_TYPES.has(type)) {
-          const n = cursor.currentNode;
-          if (indexed) {
-            const l = facts.nodes.get(type);
-            if (l) l.push(n);
-            else facts.nodes.set(type, [n]);
-          }
-          switch (type) {
-            case 'import_statement':
-            case 'import_from_statement':
-            case 'future_import_statement':
-              visitImport(n);
-              descend = false;
-              break;
-            case 'call':
-              facts.calls.push(callFact(n));
-              break;
-            case 'string':
-              facts.strings.push(stringFact(n));
-              break;
-            case 'decorated_definition':
-              pendingDecorators.push(n);
-              break;
-            case 'function_definition': {
-              const name = n.childForFieldName('name');
-              const paramsNode = n.childForFieldName('parameters');
-              const params: FunctionFact['params'] = [];
-              for (const p of paramsNode?.namedChildren ?? []) {
-                if (!p) continue;
-                const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
-                const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
-                if (id) params.push({ name: id.text, range: rangeOf(id), kind });
-              }
-              if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: nested[depth] });
-              break;
-            }
-          }
-        }
-      }
-      const parentType = cursor.nodeType;
-      if (descend && cursor.gotoFirstChild()) {
-        depth++;
-        nested[depth] = nested[depth - 1] || parentType === 'function_definition' || parentType === 'class_definition';
-        continue;
-      }
-      let moved = cursor.gotoNextSibling();
-      while (!moved) {
-        if (!cursor.gotoParent()) break;
-        depth--;
-        moved = cursor.gotoNextSibling();
-      }
-      if (!moved) break;
+  let skipUntil = -1; // nodes inside an import statement are not facts of their own
+  for (const { node: n } of collectQuery(tree).captures(tree.rootNode)) {
+    if (n.startIndex < skipUntil) continue;
+    const type = n.type;
+    if (INDEXED_TYPES.has(type)) {
+      const l = facts.nodes.get(type);
+      if (l) l.push(n);
+      else facts.nodes.set(type, [n]);
     }
-  } finally {
-    cursor.delete();
+    switch (type) {
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        visitImport(n);
+        skipUntil = n.endIndex;
+        break;
+      case 'call':
+        facts.calls.push(callFact(n));
+        break;
+      case 'string':
+        facts.strings.push(stringFact(n));
+        break;
+      case 'decorated_definition':
+        pendingDecorators.push(n);
+        break;
+      case 'function_definition': {
+        const name = n.childForFieldName('name');
+        const paramsNode = n.childForFieldName('parameters');
+        const params: FunctionFact['params'] = [];
+        for (const p of paramsNode?.namedChildren ?? []) {
+          if (!p) continue;
+          const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
+          const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
+          if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+        }
+        if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: insideScope(n) });
+        break;
+      }
+    }
   }
   // Sort calls and strings by position (the walk is depth-first but rules report in order).
   facts.calls.sort((a, b) => a.node.startIndex - b.node.startIndex);
