@@ -19,6 +19,10 @@ say() { printf '[e2e-setup %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
 # Installs below must not write into the user's HOME or the system TMPDIR (node-compile-cache, npm logs).
 mkdir -p "$E2E/tmp"
 export TMPDIR=$E2E/tmp
+# Under `npm test` the outer npm exports npm_config_* / npm_* variables (a user agent naming Node 20,
+# its node_gyp, …). Nested npm installs read them as their own config, and code-server's postinstall
+# then refuses to run ("requires node v24 … you are on node v20"). Start the installs clean.
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_')
 
 # ---- system packages ----
 missing=()

@@ -21,7 +21,8 @@ E2E_VSIX=
 cleanup() { [ -n "$E2E_VSIX" ] && rm -rf "$(dirname "$E2E_VSIX")"; return 0; }
 trap cleanup EXIT
 
-eval "$(bash scripts/e2e-setup.sh | tail -3)"
+setup_out=$(bash scripts/e2e-setup.sh) || { echo "[e2e] setup failed (see above)" >&2; exit 1; }
+eval "$(printf '%s\n' "$setup_out" | tail -3)"
 export E2E_NODE24_BIN E2E_CODE_SERVER E2E_CHROMIUM
 echo "[e2e] setup done after $(elapsed)"
 rm -rf test-results/e2e; mkdir -p test-results/e2e
