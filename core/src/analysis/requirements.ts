@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findUpwards } from '../util/findUpwards';
 
 /** Normalise a pip distribution name (PEP 503): "Apache_Airflow.Providers-Snowflake" → "apache-airflow-providers-snowflake". */
 export function normaliseDist(name: string): string {
@@ -27,17 +28,7 @@ const CANDIDATES = ['requirements.txt', path.join('requirements', 'requirements.
 
 /** The nearest requirements file at or above `startDir` (stopping at `rootDir`). */
 export function findRequirements(startDir: string, rootDir?: string): string | undefined {
-  let dir = path.resolve(startDir);
-  const stop = rootDir ? path.resolve(rootDir) : undefined;
-  for (;;) {
-    for (const c of CANDIDATES) {
-      const f = path.join(dir, c);
-      if (existsSync(f)) return f;
-    }
-    const parent = path.dirname(dir);
-    if (dir === stop || parent === dir) return undefined;
-    dir = parent;
-  }
+  return findUpwards(startDir, rootDir, (dir) => CANDIDATES.map((c) => path.join(dir, c)).find((f) => existsSync(f)));
 }
 
 export function readRequirementsPackages(file: string | undefined): Set<string> {

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ManagedAirflowError } from '../errors';
+import { findUpwards } from '../util/findUpwards';
 import type { EnvironmentConfig, PlatformKind } from '../protocol/environments';
 
 export const ENVIRONMENTS_SETTING = 'managedAirflow.environments';
@@ -17,14 +18,10 @@ const REQUIRED: Record<PlatformKind, (keyof EnvironmentConfig)[]> = {
 
 /** Find the workspace root: the nearest folder at or above `start` that holds `.vscode/settings.json`. */
 export function findWorkspaceSettings(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
+  return findUpwards(start, undefined, (dir) => {
     const candidate = path.join(dir, '.vscode', 'settings.json');
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+    return existsSync(candidate) ? candidate : undefined;
+  });
 }
 
 /** Read a JSONC settings file; syntax errors name the file, line and column. */

@@ -26,17 +26,25 @@ function strings(v: unknown): string[] {
 }
 
 /**
- * Accepts either a flat settings object (`{"managedAirflow.target": …}` as in settings.json) or
- * a nested one (`{target, lint: {select}}` as returned by `getConfiguration('managedAirflow')`).
+ * Reads `key` (without the `managedAirflow.` prefix) from a flat settings object (settings.json:
+ * `{"managedAirflow.lint.select": …}`) or a nested one (`getConfiguration('managedAirflow')`).
  */
-export function normaliseLintSettings(raw: Record<string, unknown>): LintSettings {
-  const get = (key: string): unknown => {
+export function settingReader(raw: Record<string, unknown>): (key: string) => unknown {
+  return (key) => {
     const flat = raw[`managedAirflow.${key}`];
     if (flat !== undefined) return flat;
     let cur: unknown = raw;
     for (const part of key.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
     return cur;
   };
+}
+
+/**
+ * Accepts either a flat settings object (`{"managedAirflow.target": …}` as in settings.json) or
+ * a nested one (`{target, lint: {select}}` as returned by `getConfiguration('managedAirflow')`).
+ */
+export function normaliseLintSettings(raw: Record<string, unknown>): LintSettings {
+  const get = settingReader(raw);
   const sev: Record<string, SeverityOverride> = {};
   const rawSev = get('lint.severity');
   if (rawSev && typeof rawSev === 'object') {
@@ -67,13 +75,7 @@ export const DEPLOY_SETTING_KEYS = ['deploy.concurrency', 'deploy.lintAll', 'dep
 
 /** Accepts the nested object of `getConfiguration('managedAirflow')` or flat `managedAirflow.deploy.*` keys. */
 export function normaliseDeploySettings(raw: Record<string, unknown>): DeploySettings {
-  const get = (key: string): unknown => {
-    const flat = raw[`managedAirflow.${key}`];
-    if (flat !== undefined) return flat;
-    let cur: unknown = raw;
-    for (const part of key.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
-    return cur;
-  };
+  const get = settingReader(raw);
   const c = Number(get('deploy.concurrency'));
   const syntax = get('deploy.ignoreSyntax');
   const folders = get('deploy.composerFolders');

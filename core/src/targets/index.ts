@@ -6,6 +6,7 @@ import { getKnowledgeBase, normaliseVersion } from '../knowledge';
 import type { PlatformVersion } from '../knowledge/types';
 import type { PlatformKind } from '../protocol/environments';
 import type { ResolvedTarget, TargetSource } from './types';
+import { findUpwards } from '../util/findUpwards';
 
 export * from './types';
 
@@ -300,9 +301,7 @@ const REQUIREMENTS_FILES = ['requirements.txt', path.join('requirements', 'requi
  * name the file, so the user sees why detection failed.
  */
 export function detectTarget(startDir: string, rootDir?: string): ResolvedTarget | undefined {
-  let dir = path.resolve(startDir);
-  const stop = rootDir ? path.resolve(rootDir) : undefined;
-  for (;;) {
+  return findUpwards(startDir, rootDir, (dir) => {
     const dockerfile = path.join(dir, 'Dockerfile');
     if (existsSync(dockerfile)) {
       const t = withSource(dockerfile, () => detectFromDockerfile(readFileSync(dockerfile, 'utf8'), dockerfile));
@@ -315,10 +314,8 @@ export function detectTarget(startDir: string, rootDir?: string): ResolvedTarget
         if (t) return t;
       }
     }
-    const parent = path.dirname(dir);
-    if (dir === stop || parent === dir) return undefined;
-    dir = parent;
-  }
+    return undefined;
+  });
 }
 
 function withSource<T>(file: string, fn: () => T): T {
