@@ -1,6 +1,6 @@
 // Scenario 4: "Deploy DAGs…" from the packaged VSIX against the storage emulators (s3rver + the MWAA
 // contract fake on 127.0.0.1): the lint gate and the plan confirmation are real modal dialogs
-// showing environment, bucket and prefix; progress is reported; the objects arrive in the bucket.
+// showing environment, bucket and prefix; the progress notification counts files; the objects arrive.
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -24,6 +24,13 @@ describe('UI 4: Deploy DAGs… (lint gate, plan with bucket/prefix, upload)', fu
     mwaa = await startMwaaFake({ environments: [mwaaEnvironment('e2e-airflow', 'e2e-bucket')] });
     sc = new Scenario('04-deploy', {
       workspaceFrom: path.join(ROOT, 'test/e2e/fixtures/host-workspace'),
+      // enough files that the upload takes long enough to see its progress notification
+      files: Object.fromEntries(
+        Array.from({ length: 300 }, (_, i) => [
+          `dags/generated/batch_${String(i).padStart(3, '0')}.py`,
+          `from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\nwith DAG("batch_${i}", schedule=None):\n    BashOperator(task_id="t", bash_command="echo ${'x'.repeat(2000)}")\n`,
+        ]),
+      ),
       workspaceSettings: { 'managedAirflow.environments': [{ name: 'e2e-mwaa', platform: 'mwaa', environment: 'e2e-airflow', region: 'us-east-1' }] },
       // reaches the extension host through code-server: SDK endpoints point at the emulators
       env: {
@@ -66,9 +73,14 @@ describe('UI 4: Deploy DAGs… (lint gate, plan with bucket/prefix, upload)', fu
     assert.match(text, /s3:\/\/e2e-bucket\/dags\//);
     await wb.screenshot('plan');
     await button('Deploy').click();
+    // progress: the cancellable notification names the environment and counts files as they upload
+    const progress = wb.page.locator('.notifications-toasts', { hasText: /Deploying to e2e-mwaa/ });
+    await progress.waitFor({ timeout: 30000 });
+    await wb.page.locator('.notifications-toasts', { hasText: /\(\d+\/30\d\)/ }).first().waitFor({ timeout: 30000 });
+    await wb.screenshot('progress');
     const uploaded = await poll('objects in the bucket', async () => {
       const k = await keys();
-      return k.includes('dags/sdk_dag.py') && k.includes('dags/legacy_imports.py') ? k : undefined;
+      return k.includes('dags/sdk_dag.py') && k.includes('dags/legacy_imports.py') && k.filter((x) => x.startsWith('dags/generated/')).length === 300 ? k : undefined;
     }, 60000);
     assert.ok(uploaded.every((k) => k.startsWith('dags/')), uploaded.join());
     await wb.page.locator('.notifications-toasts', { hasText: /e2e-mwaa: deployed: \d+ uploaded/ }).waitFor({ timeout: 30000 });
