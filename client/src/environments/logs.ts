@@ -16,6 +16,8 @@ export async function fetchLog(model: EnvironmentsModel, ref: LogRef, signal?: A
   let token: string | null | undefined;
   for (let i = 0; i < 20; i++) {
     const chunk = await client.getLog(ref.dagId, ref.runId, ref.taskId, ref.tryNumber, { mapIndex: ref.mapIndex, token }, { signal });
+    // Log handlers that ignore the continuation token answer with the whole log again: keep one copy.
+    if (token && chunk.content && text.startsWith(chunk.content)) break;
     text += chunk.content;
     // A running task's log has no end yet: stop when a chunk brings nothing new.
     if (!chunk.continuationToken || !chunk.content || chunk.continuationToken === token) break;
