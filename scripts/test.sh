@@ -16,7 +16,12 @@ summary() {
     /^ *[0-9]+ failing/ { f += $1 }
     END { printf "\ntests: %d passed, %d failed\n", p, f }'
 }
-trap 'status=$?; summary; rm -f "$LOG"; exit $status' EXIT
+# A Docker engine that this run starts (scripts/docker-up.sh, runner tier) is stopped at the end;
+# one that was already running before is left alone.
+DOCKER_PIDFILE=${DOCKER_UP_STATE:-$PWD/.tmp/docker}/dockerd.pid
+engine_running_before=$([ -f "$DOCKER_PIDFILE" ] && kill -0 "$(cat "$DOCKER_PIDFILE")" 2>/dev/null && echo 1 || echo 0)
+stop_engine() { [ "$engine_running_before" = 0 ] && [ -f "$DOCKER_PIDFILE" ] && bash scripts/docker-down.sh || true; }
+trap 'status=$?; stop_engine; summary; rm -f "$LOG"; exit $status' EXIT
 step build;      npm run -s build
 step typecheck;  npx tsc -p tsconfig.json
 step unit;       run npx mocha 'test/unit/**/*.test.ts'

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Node, Parser, type Tree } from 'web-tree-sitter';
 
 /**
  * tree-sitter-python through web-tree-sitter. The wasm files ship in dist/wasm when bundled;
@@ -14,7 +14,35 @@ function wasmPath(file: string, pkgPath: string): string {
   return require.resolve(pkgPath);
 }
 
+/**
+ * `Node.parent` in tree-sitter walks down from the root, scanning every child on the way: in a
+ * `with DAG(...)` block of 1,000 statements each call scans ~500 siblings, and rules ask for the
+ * parents of the same nodes again and again. Trees are immutable, so a node's parent is memoised
+ * per tree (by node id, which is unique within a tree). A tree edited in place (`tree.edit`) keeps
+ * its structure, and its old Node objects are stale by tree-sitter's own rules anyway.
+ */
+function memoiseParents(): void {
+  const proto = Node.prototype as unknown as { parent: Node | null };
+  const desc = Object.getOwnPropertyDescriptor(Node.prototype, 'parent');
+  if (!desc?.get || (desc.get as { memoised?: boolean }).memoised) return;
+  const compute = desc.get;
+  const byTree = new WeakMap<Tree, Map<number, Node | null>>();
+  const get = function (this: Node): Node | null {
+    let m = byTree.get(this.tree);
+    if (!m) byTree.set(this.tree, (m = new Map()));
+    let p = m.get(this.id);
+    if (p === undefined) {
+      p = compute.call(this) as Node | null;
+      m.set(this.id, p);
+    }
+    return p;
+  };
+  (get as { memoised?: boolean }).memoised = true;
+  Object.defineProperty(proto, 'parent', { ...desc, get });
+}
+
 export function loadPython(): Promise<Language> {
+  memoiseParents();
   ready ??= (async () => {
     const runtime = wasmPath('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
     await Parser.init({ locateFile: () => runtime });
