@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { isManagedAirflowError, toManagedError } from '../../core/src/errors';
 import { commands } from './commands';
 import type { CliIO } from './types';
@@ -50,46 +49,4 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (!isManagedAirflowError(e) && e instanceof Error && io.env.MANAGED_AIRFLOW_DEBUG) io.stderr(`${e.stack}\n`);
     return isManagedAirflowError(e) ? err.exitCode : 2;
   }
-}
-
-function processIO(): CliIO {
-  const controller = new AbortController();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\ninterrupted: finishing the current step (press Ctrl-C again to abort now)\n');
-    controller.abort();
-  });
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    env: process.env,
-    isTTY: !!process.stdout.isTTY,
-    signal: controller.signal,
-    async confirm(question) {
-      if (!process.stdin.isTTY) return false;
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        const answer = await rl.question(`${question} [y/N] `);
-        return /^y(es)?$/i.test(answer.trim());
-      } finally {
-        rl.close();
-      }
-    },
-  };
-}
-
-if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main(process.argv.slice(2), processIO()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`error: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
 }
