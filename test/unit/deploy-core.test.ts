@@ -6,7 +6,7 @@ import { walkFolder, defaultIgnoreSyntax } from '../../core/src/deploy/walk';
 import { buildReproducibleZip } from '../../core/src/deploy/archive';
 import { crc32cBase64, md5Hex } from '../../core/src/deploy/hash';
 import { inScope, parseLocation } from '../../core/src/deploy/uri';
-import { checkRequirementPins } from '../../core/src/deploy/gate';
+import { checkRequirementPins } from '../../core/src/deploy/requirements';
 import { isRetryable, withRetry } from '../../core/src/deploy/retry';
 
 function tree(files: Record<string, string>): string {

@@ -45,14 +45,11 @@ Exit codes: 0 deployed or nothing to do, 1 blocked by the lint gate or refused,
 export const deployHooks: { services?: (env: NodeJS.ProcessEnv) => DeployServices; linter?: (cwd: string) => DeployLinter | undefined; retryBaseMs?: number } = {};
 
 type DeployCore = typeof import('../../../core/src/deploy');
-/** Loaded when a deploy runs: other commands do not pay for the deploy code and the lint engine at start-up. */
-const deployCore = () => require('../../../core/src/deploy') as DeployCore;
-const deployLint = () => require('../../../core/src/deploy/lint') as typeof import('../../../core/src/deploy/lint');
 
-function gateReport(g: GateResult, cwd: string): string[] {
+function gateReport(g: GateResult, cwd: string, core: DeployCore): string[] {
   const out: string[] = [];
   for (const n of g.notes) out.push(`note: ${n}`);
-  for (const d of [...g.errors, ...g.warnings]) out.push(deployCore().formatGateDiagnostic(d, cwd));
+  for (const d of [...g.errors, ...g.warnings]) out.push(core.formatGateDiagnostic(d, cwd));
   return out;
 }
 
@@ -75,10 +72,12 @@ export const deployCommand: CliCommand = {
 };
 
 async function runDeploy(argv: string[], io: CliIO): Promise<number> {
+  // Loaded with import(), so in the CLI bundle they are chunks of their own: the deploy code when a
+  // deploy runs, the lint engine (parser, rules, knowledge base) only once a plan is being made.
+  const core = await import('../../../core/src/deploy/index.js');
   const {
     defaultServices, executeAstroDeploy, executeDeploy, formatPlan, formatSummary, lintGate, planHeader, planIsEmpty, prepareDeploy, readRequirements, updateMwaaEnvironment,
-  } = deployCore();
-  const { engineLinter } = deployLint();
+  } = core;
   const { values, positionals } = parseCommandArgs('deploy', argv, {
     env: { type: 'string', short: 'e' },
     plan: { type: 'boolean', default: false },
@@ -132,11 +131,20 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     if (!timing) return;
     err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
   };
-  // created first: the lint engine warms up while the plan waits on the network
-  const linter = deployHooks.linter ? deployHooks.linter(io.cwd) : engineLinter(io.cwd);
+  // The lint engine loads and warms up once the remote listing is requested: the plan then waits on
+  // the network, and the gate right after it needs the engine.
+  let linter: Promise<DeployLinter | undefined> | undefined;
+  const loadLinter = () =>
+    (linter ??= deployHooks.linter ? Promise.resolve(deployHooks.linter(io.cwd)) : import('../../../core/src/deploy/lint.js').then((m) => m.engineLinter(io.cwd)));
+  const onPhase = (phase: 'listing' | 'local' | 'remote') => {
+    if (phase === 'listing') {
+      mark('resolve');
+      loadLinter().catch(() => undefined);
+    } else mark(phase === 'local' ? 'local files' : 'listing');
+  };
   let prepared;
   try {
-    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency });
+    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency, onPhase });
   } catch (e) {
     if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
       // a refused plan, not a usage error: exit 1 with both destinations shown
@@ -158,7 +166,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     gate = await lintGate(lintAll ? prepared.pythonFiles : prepared.changedPythonFiles, {
       target: plan.destination.target,
       airflowVersion: plan.destination.airflowVersion,
-      linter,
+      linter: await loadLinter(),
       force: values.force,
       requirements: reqText !== undefined && prepared.layout.requirements ? { file: prepared.layout.requirements, text: reqText } : undefined,
     });
@@ -168,7 +176,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   }
   mark('lint gate');
   result.gate = { blocked: gate.blocked, forced: gate.forced, errors: gate.errors, warnings: gate.warnings, notes: gate.notes };
-  for (const l of gateReport(gate, io.cwd)) (json ? err : out)(l);
+  for (const l of gateReport(gate, io.cwd, core)) (json ? err : out)(l);
   if (gate.blocked) {
     err(`error: the lint gate blocks the deploy to "${env.name}": ${gate.errors.length || 'the'} error(s) against ${plan.destination.target ?? plan.destination.airflowVersion}`);
     err('hint: fix them (see file:line above), or pass --force to deploy anyway.');

@@ -1,3 +1,5 @@
+import { lazyNodeProviderChain } from '../platforms/aws-credentials';
+
 /** AWS settings shared by the S3 adapter and the MWAA calls; the SDKs load lazily (CLI start-up time). */
 export interface AwsSettings {
   region?: string;
@@ -18,6 +20,5 @@ export function awsCredentials(s: AwsSettings) {
   if (s.env.AWS_ACCESS_KEY_ID && s.env.AWS_SECRET_ACCESS_KEY) {
     return { accessKeyId: s.env.AWS_ACCESS_KEY_ID, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY, ...(s.env.AWS_SESSION_TOKEN ? { sessionToken: s.env.AWS_SESSION_TOKEN } : {}) };
   }
-  const { fromNodeProviderChain } = require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
-  return fromNodeProviderChain(s.profile ? { profile: s.profile } : {});
+  return lazyNodeProviderChain({ profile: s.profile });
 }

@@ -64,6 +64,12 @@ export interface PrepareOptions {
   signal?: AbortSignal;
   /** Parallel HEAD requests while planning. */
   concurrency?: number;
+  /**
+   * Progress of planning, for timing and for warming up what comes next while the network is busy:
+   * 'listing' = destination resolved and the remote listing requested, 'local' = local files walked
+   * and hashed, 'remote' = the remote listing arrived.
+   */
+  onPhase?: (phase: 'listing' | 'local' | 'remote') => void;
 }
 
 export interface PreparedDeploy {
@@ -106,6 +112,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const { env } = o;
   const layout = localLayout(o.dir, env);
   const resolver = o.resolver ?? platformResolver(o.services);
+  o.services.preload?.(env);
   const { destination, mwaa } = await resolver.resolve(env, o.signal);
   const syntax = o.ignoreSyntax ?? defaultIgnoreSyntax(destination.airflowVersion);
   const warnings: string[] = [];
@@ -121,19 +128,20 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const objectKeys = destination.objects.map((x) => x.key);
   const remoteP = storage
     ? (async () => {
-        const lists = await Promise.all(listPrefixes.map((p) => storage.list(p, o.signal)));
-        const headed = await Promise.all(objectKeys.map((k) => storage.head(k, o.signal)));
+        const [lists, headed] = await Promise.all([Promise.all(listPrefixes.map((p) => storage.list(p, o.signal))), Promise.all(objectKeys.map((k) => storage.head(k, o.signal)))]);
         return { lists, headed };
       })()
     : undefined;
   // an early failure is reported where the result is awaited
   remoteP?.catch(() => undefined);
+  o.onPhase?.('listing');
 
   const dagSet = await entriesOf(layout.dags, destination.dags.prefix, 'dag', layout.root, syntax, withCrc);
   warnings.push(...dagSet.walk.warnings);
   ignored.push(...dagSet.walk.ignored.map((i) => rel(layout.root, path.join(layout.dags, i)) + (i.endsWith('/') ? '/' : '')));
   pythonFiles.push(...dagSet.walk.files.filter((f) => f.rel.endsWith('.py')).map((f) => f.abs));
   const local: LocalEntry[] = [...dagSet.entries];
+  o.onPhase?.('local');
 
   const base = {
     destination, ignored, warnings, uploads: [], unchanged: 0, unchangedBytes: 0, deletes: [], extraneous: [], environmentUpdate: [],
@@ -229,6 +237,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     if (o.signal?.aborted) throw abortError();
     throw toCloudError(e, `${formatLocation(destination.dags)} of environment "${env.name}"`, { provider: destination.dags.scheme === 's3' ? 'aws' : 'gcp', profile: env.profile });
   }
+  o.onPhase?.('remote');
   // the same key can come from two listings (nested prefixes): keep one
   const byKey = new Map(remote.map((r) => [r.key, r]));
   const diff = diffEntries(local, [...byKey.values()], scope, destination.objects.map((x) => x.key));

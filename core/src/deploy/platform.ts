@@ -5,16 +5,15 @@
  * (create deploy → upload bundle → finalize), which only deploy uses. Behind small interfaces so
  * tests can stand in.
  */
-import type { OAuth2Client } from 'google-auth-library';
 import { ManagedAirflowError } from '../errors';
 import { ASTRO_API_DEFAULT, getAstroDeployment } from '../platforms/astro';
 import type { EnvironmentConfig } from '../protocol/environments';
-import { awsCredentials, type AwsSettings } from './aws';
+import type { AwsSettings } from './aws';
 import { toCloudError } from './cloud-errors';
 
-// The AWS and Google SDKs load on first use: a deploy to MWAA never pays for the Google clients.
-const mwaaSdk = () => require('@aws-sdk/client-mwaa') as typeof import('@aws-sdk/client-mwaa');
-const mwaaPlatform = () => require('../platforms/mwaa') as typeof import('../platforms/mwaa');
+// The AWS and Google SDKs load on first use, with import() of the modules that use them: in the
+// CLI's split bundle each is a chunk of its own, so a deploy to MWAA never compiles the Google
+// clients (and the reverse).
 
 export interface MwaaEnvironmentInfo {
   name: string;
@@ -42,51 +41,13 @@ export interface MwaaApi {
   updateEnvironment(name: string, versions: MwaaVersions, signal?: AbortSignal): Promise<void>;
 }
 
+/** MWAA through the shared client; the AWS SDK and the MWAA platform code load on the first call. */
 export function mwaaApi(envName: string, s: AwsSettings): MwaaApi {
-  const { mapAwsError, mwaaContext, toMwaaInfo } = mwaaPlatform();
-  const { GetEnvironmentCommand, UpdateEnvironmentCommand } = mwaaSdk();
-  const ctx = mwaaContext({ region: s.region, profile: s.profile }, { env: s.env, credentials: awsCredentials(s) as never });
+  let api: Promise<MwaaApi> | undefined;
+  const load = () => (api ??= import('./mwaa-api.js').then((m) => m.createMwaaApi(envName, s)));
   return {
-    async getEnvironment(name, signal) {
-      let e;
-      try {
-        e = (await ctx.client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal: signal as never })).Environment;
-      } catch (err) {
-        throw mapAwsError(envName, err, s.profile);
-      }
-      const info = e ? toMwaaInfo(e, ctx.region) : undefined;
-      if (!e || !info?.sourceBucketArn || !info.dagS3Path) {
-        throw new ManagedAirflowError('remote', 'deploy.mwaaIncomplete', `${envName}: MWAA environment ${name} has no SourceBucketArn/DagS3Path`, { hint: 'The environment may still be creating; try again when it is AVAILABLE.' });
-      }
-      return {
-        name,
-        airflowVersion: info.airflowVersion || 'unknown',
-        status: info.status,
-        sourceBucketArn: info.sourceBucketArn,
-        dagS3Path: info.dagS3Path,
-        pluginsS3Path: info.pluginsS3Path || undefined,
-        pluginsS3ObjectVersion: e.PluginsS3ObjectVersion || undefined,
-        requirementsS3Path: info.requirementsS3Path || undefined,
-        requirementsS3ObjectVersion: e.RequirementsS3ObjectVersion || undefined,
-        startupScriptS3Path: info.startupScriptS3Path || undefined,
-        startupScriptS3ObjectVersion: e.StartupScriptS3ObjectVersion || undefined,
-      };
-    },
-    async updateEnvironment(name, versions, signal) {
-      try {
-        await ctx.client.send(
-          new UpdateEnvironmentCommand({
-            Name: name,
-            ...(versions.plugins ? { PluginsS3ObjectVersion: versions.plugins } : {}),
-            ...(versions.requirements ? { RequirementsS3ObjectVersion: versions.requirements } : {}),
-            ...(versions.startup ? { StartupScriptS3ObjectVersion: versions.startup } : {}),
-          }),
-          { abortSignal: signal as never },
-        );
-      } catch (err) {
-        throw mapAwsError(envName, err, s.profile);
-      }
-    },
+    getEnvironment: async (name, signal) => (await load()).getEnvironment(name, signal),
+    updateEnvironment: async (name, versions, signal) => (await load()).updateEnvironment(name, versions, signal),
   };
 }
 
@@ -107,20 +68,7 @@ export interface ComposerApi {
  */
 export function composerApi(processEnv: NodeJS.ProcessEnv): ComposerApi {
   return {
-    async getEnvironment(env, signal) {
-      const { getComposerEnvironment } = require('../platforms/composer') as typeof import('../platforms/composer');
-      let auth: OAuth2Client | undefined;
-      if (processEnv.GOOGLE_OAUTH_ACCESS_TOKEN) {
-        const { OAuth2Client: Client } = require('google-auth-library') as typeof import('google-auth-library');
-        auth = new Client();
-        auth.setCredentials({ access_token: processEnv.GOOGLE_OAUTH_ACCESS_TOKEN, expiry_date: Date.now() + 3600_000 });
-      }
-      const info = await getComposerEnvironment(env, { env: processEnv, signal, ...(auth ? { auth: auth as never } : {}) });
-      if (!info.dagGcsPrefix) {
-        throw new ManagedAirflowError('remote', 'deploy.composerIncomplete', `${env.name}: Composer environment ${info.resourceName} has no config.dagGcsPrefix`, { hint: 'The environment may still be creating.' });
-      }
-      return { dagGcsPrefix: info.dagGcsPrefix, imageVersion: info.imageVersion || 'unknown', airflowVersion: info.airflowVersion, state: info.state };
-    },
+    getEnvironment: async (env, signal) => (await import('./composer-api.js')).getComposerDestination(env, processEnv, signal),
   };
 }
 

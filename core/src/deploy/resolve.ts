@@ -1,7 +1,7 @@
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
 import { astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
-import type { StorageAdapter } from './storage';
+import { lazyStorage, type StorageAdapter } from './storage';
 import type { ObjectLocation, ResolvedDestination } from './types';
 import { bucketFromArn, formatLocation, normalizePrefix, parseLocation, sameLocation } from './uri';
 
@@ -11,6 +11,11 @@ export interface DeployServices {
   composer(env: EnvironmentConfig): ComposerApi;
   astro(env: EnvironmentConfig): AstroApi;
   storage(location: ObjectLocation, env: EnvironmentConfig): StorageAdapter;
+  /**
+   * Optional: start loading what `storage` will need for this environment (its cloud SDK) while the
+   * platform is still being asked for the destination. Never required for correctness.
+   */
+  preload?(env: EnvironmentConfig): void;
 }
 
 /** Turns an environment into its real destination by asking the platform. */
@@ -43,20 +48,33 @@ export function defaultServices(o: ServiceOptions): DeployServices {
       }
       return astroApi({ envName: env.name, organization, deployment: env.deployment!, token, baseUrl: o.env.ASTRO_API_URL });
     },
+    // loaded on first use (start-up time): only the store a deploy talks to is loaded
     storage: (loc, env) => {
       if (loc.scheme === 's3') {
-        // loaded on first use (start-up time): only the store a deploy talks to is loaded
-        const { S3Storage, s3Client } = require('./s3') as typeof import('./s3');
-        const k = `${env.region ?? ''}|${env.profile ?? ''}`;
-        let c = s3Clients.get(k);
-        if (!c) s3Clients.set(k, (c = s3Client({ region: env.region, profile: env.profile, env: o.env })));
-        return new S3Storage(c, loc.bucket);
+        return lazyStorage(`s3://${loc.bucket}`, async () => {
+          const { S3Storage, s3Client } = await loadS3();
+          const k = `${env.region ?? ''}|${env.profile ?? ''}`;
+          let c = s3Clients.get(k);
+          if (!c) s3Clients.set(k, (c = s3Client({ region: env.region, profile: env.profile, env: o.env })));
+          return new S3Storage(c, loc.bucket);
+        });
       }
-      const { GcsStorage, gcsClient } = require('./gcs') as typeof import('./gcs');
-      return new GcsStorage(gcsClient({ project: env.project, env: o.env }), loc.bucket);
+      return lazyStorage(`gs://${loc.bucket}`, async () => {
+        const { GcsStorage, gcsClient } = await loadGcs();
+        return new GcsStorage(gcsClient({ project: env.project, env: o.env }), loc.bucket);
+      });
+    },
+    preload: (env) => {
+      const scheme = env.platform === 'mwaa' ? 's3' : env.platform === 'composer' ? 'gs' : env.platform === 'airflow' ? /^(s3|gs):/.exec(env.destination ?? '')?.[1] : undefined;
+      // a failed load is reported by the call that needs the module
+      if (scheme === 's3') loadS3().catch(() => undefined);
+      else if (scheme === 'gs') loadGcs().catch(() => undefined);
     },
   };
 }
+
+const loadS3 = () => import('./s3.js');
+const loadGcs = () => import('./gcs.js');
 
 function checkConfigured(env: EnvironmentConfig, real: ObjectLocation, resolvedFrom: string): void {
   if (!env.destination) return;

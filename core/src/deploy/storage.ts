@@ -29,3 +29,19 @@ export function contentTypeFor(key: string): string {
   if (key.endsWith('.yaml') || key.endsWith('.yml')) return 'application/yaml';
   return 'application/octet-stream';
 }
+
+/**
+ * A StorageAdapter whose implementation, and the cloud SDK behind it, loads on its first call
+ * (import(): a chunk of its own in the CLI bundle). Callers keep a synchronous factory.
+ */
+export function lazyStorage(label: string, load: () => Promise<StorageAdapter>): StorageAdapter {
+  let adapter: Promise<StorageAdapter> | undefined;
+  const get = () => (adapter ??= load());
+  return {
+    label,
+    list: async (prefix, signal) => (await get()).list(prefix, signal),
+    head: async (key, signal) => (await get()).head(key, signal),
+    put: async (key, body, opts) => (await get()).put(key, body, opts),
+    delete: async (keys, signal) => (await get()).delete(keys, signal),
+  };
+}

@@ -5,13 +5,13 @@
  * `endpoint` option) turn off the SDK's `api.`/`env.` host prefixes, so a local server works.
  */
 import { MWAAClient, ListEnvironmentsCommand, GetEnvironmentCommand, CreateWebLoginTokenCommand, type Environment } from '@aws-sdk/client-mwaa';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import semver from 'semver';
 import { isManagedAirflowError, type ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
+import { lazyNodeProviderChain } from './aws-credentials';
 import { platformErrors } from './errors';
 import { httpRequest, withDeadline } from './http';
 import { AirflowClient, stripVendorSuffix, apiVersionFor } from './airflow';
@@ -88,7 +88,7 @@ export function mwaaContext(cfg: { region?: string; profile?: string }, opts: Mw
   const region = cfg.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
   const explicit = opts.credentials;
   const credentials: () => Promise<AwsCredentials> =
-    typeof explicit === 'function' ? explicit : explicit ? async () => explicit : (fromNodeProviderChain({ profile: cfg.profile }) as unknown as () => Promise<AwsCredentials>);
+    typeof explicit === 'function' ? explicit : explicit ? async () => explicit : (lazyNodeProviderChain({ profile: cfg.profile }) as unknown as () => Promise<AwsCredentials>);
   const client = new MWAAClient({
     region,
     credentials: credentials as never,
