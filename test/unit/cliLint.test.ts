@@ -118,6 +118,8 @@ describe('managed-airflow lint (CLI)', () => {
       [['lint', 'nope/'], /path not found: nope\//],
       [['lint', '--format', 'xml'], /unknown --format "xml"/],
       [['lint', '--select', 'XYZ'], /not a rule code/],
+      [['lint', '--jobs', 'many'], /--jobs "many" is not a thread count/],
+      [['lint', '--jobs', '0'], /--jobs "0" is not a thread count/],
       [['frobnicate'], /unknown command "frobnicate"/],
     ] as [string[], RegExp][]) {
       const t = io(dir);

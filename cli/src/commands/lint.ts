@@ -23,6 +23,7 @@ Options:
   --select CODES    only these codes or prefixes, comma-separated (e.g. AF1,AF201)
   --ignore CODES    never report these codes or prefixes
   --fix             apply the preferred quick fixes in place, then report what is left
+  --jobs N          lint on N threads (default: one below 200 files, else one per core)
   -h, --help        this help
 
 Exit codes: 0 no error-severity diagnostics, 1 some, 2 usage/configuration errors.`;
@@ -48,12 +49,18 @@ export const lintCommand: CliCommand = {
       select: { type: 'string', multiple: true },
       ignore: { type: 'string', multiple: true },
       fix: { type: 'boolean', default: false },
+      jobs: { type: 'string', short: 'j' },
     });
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) {
       throw new ManagedAirflowError('usage', 'usage.format', `unknown --format "${format}"`, { hint: 'Use text, json or sarif.' });
     }
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) {
+      throw new ManagedAirflowError('usage', 'lint.badJobs', `--jobs "${values.jobs}" is not a thread count`, { hint: 'Pass a whole number from 1 to 64, or leave --jobs out to use one thread per core on large folders.' });
+    }
     const opts = {
+      jobs,
       cwd: io.cwd,
       target: values.target,
       python: values.python,

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ManagedAirflowError } from '../errors';
 import { findWorkspaceSettings, readSettingsFile } from '../config/environments';
 import { walkFolder, defaultIgnoreSyntax } from '../deploy/walk';
 import { detectTarget, defaultTarget, resolveTargetLabel, type ResolvedTarget } from '../targets';
-import { createPythonParser } from './parser';
-import { analyzeText } from './engine';
+import { createPythonParser, type Parser } from './parser';
+import { chooseThreads, runLintJobs, type LintJob } from './lintPool';
 import { findRequirements, readRequirementsPackages } from './requirements';
 import { normaliseLintSettings, type LintSettings } from '../protocol/settings';
 import type { Diagnostic, FileResult, SeverityOverride } from './types';
@@ -19,6 +19,8 @@ export interface LintPathsOptions {
   select?: string[];
   ignore?: string[];
   severity?: Record<string, SeverityOverride>;
+  /** Threads to lint with (0/undefined = automatic: one below 200 files, else up to the cores). */
+  jobs?: number;
 }
 
 export interface LintedFile extends FileResult {
@@ -34,6 +36,8 @@ export interface LintRun {
   targets: { target: ResolvedTarget; files: number }[];
   files: LintedFile[];
   settingsFile?: string;
+  /** Threads that linted the files (1 = in-process). */
+  threads: number;
 }
 
 /** Collect Python files under the given paths; folders honour `.airflowignore` like Airflow does. */
@@ -96,32 +100,26 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
       }),
     ),
   ];
-  const parser = await createPythonParser();
-  const results: LintedFile[] = [];
   const reqCache = new Map<string, Set<string>>();
-  for (const abs of files) {
+  const select = opts.select ?? settings.select;
+  const ignore = opts.ignore ?? settings.ignore;
+  const severity = { ...settings.severity, ...opts.severity };
+  const jobs: LintJob[] = files.map((abs, index) => {
     const target = targetFor(abs);
     const reqFile = findRequirements(path.dirname(abs), rootDir);
     const key = reqFile ?? '';
     if (!reqCache.has(key)) reqCache.set(key, readRequirementsPackages(reqFile));
-    let text: string;
-    try {
-      text = readFileSync(abs, 'utf8');
-    } catch (e) {
-      results.push({ file: path.relative(cwd, abs) || abs, abs, target, dagIds: [], diagnostics: [unreadable((e as Error).message)] });
-      continue;
-    }
-    const a = analyzeText(parser, text, abs, {
-      target,
-      select: opts.select ?? settings.select,
-      ignore: opts.ignore ?? settings.ignore,
-      severity: { ...settings.severity, ...opts.severity },
-      extraPackages: reqCache.get(key),
-    });
-    a.tree?.delete();
-    results.push({ file: path.relative(cwd, abs) || abs, abs, target, diagnostics: a.diagnostics, dagIds: a.dagIds });
-  }
-  parser.delete();
+    return { index, abs, options: { target, select, ignore, severity, extraPackages: reqCache.get(key) } };
+  });
+  let parser: Parser | undefined;
+  const { results: linted, threads } = await runLintJobs(jobs, chooseThreads(jobs.length, opts.jobs), async () => (parser ??= await createPythonParser()));
+  parser?.delete();
+  const results: LintedFile[] = linted.map((r) => {
+    const { abs, options } = jobs[r.index];
+    const file = path.relative(cwd, abs) || abs;
+    if (r.unreadable !== undefined) return { file, abs, target: options.target, dagIds: [], diagnostics: [unreadable(r.unreadable)] };
+    return { file, abs, target: options.target, diagnostics: r.diagnostics, dagIds: r.dagIds };
+  });
   // Workspace-wide rule: duplicate dag_id across the linted files.
   const dupes = duplicateDagIdDiagnostics(results.map((r) => ({ file: r.abs, dagIds: r.dagIds })));
   for (const r of results) {
@@ -140,7 +138,7 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
   }
   const targets = [...counts.values()];
   const target = fixed ?? targets[0]?.target ?? (python ? { ...resolveTargetLabel(defaultTarget().label, { python }), source: 'default' as const } : defaultTarget());
-  return { target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile };
+  return { target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile, threads };
 }
 
 function isCodeEnabled(code: string, opts: LintPathsOptions, s: LintSettings): boolean {
