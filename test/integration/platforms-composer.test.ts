@@ -6,21 +6,13 @@
 import assert from 'node:assert/strict';
 import { OAuth2Client } from 'google-auth-library';
 import { connectEnvironment, envVarCredentials, getComposerEnvironment, listComposerEnvironments, getAstroDeployment } from '../../core/src/platforms';
-import { isManagedAirflowError } from '../../core/src/errors';
+import { errorCode } from '../support/errors';
 import type { EnvironmentConfig } from '../../core/src/protocol/environments';
 import { startAirflowFake, type AirflowFake } from './support/airflow-fake';
 import { startComposerFake, sampleComposerEnv, startAstroFake, type ComposerFake } from './support/composer-fake';
 import { specsAvailable } from './support/openapi';
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    assert.ok(isManagedAirflowError(e), String(e));
-    return e.code;
-  }
-}
+const code = errorCode;
 
 function tokenClient(token: string): OAuth2Client {
   const c = new OAuth2Client();

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { connectEnvironment, envVarCredentials, getMwaaEnvironment, listMwaaEnvironments, mwaaWebLoginUrl } from '../../core/src/platforms';
 import { connectMwaa } from '../../core/src/platforms/mwaa';
-import { isManagedAirflowError } from '../../core/src/errors';
+import { errorCode } from '../support/errors';
 import type { EnvironmentConfig } from '../../core/src/protocol/environments';
 import { startAirflowFake, type AirflowFake } from './support/airflow-fake';
 import { startMwaaFake, sampleMwaaEnvironment, TEST_KEYS, type MwaaFake } from './support/mwaa-fake';
@@ -15,15 +15,7 @@ import { specsAvailable } from './support/openapi';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    assert.ok(isManagedAirflowError(e), String(e));
-    return e.code;
-  }
-}
+const code = errorCode;
 
 describe('platforms: MWAA (client-mwaa → local control plane, InvokeRestApi, web login)', function () {
   let mwaa: MwaaFake;

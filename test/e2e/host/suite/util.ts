@@ -2,21 +2,8 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'managed-airflow.managed-airflow';
 
-export async function poll<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30000, everyMs = 100): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+import { poll } from '../../../support/poll';
+export { poll };
 
 /** The rule code of a Managed Airflow diagnostic (AF101 …), else undefined. */
 export function afCode(d: vscode.Diagnostic): string | undefined {
