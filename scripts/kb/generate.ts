@@ -31,6 +31,7 @@ export const CALLABLE_NOTES: Record<string, string> = {
   BaseSensorOperator: 'arguments every sensor accepts on top of BaseOperator (poke_interval, timeout, mode …)',
   ExternalTaskSensor: 'ExternalTaskSensor (providers.standard in 3.x) on top of BaseSensorOperator',
   BashOperator: 'BashOperator (airflow.operators.bash / bash_operator; providers.standard in 3.x) on top of BaseOperator',
+  TriggerRule: 'not a callable: the values trigger_rule= accepts (members of the TriggerRule enum; BaseOperator raises on any other value)',
 };
 
 interface Options {

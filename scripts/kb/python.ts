@@ -865,3 +865,43 @@ export function stringCollectionAssignedTo(root: Node, name: string): string[] |
   }
   return undefined;
 }
+
+/** `NAME = "value"` string members of a (top-level) class, e.g. the TriggerRule enum: value → member name. */
+export function enumStringMembers(root: Node, className: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const cls = topLevelClasses(root).get(className);
+  const body = cls ? classBody(cls) : null;
+  for (const st of body?.namedChildren ?? []) {
+    if (st?.type !== 'expression_statement') continue;
+    const a = st.namedChildren[0];
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const v = stringText(a.childForFieldName('right'));
+    if (left?.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(left.text) && v !== undefined) out.set(v, left.text);
+  }
+  return out;
+}
+
+/**
+ * Values of `param` that a function warns about: `if param == "old": warnings.warn("… use `new` …")`
+ * (BaseOperator.__init__ and `trigger_rule="none_failed_or_skipped"`). Returns value → warning message.
+ */
+export function deprecatedParamValues(root: Node, param: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const ifs of allDescendants(root, 'if_statement')) {
+    const cond = ifs.childForFieldName('condition');
+    if (cond?.type !== 'comparison_operator' || cond.namedChildren.length !== 2) continue;
+    const [l, r] = cond.namedChildren;
+    if (l?.text !== param || !/==/.test(cond.text)) continue;
+    const value = stringText(r);
+    if (value === undefined) continue;
+    for (const call of allDescendants(ifs.childForFieldName('consequence')!, 'call')) {
+      const msg = deprecationWarningMessage(call);
+      if (msg !== undefined) {
+        out.set(value, msg);
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { GitSnapshot, TreeEntry } from './git';
 import {
   classDeprecationWarning, classParams, functionParams, contextKeysOfFunction, dictAssignedTo, extractModuleFacts, pythonParser, stringCollectionAssignedTo,
-  subscriptStores, topLevelClasses, typedDictKeys, type ModuleFacts, type ParamFact,
+  subscriptStores, topLevelClasses, typedDictKeys, enumStringMembers, deprecatedParamValues, type ModuleFacts, type ParamFact,
 } from './python';
 
 /** Where a version's sources live inside the repository. */
@@ -172,6 +172,9 @@ const CONTEXT_FILES = {
   typed: ['task-sdk/src/airflow/sdk/definitions/context.py', 'airflow-core/src/airflow/utils/context.pyi', 'airflow/utils/context.pyi', 'airflow/utils/context.py'],
   deprecations: ['airflow-core/src/airflow/utils/context.py', 'airflow/utils/context.py'],
   operatorStores: ['airflow/operators/python_operator.py', 'airflow/operators/python.py'],
+  // TaskInstance.handle_failure adds `context["exception"] = error` before the failure/retry callbacks run
+  // (1.10.5+; 2.x), a key the template context and the 2.0–2.2 Context type do not list.
+  callbackStores: ['airflow-core/src/airflow/models/taskinstance.py', 'airflow/models/taskinstance.py', 'airflow/models/__init__.py', 'airflow/models.py'],
 };
 
 export async function scanVersion(git: GitSnapshot, spec: VersionSpec, knownArgs: Map<string, Set<string>>): Promise<VersionScan> {
@@ -321,10 +324,53 @@ function readTree(git: GitSnapshot, commit: string, path: string, parser: Awaite
   return text === undefined ? undefined : parse(text, parser);
 }
 
+/** Where the TriggerRule enum is defined (3.1+ moved it to airflow.task.trigger_rule). */
+const TRIGGER_RULE_FILES = ['airflow-core/src/airflow/task/trigger_rule.py', 'airflow-core/src/airflow/utils/trigger_rule.py', 'airflow/utils/trigger_rule.py'];
+
+/**
+ * The values `trigger_rule=` accepts (BaseOperator validates them with TriggerRule.is_valid and
+ * raises otherwise), recorded as the pseudo-callable "TriggerRule": value → fact. A value is
+ * deprecated where BaseOperator.__init__ warns `if trigger_rule == "value"` (it then maps it to
+ * the replacement it names).
+ */
+function scanTriggerRules(git: GitSnapshot, commit: string, parser: Awaited<ReturnType<typeof pythonParser>>): Map<string, FactAt> | undefined {
+  const out = new Map<string, FactAt>();
+  for (const file of TRIGGER_RULE_FILES) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    const members = enumStringMembers(tree.rootNode, 'TriggerRule');
+    tree.delete();
+    if (!members.size) continue;
+    for (const [value, member] of members) out.set(value, { path: file, source: `TriggerRule.${member} in ${file}` });
+    break;
+  }
+  if (!out.size) return undefined;
+  for (const file of CALLABLES.BaseOperator.files) {
+    const tree = readTree(git, commit, file, parser);
+    if (!tree) continue;
+    const cls = topLevelClasses(tree.rootNode).get('BaseOperator');
+    const deprecated = cls ? deprecatedParamValues(cls, 'trigger_rule') : new Map<string, string>();
+    tree.delete();
+    if (!cls) continue;
+    for (const [value, message] of deprecated) {
+      const f = out.get(value);
+      if (!f) continue;
+      const named = /TriggerRule\.([A-Z_]+)/.exec(message)?.[1];
+      const quoted = /`([a-z_]+)`/.exec(message)?.[1];
+      const replacement = named ? [...out.entries()].find(([, g]) => g.source?.startsWith(`TriggerRule.${named} `))?.[0] : quoted && out.has(quoted) ? quoted : undefined;
+      out.set(value, { path: file, deprecated: true, ...(replacement ? { replacement } : {}), note: message, source: `if trigger_rule == "${value}": warnings.warn(...) in BaseOperator.__init__ of ${file}` });
+    }
+    break;
+  }
+  return out;
+}
+
 function scanCallables(
   git: GitSnapshot, commit: string, parser: Awaited<ReturnType<typeof pythonParser>>, knownArgs: Map<string, Set<string>>,
 ): Map<string, Map<string, FactAt>> {
   const out = new Map<string, Map<string, FactAt>>();
+  const rules = scanTriggerRules(git, commit, parser);
+  if (rules) out.set('TriggerRule', rules);
   for (const [id, { cls, fn, files }] of Object.entries(CALLABLES)) {
     for (const file of files) {
       const tree = readTree(git, commit, file, parser);
@@ -396,7 +442,7 @@ function scanContext(git: GitSnapshot, commit: string, parser: Awaited<ReturnTyp
     for (const k of stringCollectionAssignedTo(tree.rootNode, 'KNOWN_CONTEXT_KEYS') ?? []) add(k, file);
     tree.delete();
   }
-  for (const file of CONTEXT_FILES.operatorStores) {
+  for (const file of [...CONTEXT_FILES.operatorStores, ...CONTEXT_FILES.callbackStores]) {
     const tree = readTree(git, commit, file, parser);
     if (!tree) continue;
     for (const k of subscriptStores(tree.rootNode, /^context$/)) add(k, file);

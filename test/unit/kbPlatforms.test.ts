@@ -179,7 +179,8 @@ describe('knowledge base: features.json', () => {
     assert.ok(features.size >= 25, `only ${features.size} features`);
     for (const [id, f] of features) {
       assert.ok(f.title, `${id}: title`);
-      assert.ok(f.detect.length > 0, `${id}: detect`);
+      // A behaviour another rule consults (AF121: TaskFlow context arguments) has no AF131 detector; its note says which rule.
+      assert.ok(f.detect.length > 0 || /Consulted by AF\d{3}/.test(f.note ?? ''), `${id}: detect`);
       for (const d of f.detect) {
         const keys = Object.keys(d);
         assert.equal(keys.length, 1, `${id}: detector ${JSON.stringify(d)}`);

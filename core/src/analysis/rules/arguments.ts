@@ -1,4 +1,5 @@
-import { firstAvailable, removedIn, type Availability } from '../../knowledge';
+import semver from 'semver';
+import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
 import type { ArgFact, CallFact } from '../facts';
 import type { Node } from '../parser';
@@ -103,7 +104,67 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
     if (!arg.name || ownParams?.has(arg.name)) continue;
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
+    if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
   }
+}
+
+/**
+ * `trigger_rule="none_failed_or_skipped"` / `TriggerRule.DUMMY`: BaseOperator validates the value
+ * (TriggerRule.is_valid) and raises for one the target's TriggerRule enum lacks (removed in 3.0, or
+ * added later such as `none_failed_min_one_success` in 2.2); 2.2–2.x warn about the two renamed ones.
+ * Facts: arguments.json pseudo-callable "TriggerRule" (value → availability).
+ */
+function checkTriggerRule(ctx: RuleContext, value: Node) {
+  if (!ctx.kb.knowsCallable('TriggerRule')) return;
+  let rule: string | undefined;
+  let range: Range;
+  let member = false;
+  if (value.type === 'string') {
+    const content = value.namedChildren.find((c) => c?.type === 'string_content');
+    if (!content || value.namedChildren.some((c) => c?.type === 'interpolation')) return;
+    rule = content.text;
+    range = rangeOfNode(content);
+  } else if (value.type === 'attribute') {
+    const obj = value.childForFieldName('object');
+    const attr = value.childForFieldName('attribute');
+    if (!obj || !attr || !/^[A-Z][A-Z0-9_]*$/.test(attr.text)) return;
+    const root = obj.text.split('.')[0];
+    const bound = ctx.facts.bindings.get(root)?.target ?? '';
+    const isEnum = obj.text.endsWith('TriggerRule') && (bound.endsWith(':TriggerRule') || /(^|\.)trigger_rule$/.test(bound) || /^airflow(\.|$)/.test(bound));
+    if (!isEnum) return;
+    rule = attr.text.toLowerCase();
+    range = rangeOfNode(attr);
+    member = true;
+  } else return;
+  const av = ctx.kb.argument('TriggerRule', rule!);
+  const v = ctx.target.airflow;
+  const runs = `${ctx.target.label} runs Airflow ${v}`;
+  const shown = member ? `TriggerRule.${rule!.toUpperCase()}` : `"${rule}"`;
+  const evidence = av?.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
+  const data = { triggerRule: rule };
+  if (!av) {
+    // Not a value of any scanned Airflow: a typo that every version rejects.
+    const known = ctx.kb.argumentsOf('TriggerRule', v);
+    if (!known.length) return;
+    ctx.report({ code: 'AF111', message: `trigger_rule ${shown} is not a trigger rule; Airflow raises "The trigger_rule must be one of …" (${runs}: ${known.sort().join(', ')}).`, range: range!, data });
+    return;
+  }
+  const status = cachedStatus(av, v);
+  if (status === 'available') return;
+  const rep = av.replacement;
+  const repAv = rep ? ctx.kb.argument('TriggerRule', rep) : undefined;
+  const repOk = !!repAv && ['available', 'deprecated'].includes(cachedStatus(repAv, v));
+  const repShown = rep ? (member ? `TriggerRule.${rep.toUpperCase()}` : `"${rep}"`) : '';
+  const fixes = rep && repOk ? [{ title: `Use ${repShown}`, edits: [{ range: range!, newText: member ? rep.toUpperCase() : rep }], isPreferred: true }] : undefined;
+  const instead = rep && repOk && status !== 'notYet' ? ` Use ${repShown} instead.` : '';
+  if (status === 'deprecated') {
+    ctx.report({ code: 'AF112', message: `trigger_rule ${shown} is deprecated in Airflow ${v} (${ctx.target.label}); Airflow maps it to ${repShown || 'its replacement'} with a warning.${instead}`, range: range!, fixes, evidence, data });
+    return;
+  }
+  const gone = removedIn(av, v);
+  const how = member ? 'the attribute does not exist (AttributeError)' : 'BaseOperator raises "The trigger_rule must be one of …"';
+  const why = status === 'notYet' ? `only exists from Airflow ${firstAvailable(av)}` : gone ? `was removed in Airflow ${gone}` : 'does not exist';
+  ctx.report({ code: 'AF111', message: `trigger_rule ${shown} ${why}: ${how}; ${runs}.${instead}`, range: range!, fixes: status === 'notYet' ? undefined : fixes, evidence, data });
 }
 
 function checkName(ctx: RuleContext, chain: string[], label: string, name: string, range: Range, present: Set<string>, inDefaultArgs = false) {
@@ -138,14 +199,29 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
     ctx.report({ code: 'AF111', severity: 'warning', message: `Argument \`${name}\` ${where} may not be accepted by Airflow ${v}; ${runs}.${uncertainNote(ctx, gap)}${instead}`, range, fixes, evidence, data: { ...data, uncertain: true } });
     return;
   }
-  const why = status === 'notYet' ? `is only accepted from Airflow ${firstAvailable(av)}` : removedIn(av, v) ? `was removed in Airflow ${removedIn(av, v)}` : 'is not accepted';
+  const gone = removedIn(av, v);
+  const back = status === 'notYet' ? nextAvailable(av, v) : undefined;
+  // A gap (sla_miss_callback: dropped in 3.1.0, accepted again from 3.2.0) is "not in the target", not "only from <first>".
+  const why = status === 'notYet' && gone && back ? `is not accepted by Airflow ${v} (removed in ${gone}, accepted again from ${back})` : status === 'notYet' ? `is only accepted from Airflow ${firstAvailable(av)}` : gone ? `was removed in Airflow ${gone}` : 'is not accepted';
   if (inDefaultArgs) {
     // Operators take from default_args only the keys their signature has: an unknown key is
     // silently ignored (the setting has no effect), it does not break the DAG.
     ctx.report({ code: 'AF111', severity: 'warning', message: `\`${name}\` ${where} ${why}; ${runs}, which ignores it.${instead}${note}`, range, fixes, evidence, data });
     return;
   }
+  if (chain[0] !== 'DAG' && semver.lt(normaliseVersion(v), '2.0.0')) {
+    // Airflow 1.10's BaseOperator only warns about unknown keyword arguments
+    // ("Invalid arguments were passed to … Support for passing such arguments will be dropped in
+    // Airflow 2.0", PendingDeprecationWarning) and ignores them; 2.0 made that an AirflowException.
+    ctx.report({ code: 'AF111', severity: 'warning', message: `Argument \`${name}\` ${where} ${why}; ${runs}, which ignores it with a warning ("Invalid arguments were passed to …").${instead}${note}`, range, fixes, evidence, data });
+    return;
+  }
   ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} ${why}; ${runs}.${instead}${note}`, range, fixes, evidence, data });
+}
+
+function nextAvailable(av: Availability, version: string): string | undefined {
+  const v = normaliseVersion(version);
+  return av.available.map((r) => normaliseVersion(r.from)).filter((f) => semver.gt(f, v)).sort(semver.compare)[0];
 }
 
 /** `default_args={"retries": 1, ...}` or `default_args=dict(retries=1)` or a variable bound to either. */
@@ -153,25 +229,29 @@ function checkDefaultArgs(ctx: RuleContext, arg: ArgFact) {
   let value: Node | null = arg.value;
   if (value.type === 'identifier') value = findAssignedValue(ctx, value.text, arg.value.startIndex);
   if (!value) return;
-  const keys: { name: string; range: Range; quoted: boolean }[] = [];
+  const keys: { name: string; range: Range; quoted: boolean; value: Node | null }[] = [];
   if (value.type === 'dictionary') {
     for (const pair of value.namedChildren) {
       if (pair?.type !== 'pair') continue;
       const k = pair.childForFieldName('key');
       if (k?.type === 'string') {
         const content = k.namedChildren.find((c) => c?.type === 'string_content');
-        if (content) keys.push({ name: content.text, range: rangeOfNode(content), quoted: true });
+        if (content) keys.push({ name: content.text, range: rangeOfNode(content), quoted: true, value: pair.childForFieldName('value') });
       }
     }
   } else if (value.type === 'call' && value.childForFieldName('function')?.text === 'dict') {
     for (const a of value.childForFieldName('arguments')?.namedChildren ?? []) {
       if (a?.type !== 'keyword_argument') continue;
       const n = a.childForFieldName('name');
-      if (n) keys.push({ name: n.text, range: rangeOfNode(n), quoted: false });
+      if (n) keys.push({ name: n.text, range: rangeOfNode(n), quoted: false, value: a.childForFieldName('value') });
     }
   }
   const present = new Set(keys.map((k) => k.name));
-  for (const k of keys) checkName(ctx, ['BaseOperator'], 'default_args', k.name, k.range, present, true);
+  for (const k of keys) {
+    checkName(ctx, ['BaseOperator'], 'default_args', k.name, k.range, present, true);
+    // every operator of the DAG gets this value, and rejects it like its own argument
+    if (k.name === 'trigger_rule' && k.value) checkTriggerRule(ctx, k.value);
+  }
 }
 
 function rangeOfNode(n: Node): Range {

@@ -184,6 +184,8 @@ interface ContextCallable {
   bound: Set<string>;
   /** Number of leading positional parameters bound by the caller. */
   boundPositional: number;
+  /** A TaskFlow function (decorated with @task…). */
+  taskflow?: boolean;
 }
 
 /** Functions that Airflow calls with the task context. */
@@ -206,6 +208,7 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   for (const f of facts.functions) {
     if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)))) {
       const c = get(f, 'kwargs');
+      c.taskflow = true;
       // Arguments given where the TaskFlow function is called: `fn(a, b=1)`, `fn.override(...)(a)`, `fn.expand(b=…)`.
       for (const call of callsByRoot.get(f.name) ?? []) {
         const direct = call.calleeText === f.name || call.calleeText.startsWith(`${f.name}.override(`);
@@ -286,18 +289,45 @@ function stringContent(n: Node | null | undefined): string | undefined {
   return n.namedChildren.find((c) => c?.type === 'string_content')?.text ?? '';
 }
 
+/**
+ * Airflow 2.0's TaskFlow operator called the function with its own arguments only (no context):
+ * `ds=None` stays None and `context["ds"]` of a `**context` parameter raises KeyError.
+ */
+function taskflowWithoutContext(ctx: RuleContext): boolean {
+  const f = ctx.kb.feature('taskflow_context_kwargs');
+  const tf = ctx.kb.feature('taskflow');
+  return !!f && !!tf && cachedStatus(f, ctx.target.airflow) === 'notYet' && cachedStatus(tf, ctx.target.airflow) !== 'notYet';
+}
+
+function reportNoTaskflowContext(ctx: RuleContext, key: string, range: Range, where: 'parameter' | 'lookup') {
+  const f = ctx.kb.feature('taskflow_context_kwargs')!;
+  const evidence = f.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
+  const what = where === 'parameter' ? `parameter \`${key}\` stays at its default (or the call fails when it has none)` : `its **kwargs holds no \`${key}\``;
+  ctx.report({
+    code: 'AF121',
+    message: `Context key \`${key}\`: before Airflow ${firstAvailable(f)} a TaskFlow function receives no context, so ${what}; ${ctx.target.label} runs Airflow ${ctx.target.airflow}. Use get_current_context() from airflow.operators.python inside the function.`,
+    range, evidence, data: { contextKey: key },
+  });
+}
+
 function scanCallable(ctx: RuleContext, c: ContextCallable) {
   const { fn } = c;
   const contextNames = new Set<string>(['context']);
+  /** `**kwargs` of a TaskFlow function on Airflow 2.0: holds no context keys. */
+  const emptyKwargs = new Set<string>();
+  const noContext = !!c.taskflow && taskflowWithoutContext(ctx);
   const normal = fn.params.filter((p) => p.kind === 'normal' && p.name !== 'self' && p.name !== 'cls');
   if (c.mode === 'positional') {
     if (normal[0]) contextNames.add(normal[0].name);
   } else {
-    for (const p of fn.params) if (p.kind === 'kwargs') contextNames.add(p.name);
+    for (const p of fn.params) if (p.kind === 'kwargs') (noContext ? emptyKwargs : contextNames).add(p.name);
+    if (noContext) contextNames.delete('context');
     if (!c.bound.has('*')) {
       normal.forEach((p, i) => {
         if (i < c.boundPositional || c.bound.has(p.name)) return;
-        report(ctx, p.name, p.range, 'parameter');
+        if (noContext) {
+          if (ctx.kb.contextKey(p.name)) reportNoTaskflowContext(ctx, p.name, p.range, 'parameter');
+        } else report(ctx, p.name, p.range, 'parameter');
       });
     }
   }
@@ -333,8 +363,14 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
       obj = f.childForFieldName('object');
       keyNode = n.childForFieldName('arguments')?.namedChild(0);
     }
-    if (!obj || obj.type !== 'identifier' || !contextNames.has(obj.text) || keyNode?.type !== 'string') continue;
+    if (!obj || obj.type !== 'identifier' || keyNode?.type !== 'string') continue;
+    const empty = emptyKwargs.has(obj.text) && !contextNames.has(obj.text);
+    if (!contextNames.has(obj.text) && !empty) continue;
     const content = keyNode.namedChildren.find((c) => c?.type === 'string_content');
-    if (content && !membershipGuarded(n, content.text, obj.text, body)) report(ctx, content.text, rangeOf(content), 'lookup');
+    if (!content || membershipGuarded(n, content.text, obj.text, body)) continue;
+    if (empty) {
+      // `kwargs.get("ds")` returns None rather than raising; still never the context value.
+      if (ctx.kb.contextKey(content.text)) reportNoTaskflowContext(ctx, content.text, rangeOf(content), 'lookup');
+    } else report(ctx, content.text, rangeOf(content), 'lookup');
   }
 }

@@ -1,5 +1,8 @@
+import semver from 'semver';
+import { normaliseVersion, type Availability } from '../../knowledge';
 import { normaliseDist } from '../requirements';
 import type { Rule, RuleContext } from '../rule';
+import { cachedStatus } from './scanGaps';
 
 /** Provider namespaces whose distributions take two path segments (airflow.providers.apache.spark → apache-spark). */
 const TWO_LEVEL = new Set(['apache', 'atlassian', 'cncf', 'common', 'dbt', 'microsoft']);
@@ -41,8 +44,49 @@ export const providersRule: Rule = {
         data: { distribution: dist },
       });
     }
+    checkShims(ctx, installed, extra, seen);
   },
 };
+
+/**
+ * Airflow 2.x keeps the pre-provider paths (`airflow.contrib.operators.ssh_operator`,
+ * `airflow.operators.postgres_operator`, `airflow.hooks.S3_hook` …) as deprecation shims that
+ * import the class from its provider package: the import fails when that provider is not installed.
+ */
+function checkShims(ctx: RuleContext, installed: Set<string>, extra: Set<string>, seen: Set<string>) {
+  const v = ctx.target.airflow;
+  if (semver.lt(normaliseVersion(v), '2.0.0')) return; // 1.10 paths are real modules, not shims
+  for (const imp of ctx.facts.imports) {
+    if (imp.guarded || imp.relative || imp.kind === 'star') continue;
+    if (!imp.module.startsWith('airflow.') || imp.module.startsWith('airflow.providers')) continue;
+    const shim = shimOf(ctx, imp.module, imp.kind === 'from' ? imp.name : undefined);
+    if (!shim) continue;
+    const dist = normaliseDist(shim.dist);
+    if (installed.has(dist) || extra.has(dist)) continue;
+    const key = `${dist}@${imp.statementRange.start.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.report({
+      code: 'AF141',
+      message: `\`${shim.path}\` is a deprecated alias that imports \`${shim.replacement}\` from ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list, so the import fails. Add ${dist} to requirements.txt (within the platform's constraints) and import from \`${shim.replacement}\`.`,
+      range: imp.kind === 'from' && shim.path !== imp.module ? imp.nameRange ?? imp.moduleRange : imp.moduleRange,
+      evidence: shim.av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref })),
+      data: { distribution: dist },
+    });
+  }
+}
+
+function shimOf(ctx: RuleContext, module: string, name: string | undefined): { path: string; replacement: string; dist: string; av: Availability } | undefined {
+  const v = ctx.target.airflow;
+  const candidates: [string, Availability | undefined][] = [];
+  if (name) candidates.push([`${module}.${name}`, ctx.kb.name(module, name)]);
+  candidates.push([module, ctx.kb.module(module)]);
+  for (const [path, av] of candidates) {
+    if (!av || cachedStatus(av, v) !== 'deprecated') continue;
+    if (av.replacement?.startsWith('airflow.providers.') && av.replacementProvider) return { path, replacement: av.replacement, dist: av.replacementProvider, av };
+  }
+  return undefined;
+}
 
 function installedFor(ctx: RuleContext): Set<string> | undefined {
   const t = ctx.target;
