@@ -224,17 +224,17 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   for (const call of facts.calls) {
     const byArg = new Map(call.args.filter((a) => a.name).map((a) => [a.name!, a]));
     for (const a of call.args) {
-      if (a.name !== 'python_callable' || a.value.type !== 'identifier') continue;
-      {
-        for (const f of byName.get(a.value.text) ?? []) {
-          const c = get(f, 'kwargs');
-          for (const k of dictKeys(byArg.get('op_kwargs')?.value)) c.bound.add(k);
-          c.boundPositional = Math.max(c.boundPositional, sequenceLength(byArg.get('op_args')?.value));
-        }
+      if (a.name !== 'python_callable' || (a.value.type !== 'identifier' && a.value.type !== 'lambda')) continue;
+      for (const f of a.value.type === 'lambda' ? [lambdaFunction(a.value)] : byName.get(a.value.text) ?? []) {
+        const c = get(f, 'kwargs');
+        for (const k of dictKeys(byArg.get('op_kwargs')?.value)) c.bound.add(k);
+        c.boundPositional = Math.max(c.boundPositional, sequenceLength(byArg.get('op_args')?.value));
       }
     }
     for (const a of call.args) {
-      if (a.name && CALLBACK_ARGS.test(a.name)) for (const id of callbackNames(a.value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
+      if (!a.name || !CALLBACK_ARGS.test(a.name)) continue;
+      if (a.value.type === 'lambda') get(lambdaFunction(a.value), 'positional');
+      else for (const id of callbackNames(a.value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
     }
   }
   // default_args={"on_failure_callback": notify, ...}
@@ -245,6 +245,23 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
     if (key && CALLBACK_ARGS.test(key) && value) for (const id of callbackNames(value)) for (const f of byName.get(id) ?? []) if (!out.has(f)) get(f, 'positional');
   }
   return [...out.values()];
+}
+
+/** A `lambda` passed as python_callable / callback, seen as a function (its body is an expression). */
+function lambdaFunction(n: Node): FunctionFact {
+  const params: FunctionFact['params'] = [];
+  for (const p of n.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'identifier') params.push({ name: p.text, range: rangeOf(p), kind: 'normal' });
+    else if (p.type === 'default_parameter') {
+      const id = p.childForFieldName('name');
+      if (id) params.push({ name: id.text, range: rangeOf(id), kind: 'normal' });
+    } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      const id = p.namedChild(0);
+      if (id?.type === 'identifier') params.push({ name: id.text, range: rangeOf(id), kind: p.type === 'list_splat_pattern' ? 'args' : 'kwargs' });
+    }
+  }
+  return { node: n, name: '<lambda>', nameRange: rangeOf(n), params, decorators: [], nested: true };
 }
 
 /** `cb` or `[cb1, cb2]` / `(cb1, cb2)`. */

@@ -115,7 +115,7 @@ export function isPlaceholder(v: string): boolean {
 }
 
 /** One cheap test before the specific formats: does the literal contain any of their markers? */
-const MARKERS = /PRIVATE KEY|A(KIA|SIA|BIA)|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza|sk_live_|:\/\/[^@\s]*:[^@\s]*@/;
+const MARKERS = /PRIVATE KEY|A(KIA|SIA|BIA)|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com|AIza|sk_live_|:\/\/[^@\s]*:[^@\s]*@|Bearer\s|Basic\s/;
 
 function formatMatch(s: StringFact): { what: string; severity?: Severity } | undefined {
   const v = s.value;
@@ -128,6 +128,11 @@ function formatMatch(s: StringFact): { what: string; severity?: Severity } | und
   if (/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]{8,}/.test(v)) return { what: 'Slack webhook URL', severity: 'error' };
   if (/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/.test(v)) return { what: 'Google API key' , severity: 'error' };
   if (/(?<![A-Za-z0-9])sk_live_[A-Za-z0-9]{20,}/.test(v)) return { what: 'Stripe secret key', severity: 'error' };
+  // `Authorization: Bearer <token>` / `Basic <base64>` written out (a curl header, a requests headers dict)
+  const auth = /(?<![A-Za-z])(Bearer|Basic)\s+([A-Za-z0-9\-._~+/]{16,}=*)(?![A-Za-z0-9\-._~+/={}$])/.exec(v);
+  if (auth && /\d/.test(auth[2]) && /[A-Za-z]/.test(auth[2]) && !(s.isFString && /\{/.test(v.slice(auth.index, auth.index + auth[0].length + 1)))) {
+    return { what: `${auth[1]} token in an Authorization header` };
+  }
   const uri = /(?<![A-Za-z0-9+.-])([a-z][a-z0-9+.-]*):\/\/([^:/@\s{}]*):([^@/\s]+)@[^\s/]/i.exec(v);
   if (uri) {
     const pw = uri[3];

@@ -35,8 +35,8 @@ export const importsRule: Rule = {
 
 /**
  * `from airflow.utils import dates` … `dates.days_ago(2)`: the import is fine, the attribute is
- * gone. Calls through an imported, still-existing Airflow module are checked for names the target
- * lacks (errors only; deprecations are left to the import line).
+ * gone (or deprecated). Calls through an imported, still-existing Airflow module are checked for
+ * names the target lacks or deprecates (a deprecated module's names are left to its import line).
  */
 function checkAttributeCalls(ctx: RuleContext) {
   const { facts } = ctx;
@@ -60,7 +60,9 @@ function checkAttributeCalls(ctx: RuleContext) {
     const av = ctx.kb.name(module, parts[i]);
     if (!av || i !== parts.length - 1) continue;
     const status = cachedStatus(av, v);
-    if (status !== 'removed' && status !== 'unavailable' && status !== 'notYet') continue;
+    // A deprecated name through a deprecated module: the import line already says so.
+    if (status === 'deprecated' && modStatus === 'deprecated') continue;
+    if (status !== 'removed' && status !== 'unavailable' && status !== 'notYet' && status !== 'deprecated') continue;
     if (status === 'notYet' && addedBetweenScans(ctx, av)) continue;
     const key = `${module}.${parts[i]}`;
     const runs = `${ctx.target.label} runs Airflow ${v}`;
@@ -69,7 +71,12 @@ function checkAttributeCalls(ctx: RuleContext) {
     const range = attr ? { start: { line: attr.startPosition.row, character: attr.startPosition.column }, end: { line: attr.endPosition.row, character: attr.endPosition.column } } : call.calleeRange;
     const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
     const note = av.note && status !== 'notYet' ? ` ${av.note}` : '';
-    if (status === 'notYet') {
+    if (status === 'deprecated') {
+      let rep = finalReplacement(ctx, av.replacement, false);
+      if (rep === key || (rep && !replacementWorks(ctx, rep, false))) rep = undefined;
+      const instead = rep ? ` Use \`${rep}\` instead.` : ' It will be removed in a future version.';
+      ctx.report({ code: 'AF103', message: `\`${key}\` is deprecated in Airflow ${v} (${ctx.target.label}); it still works but warns.${instead}${av.note ? ` ${av.note}` : ''}`, range, evidence, data: { symbol: key, isModule: false } });
+    } else if (status === 'notYet') {
       ctx.report({ code: 'AF102', message: `\`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.`, range, evidence, data: { symbol: key, isModule: false } });
     } else {
       const gone = removedIn(av, v);

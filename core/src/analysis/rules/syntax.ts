@@ -73,6 +73,8 @@ interface Hit {
   feature: string;
   needs: [number, number];
   range?: Range;
+  /** What happens on an older Python (default: the file does not parse). */
+  effect?: string;
 }
 
 function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
@@ -130,6 +132,7 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
   };
   for (const n of nodesOf(ctx.facts, FEATURE_NODES)) visit(n);
   for (const str of ctx.facts.strings) stringFeatures(str.node, hits);
+  if (!ctx.facts.futureAnnotations) annotationFeatures(ctx, hits, older);
   if (py2 && !root.hasError) python2(ctx, py2);
   const seen = new Set<string>();
   for (const h of hits) {
@@ -140,11 +143,65 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
     seen.add(key);
     ctx.report({
       code: 'AF151',
-      message: `${h.feature} needs Python ${h.needs.join('.')}+; ${ctx.target.label} runs Python ${ctx.target.python}, where this file does not parse.`,
+      message: `${h.feature} needs Python ${h.needs.join('.')}+; ${ctx.target.label} runs Python ${ctx.target.python}, where ${h.effect ?? 'this file does not parse'}.`,
       range: r.start.line === r.end.line ? r : { start: r.start, end: { line: r.start.line, character: r.start.character + h.node.text.split('\n')[0].length } },
       data: { feature: h.feature, needs: h.needs.join('.') },
     });
   }
+}
+
+const BUILTIN_GENERICS = new Set(['list', 'dict', 'tuple', 'set', 'frozenset', 'type']);
+const ANNOTATED: ReadonlySet<string> = new Set(['assignment']);
+
+/**
+ * Annotations Python evaluates when the definition runs (parameters, return types, module- and
+ * class-level variable annotations; not those inside function bodies, not with
+ * `from __future__ import annotations`): `list[int]` needs 3.9 (PEP 585: "'type' object is not
+ * subscriptable" before), `int | None` needs 3.10 (PEP 604: "unsupported operand type(s) for |").
+ * The file parses, but importing it raises TypeError. One finding per annotation: the first to fail.
+ */
+function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, number]) => boolean) {
+  const annotations: Node[] = [];
+  for (const fn of ctx.facts.functions) {
+    for (const p of fn.node.childForFieldName('parameters')?.namedChildren ?? []) {
+      const t = p && (p.type === 'typed_parameter' || p.type === 'typed_default_parameter') ? p.childForFieldName('type') : null;
+      if (t) annotations.push(t);
+    }
+    const r = fn.node.childForFieldName('return_type');
+    if (r) annotations.push(r);
+  }
+  for (const a of nodesOf(ctx.facts, ANNOTATED)) {
+    const t = a.childForFieldName('type');
+    if (t && !inFunctionBody(a)) annotations.push(t);
+  }
+  for (const ann of annotations) {
+    let first: Hit | undefined;
+    const stack: Node[] = [ann];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'string') continue; // a string annotation is not evaluated
+      let hit: Hit | undefined;
+      if (n.type === 'generic_type' && BUILTIN_GENERICS.has(n.namedChild(0)?.text ?? '')) {
+        hit = { node: n, feature: `Subscripted builtin \`${n.namedChild(0)!.text}[…]\` in an annotation (PEP 585)`, needs: [3, 9], effect: `importing this file raises TypeError ('type' object is not subscriptable; add \`from __future__ import annotations\` or use typing.${n.namedChild(0)!.text === 'type' ? 'Type' : n.namedChild(0)!.text[0].toUpperCase() + n.namedChild(0)!.text.slice(1)})` };
+      } else if (n.type === 'union_type') {
+        hit = { node: n, feature: '`X | Y` union in an annotation (PEP 604)', needs: [3, 10], effect: 'importing this file raises TypeError (unsupported operand type(s) for |; add `from __future__ import annotations` or use typing.Optional/Union)' };
+      }
+      if (hit && older(hit.needs) && (!first || hit.needs[1] < first.needs[1])) first = hit;
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) stack.push(c);
+      }
+    }
+    if (first) hits.push(first);
+  }
+}
+
+function inFunctionBody(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return true;
+    if (p.type === 'class_definition') return false;
+  }
+  return false;
 }
 
 function clauseHead(n: Node): Range {
