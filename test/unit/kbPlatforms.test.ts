@@ -184,8 +184,9 @@ describe('knowledge base: features.json', () => {
       for (const d of f.detect) {
         const keys = Object.keys(d);
         assert.equal(keys.length, 1, `${id}: detector ${JSON.stringify(d)}`);
-        assert.ok(['decorator', 'method', 'name'].includes(keys[0]), `${id}: detector kind ${keys[0]}`);
+        assert.ok(['decorator', 'method', 'name', 'operands'].includes(keys[0]), `${id}: detector kind ${keys[0]}`);
         if ('name' in d) assert.match(d.name, /^airflow(\.\w+)+:\w+$/, `${id}: name detector is module:Name`);
+        if ('operands' in d) assert.match(d.operands, /^airflow(\.\w+)+:\w+$/, `${id}: operands detector is module:Name`);
       }
       for (const r of [...f.available, ...(f.deprecated ?? [])]) {
         assert.match(r.from, VERSION, `${id}: from`);

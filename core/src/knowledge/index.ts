@@ -23,7 +23,8 @@ export type FeatureFact = Availability & { title: string; detect: FeatureDetecto
  * - `method`: a method called on a task/operator/task-decorated call, e.g. "expand", "as_setup".
  * - `name`: an imported Airflow name, e.g. "airflow.datasets:Dataset".
  */
-export type FeatureDetector = { decorator: string } | { method: string } | { name: string };
+/** `operands`: `a | b` / `a & b` where an operand is an instance of that class (`Dataset(…) | Dataset(…)`). */
+export type FeatureDetector = { decorator: string } | { method: string } | { name: string } | { operands: string };
 
 /** Read-only query API over the generated JSON data. Loaded once per process. */
 export class KnowledgeBase {

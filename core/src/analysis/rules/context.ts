@@ -215,6 +215,7 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
         const mapping = call.method === 'expand' || call.method === 'partial';
         if (!direct && !mapping) continue;
         for (const a of call.args) if (a.name) c.bound.add(a.name);
+        if (call.hasStarArgs) c.bound.add('*'); // fn(**cfg) / fn(*values): any parameter may be given
         if (direct) c.boundPositional = Math.max(c.boundPositional, call.args.filter((a) => !a.name).length);
       }
     } else if (f.nested && CONTEXT_METHODS.has(f.name) && f.node.parent?.parent?.type === 'class_definition') {

@@ -115,6 +115,8 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
         const attr = fn?.childForFieldName('attribute');
         hits.push({ range: attr ? rangeOfNode(attr) : call.calleeRange, what: `.${d.method}()` });
       }
+    } else if ('operands' in d) {
+      hits.push(...operatorUses(ctx, d.operands));
     } else if ('name' in d) {
       const [module, name] = d.name.split(':');
       // The import itself is AF101/AF102's business when the KB knows the name or its module;
@@ -127,6 +129,53 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
       for (const call of facts.calls) {
         if (call.resolved !== `${module}:${name}` || isGuarded(call.calleeText) || call.node.parent?.type === 'decorator') continue;
         hits.push({ range: call.calleeRange, what: `${call.calleeText}(…)` });
+      }
+    }
+  }
+  return hits;
+}
+
+/**
+ * `schedule=(orders | refunds) & fx` where the operands are instances of `cls` (Dataset(…) calls, or
+ * names assigned one): the `|`/`&` operators only exist from the feature's version on. Looked for in
+ * `schedule=` arguments, where they are used.
+ */
+function operatorUses(ctx: RuleContext, cls: string): { range: Range; what: string }[] {
+  const { facts } = ctx;
+  const [module, name] = cls.split(':');
+  const isInstance = (c: CallFact) => c.resolved === cls || c.resolved === `airflow:${name}` || (c.resolved?.startsWith(`${module}:`) && c.resolved.endsWith(`:${name}`));
+  const instances = facts.calls.filter(isInstance);
+  if (!instances.length) return [];
+  const bound = new Set<string>();
+  for (const c of instances) {
+    const p = c.node.parent;
+    const left = p?.type === 'assignment' ? p.childForFieldName('left') : null;
+    if (left?.type === 'identifier') bound.add(left.text);
+  }
+  const ids = new Set(instances.map((c) => c.node.id));
+  const operand = (n: Node | null): boolean => {
+    while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
+    if (!n) return false;
+    if (n.type === 'identifier') return bound.has(n.text);
+    if (n.type === 'call') return ids.has(n.id);
+    if (n.type === 'binary_operator') return isCondition(n);
+    return false;
+  };
+  const isCondition = (n: Node): boolean => /^[|&]$/.test(n.childForFieldName('operator')?.text ?? '') && (operand(n.childForFieldName('left')) || operand(n.childForFieldName('right')));
+  const hits: { range: Range; what: string }[] = [];
+  for (const call of facts.calls) {
+    const sched = call.args.find((a) => a.name === 'schedule');
+    if (!sched) continue;
+    const stack: Node[] = [sched.value];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'binary_operator' && isCondition(n)) {
+        const op = n.childForFieldName('operator')!;
+        hits.push({ range: rangeOfNode(op), what: `${name} ${op.text} ${name}` });
+      }
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) stack.push(c);
       }
     }
   }

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { normaliseVersion, type Availability } from '../../knowledge';
+import { airflowDecoratorName } from '../airflowNames';
 import { normaliseDist } from '../requirements';
 import type { Rule, RuleContext } from '../rule';
 import { cachedStatus } from './scanGaps';
@@ -45,8 +46,39 @@ export const providersRule: Rule = {
       });
     }
     checkShims(ctx, installed, extra, seen);
+    checkTaskDecorators(ctx, installed, extra);
   },
 };
+
+/**
+ * `@task.<name>` decorators that providers register (provider.yaml `task-decorators:`; e.g.
+ * arenadata/airflow 2.10.3 airflow/providers/docker/provider.yaml, apache/airflow main
+ * providers/docker/provider.yaml …): without the provider, `task.<name>` raises
+ * AttributeError("task decorator '<name>' not found") when the file is imported.
+ */
+const TASK_DECORATOR_PROVIDERS: Record<string, string> = {
+  docker: 'apache-airflow-providers-docker',
+  kubernetes: 'apache-airflow-providers-cncf-kubernetes',
+  kubernetes_cmd: 'apache-airflow-providers-cncf-kubernetes',
+  pyspark: 'apache-airflow-providers-apache-spark',
+  sftp_sensor: 'apache-airflow-providers-sftp',
+  snowpark: 'apache-airflow-providers-snowflake',
+};
+
+function checkTaskDecorators(ctx: RuleContext, installed: Set<string>, extra: Set<string>) {
+  for (const d of ctx.facts.decorators) {
+    const name = airflowDecoratorName(d.text, d.resolved, ctx.facts);
+    const m = name ? /^task\.(\w+)$/.exec(name) : null;
+    const dist = m ? TASK_DECORATOR_PROVIDERS[m[1]] : undefined;
+    if (!dist || installed.has(normaliseDist(dist)) || extra.has(normaliseDist(dist))) continue;
+    ctx.report({
+      code: 'AF141',
+      message: `@${name} is registered by ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list: importing the file raises AttributeError ("task decorator '${m![1]}' not found"). Add ${dist} to requirements.txt (within the platform's constraints).`,
+      range: d.range,
+      data: { distribution: normaliseDist(dist) },
+    });
+  }
+}
 
 /**
  * Airflow 2.x keeps the pre-provider paths (`airflow.contrib.operators.ssh_operator`,

@@ -1,0 +1,340 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lintText } from '../../core/src/analysis/engine';
+import { getKnowledgeBase, statusAt } from '../../core/src/knowledge';
+import { resolveTargetLabel } from '../../core/src/targets';
+
+/**
+ * Correctness audit (test/fixtures/audit/*.py): DAG files written the way users of each Airflow
+ * era write them, linted against several targets. For every file and target the findings must be
+ * exactly the expected ones: `CODE:line` for an error, `CODE:line:w` for a warning (every rule,
+ * every severity; order-insensitive, duplicates count). Each verdict was checked against Airflow's
+ * sources at the release tags (see the commit messages and docs/knowledge-base.md); a valid DAG for
+ * a target has no error-severity entry.
+ */
+const DIR = path.resolve(__dirname, '..', 'fixtures', 'audit');
+
+const EXPECTED: Record<string, Record<string, string[]>> = {
+  'a110_contrib_s3_ssh.py': {
+    'mwaa:1.10.12': [],
+    'mwaa:2.0.2': ['AF103:8:w', 'AF141:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF112:53:w'],
+    'mwaa:2.10.3': ['AF103:8:w', 'AF141:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF112:32:w', 'AF112:53:w'],
+    'mwaa:3.0.6': ['AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF101:12', 'AF111:32', 'AF111:53'],
+  },
+  'a110_branch_templates.py': {
+    'mwaa:1.10.12': ['AF221:8:w'],
+    'mwaa:2.0.2': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF221:8:w', 'AF112:23:w', 'AF112:30:w'],
+    'mwaa:2.10.3': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF221:8:w', 'AF112:10:w', 'AF121:14:w', 'AF121:20:w', 'AF121:20:w', 'AF112:23:w', 'AF112:30:w', 'AF121:31:w', 'AF121:31:w'],
+    'mwaa:3.0.6': ['AF101:3', 'AF101:4', 'AF101:5', 'AF221:8:w', 'AF111:10', 'AF121:14', 'AF121:20', 'AF121:20', 'AF111:23', 'AF111:30', 'AF121:31', 'AF121:31'],
+  },
+  'a110_trigger_subdag.py': {
+    'airflow:1.10.15': [],
+    'mwaa:2.0.2': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF111:38'],
+    'mwaa:2.10.3': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF112:19:w', 'AF112:27:w', 'AF111:38'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF101:8', 'AF111:19', 'AF111:27', 'AF111:38'],
+  },
+  'a110_http_slack.py': {
+    'mwaa:1.10.12': ['AF201:11', 'AF111:39:w'],
+    'mwaa:2.0.2': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF141:9:w', 'AF201:11'],
+    'mwaa:2.10.3': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF141:9:w', 'AF201:11', 'AF112:16:w', 'AF121:30:w'],
+    'mwaa:3.0.6': ['AF101:6', 'AF101:7', 'AF101:8', 'AF101:9', 'AF201:11', 'AF111:16', 'AF112:18:w', 'AF112:18:w', 'AF121:30'],
+  },
+  'a110_composer_bq.py': {
+    'composer:composer-1.20.12-airflow-1.10.15': ['AF221:13:w', 'AF211:17:w'],
+    'astro:4.0.3': ['AF103:5:w', 'AF141:5:w', 'AF103:6:w', 'AF141:6:w', 'AF103:7:w', 'AF221:13:w', 'AF211:17:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF221:13:w', 'AF211:17:w', 'AF112:20:w'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF221:13:w', 'AF112:14:w', 'AF211:17:w', 'AF111:20'],
+  },
+  'v110_kitchen.py': {
+    'mwaa:1.10.12': ['AF221:22:w'],
+    'composer:composer-1.20.12-airflow-1.10.15': ['AF221:22:w'],
+    'mwaa:2.0.2': ['AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF103:12:w', 'AF103:13:w', 'AF141:13:w', 'AF103:14:w', 'AF103:15:w', 'AF141:15:w', 'AF221:22:w', 'AF112:60:w', 'AF112:61:w', 'AF111:63'],
+    'mwaa:2.10.3': ['AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF103:12:w', 'AF103:13:w', 'AF103:14:w', 'AF103:15:w', 'AF221:22:w', 'AF103:22:w', 'AF121:38:w', 'AF121:38:w', 'AF121:38:w', 'AF112:48:w', 'AF112:49:w', 'AF112:60:w', 'AF112:61:w', 'AF121:63:w', 'AF121:63:w', 'AF111:63'],
+    'mwaa:3.0.6': ['AF101:7', 'AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF101:12', 'AF101:12', 'AF101:13', 'AF101:14', 'AF101:15', 'AF221:22:w', 'AF101:22', 'AF112:23:w', 'AF112:26:w', 'AF121:38', 'AF121:38', 'AF121:38', 'AF111:48', 'AF111:49', 'AF111:60', 'AF111:61', 'AF121:63', 'AF121:63', 'AF111:63'],
+  },
+  'a20_taskflow_etl.py': {
+    'mwaa:1.10.12': ['AF102:4', 'AF131:10', 'AF221:10:w', 'AF131:12', 'AF131:17', 'AF131:24'],
+    'mwaa:2.0.2': ['AF221:10:w', 'AF121:25'],
+    'astro:5.0.0': ['AF103:5:w', 'AF221:10:w'],
+    'mwaa:2.4.3': ['AF103:5:w', 'AF112:10:w', 'AF221:10:w'],
+    'mwaa:3.0.6': ['AF101:5', 'AF111:10', 'AF221:10:w'],
+  },
+  'a20_taskflow_context.py': {
+    'mwaa:2.0.2': ['AF121:11', 'AF121:11', 'AF121:16', 'AF121:16'],
+    'astro:3.0.4': [],
+    'mwaa:2.10.3': ['AF112:8:w'],
+  },
+  'a21_dummy_taskgroup_latest.py': {
+    'mwaa:1.10.12': ['AF102:5', 'AF102:6', 'AF102:7', 'AF102:8', 'AF102:9', 'AF102:10'],
+    'mwaa:2.0.2': ['AF102:10'],
+    'astro:3.0.4': [],
+    'mwaa:2.2.2': ['AF112:29:w'],
+    'mwaa:2.10.3': ['AF103:6:w', 'AF112:22:w', 'AF112:29:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF101:6', 'AF103:7:w', 'AF103:8:w', 'AF111:22', 'AF111:29'],
+  },
+  'a22_params_native.py': {
+    'mwaa:2.0.2': ['AF102:5', 'AF121:11', 'AF121:11', 'AF121:22', 'AF121:22', 'AF111:30'],
+    'astro:3.0.4': ['AF102:5', 'AF121:11', 'AF121:11', 'AF121:22', 'AF121:22'],
+    'mwaa:2.2.2': [],
+    'mwaa:2.10.3': ['AF112:29:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:6:w', 'AF111:29', 'AF112:32:w', 'AF112:34:w'],
+  },
+  'a22_astro4_sensors.py': {
+    'composer:composer-1.20.12-airflow-1.10.15': ['AF102:5', 'AF102:6', 'AF102:8', 'AF102:9'],
+    'astro:3.0.4': [],
+    'astro:4.0.3': ['AF121:20:w'],
+    'mwaa:2.10.3': ['AF103:9:w', 'AF121:20:w', 'AF112:27:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF101:9', 'AF121:20', 'AF111:27'],
+  },
+  'a23_dynamic_mapping.py': {
+    'mwaa:2.2.2': ['AF102:7', 'AF131:30', 'AF131:31'],
+    'astro:5.0.0': [],
+    'mwaa:2.10.3': ['AF112:12:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF111:12'],
+  },
+  'a24_datasets.py': {
+    'astro:5.0.0': ['AF102:6', 'AF111:16', 'AF111:25', 'AF121:30'],
+    'mwaa:2.4.3': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:8:w', 'AF121:30'],
+    'airflow:3.2.0': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF121:30'],
+  },
+  'a24_k8s_docker_decorators.py': {
+    'mwaa:2.2.2': ['AF141:4:w', 'AF111:7', 'AF141:9:w', 'AF131:13', 'AF141:13:w'],
+    'mwaa:2.10.3': ['AF141:4:w', 'AF141:9:w', 'AF141:13:w'],
+    'composer:composer-3-airflow-2.10.5-build.5': [],
+    'astro:12.8.0': ['AF141:9:w'],
+    'mwaa:3.0.6': ['AF141:4:w', 'AF141:9:w', 'AF141:13:w'],
+  },
+  'a25_taskflow_decorators.py': {
+    'mwaa:2.2.2': ['AF102:5', 'AF102:6', 'AF111:10', 'AF131:17', 'AF131:21', 'AF131:25'],
+    'astro:5.0.0': ['AF111:10', 'AF131:17', 'AF131:25'],
+    'mwaa:2.4.3': ['AF131:17'],
+    'mwaa:2.6.3': [],
+    'mwaa:3.0.6': ['AF103:5:w'],
+    'airflow:3.2.0': ['AF103:4:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:6:w'],
+  },
+  'a26_jinja_macros.py': {
+    'mwaa:2.2.2': ['AF141:7:w', 'AF111:28', 'AF121:47'],
+    'mwaa:2.4.3': ['AF121:47'],
+    'mwaa:2.6.3': [],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w'],
+  },
+  'a26_fstring_format.py': {
+    'mwaa:2.2.2': ['AF121:14:w', 'AF121:18:w'],
+    'mwaa:2.10.3': ['AF112:10:w', 'AF121:14:w', 'AF121:18:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF111:10', 'AF121:14', 'AF121:18'],
+  },
+  'a26_continuous_sensors.py': {
+    'mwaa:2.5.1': ['AF222:14', 'AF111:26'],
+    'mwaa:2.6.3': ['AF112:20:w'],
+    'mwaa:2.11.0': ['AF112:20:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF111:20'],
+  },
+  'a27_setup_teardown.py': {
+    'mwaa:2.4.3': ['AF102:4', 'AF102:4', 'AF102:5', 'AF131:11', 'AF131:15', 'AF131:27', 'AF131:28', 'AF131:35'],
+    'mwaa:2.6.3': ['AF102:5', 'AF131:11', 'AF131:15', 'AF131:27', 'AF131:28', 'AF131:35'],
+    'mwaa:2.8.1': [],
+    'mwaa:3.0.6': ['AF103:6:w'],
+    'airflow:3.2.0': ['AF103:4:w', 'AF103:4:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:5:w', 'AF103:5:w', 'AF103:6:w'],
+  },
+  'a29_bash_decorator_runif.py': {
+    'mwaa:2.8.1': ['AF111:7', 'AF131:9', 'AF131:13', 'AF131:18', 'AF131:19'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF131:13', 'AF131:18'],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': [],
+  },
+  'a29_conditional_datasets.py': {
+    'mwaa:2.8.1': ['AF102:5', 'AF131:13', 'AF131:24'],
+    'mwaa:2.9.2': [],
+    'mwaa:3.0.6': ['AF103:3:w', 'AF121:16'],
+    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF121:16'],
+  },
+  'a210_dynamic_generation.py': {
+    'mwaa:2.2.2': ['AF102:6', 'AF141:7:w', 'AF111:20'],
+    'mwaa:2.10.3': ['AF141:7:w'],
+    'composer:composer-3-airflow-2.10.5-build.5': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF141:7:w'],
+  },
+  'a211_mwaa.py': {
+    'mwaa:2.6.3': ['AF102:5', 'AF111:18', 'AF111:19', 'AF111:28', 'AF131:33', 'AF121:34', 'AF131:35'],
+    'mwaa:2.9.2': ['AF102:5', 'AF131:33', 'AF121:34', 'AF131:35'],
+    'mwaa:2.10.3': [],
+    'mwaa:2.11.0': ['AF121:31:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF103:8:w', 'AF111:19', 'AF121:31'],
+  },
+  'a30_sdk_assets.py': {
+    'mwaa:2.10.3': ['AF102:6', 'AF141:7:w', 'AF141:8:w', 'AF131:10', 'AF131:11', 'AF121:23', 'AF111:31'],
+    'mwaa:2.11.0': ['AF102:6', 'AF141:7:w', 'AF141:8:w', 'AF131:10', 'AF131:11', 'AF121:23', 'AF111:31'],
+    'mwaa:3.0.6': [],
+    'composer:composer-3-airflow-3.1.0-build.2': [],
+    'airflow:3.2.0': [],
+    'mwaa:3.3.1': [],
+  },
+  'a30_migrated_badly.py': {
+    'mwaa:2.10.3': ['AF121:11:w', 'AF121:11:w', 'AF121:12:w', 'AF121:18:w', 'AF112:24:w', 'AF112:25:w', 'AF112:33:w', 'AF121:33:w'],
+    'mwaa:2.11.0': ['AF121:11:w', 'AF121:11:w', 'AF121:11:w', 'AF121:12:w', 'AF121:18:w', 'AF112:24:w', 'AF112:25:w', 'AF112:33:w', 'AF121:33:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF121:11', 'AF121:11', 'AF121:11', 'AF121:12', 'AF121:13', 'AF121:18', 'AF111:24', 'AF111:25', 'AF111:26', 'AF112:27:w', 'AF112:28:w', 'AF111:33', 'AF121:33'],
+    'composer:composer-3-airflow-3.1.0-build.2': ['AF103:5:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF121:11', 'AF121:11', 'AF121:11', 'AF121:12', 'AF121:13', 'AF121:18', 'AF111:24', 'AF111:25', 'AF111:26', 'AF111:27', 'AF112:28:w', 'AF111:33', 'AF121:33'],
+    'airflow:3.2.0': ['AF103:5:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF121:11', 'AF121:11', 'AF121:11', 'AF121:12', 'AF121:13', 'AF121:18', 'AF111:24', 'AF111:25', 'AF111:26', 'AF112:27:w', 'AF112:28:w', 'AF111:33', 'AF121:33'],
+  },
+  'a30_standard_sensors.py': {
+    'mwaa:2.10.3': ['AF102:4', 'AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w', 'AF141:9:w'],
+    'mwaa:3.0.6': [],
+    'composer:composer-3-airflow-3.1.0-build.2': ['AF103:10:w'],
+    'mwaa:3.3.1': ['AF103:10:w'],
+  },
+  'a30_asset_decorator.py': {
+    'mwaa:2.8.1': ['AF102:2', 'AF141:3:w', 'AF131:6', 'AF131:12', 'AF131:18', 'AF131:18', 'AF221:22', 'AF121:25'],
+    'mwaa:2.10.3': ['AF102:2', 'AF141:3:w', 'AF131:6', 'AF131:12', 'AF131:18', 'AF131:18', 'AF221:22', 'AF121:25'],
+    'mwaa:3.0.6': [],
+    'astro:3.0-4': [],
+    'airflow:3.1.0': [],
+  },
+  'a31_airflow3_models_imports.py': {
+    'mwaa:2.10.3': ['AF102:3', 'AF141:8:w'],
+    'mwaa:3.0.6': [],
+    'airflow:3.1.0': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w'],
+    'airflow:3.2.0': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w'],
+  },
+  'v2_misc_valid.py': {
+    'mwaa:2.2.2': ['AF102:7', 'AF111:70', 'AF111:73'],
+    'mwaa:2.4.3': ['AF112:46:w'],
+    'mwaa:2.10.3': ['AF112:46:w'],
+    'mwaa:3.0.6': ['AF103:12:w', 'AF103:13:w', 'AF103:13:w', 'AF103:14:w', 'AF103:14:w', 'AF111:46'],
+  },
+  'v3_kitchen.py': {
+    'mwaa:2.10.3': ['AF102:7', 'AF102:24', 'AF102:26', 'AF141:27:w', 'AF131:32', 'AF131:33', 'AF131:67'],
+    'mwaa:3.0.6': [],
+    'composer:composer-3-airflow-3.1.0-build.2': [],
+    'airflow:3.2.0': ['AF103:29:w'],
+  },
+  't_compat_imports.py': {
+    'mwaa:2.2.2': ['AF111:27'],
+    'mwaa:2.6.3': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': [],
+    'airflow:3.2.0': [],
+  },
+  't_aliases_star.py': {
+    'mwaa:1.10.12': ['AF221:11:w', 'AF221:23:w'],
+    'mwaa:2.2.2': ['AF103:3:w', 'AF103:4:w', 'AF221:11:w', 'AF112:22:w', 'AF221:23:w'],
+    'mwaa:2.10.3': ['AF103:3:w', 'AF103:4:w', 'AF112:10:w', 'AF221:11:w', 'AF103:11:w', 'AF112:22:w', 'AF112:23:w', 'AF221:23:w', 'AF103:23:w'],
+    'mwaa:3.0.6': ['AF101:3', 'AF101:4', 'AF111:10', 'AF221:11:w', 'AF101:11', 'AF111:22', 'AF111:23', 'AF221:23:w', 'AF101:23'],
+  },
+  't_callables.py': {
+    'mwaa:2.0.2': [],
+    'mwaa:2.10.3': ['AF121:10:w', 'AF121:10:w', 'AF121:23:w', 'AF112:41:w', 'AF121:46:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:6:w', 'AF103:7:w', 'AF121:10', 'AF121:10', 'AF121:23', 'AF111:41', 'AF121:46'],
+  },
+  't_trigger_rules.py': {
+    'mwaa:2.0.2': ['AF111:20', 'AF111:22', 'AF111:23'],
+    'mwaa:2.2.2': ['AF112:18:w', 'AF112:19:w', 'AF112:21:w', 'AF111:22', 'AF111:23'],
+    'mwaa:2.4.3': ['AF112:12:w', 'AF112:18:w', 'AF112:19:w', 'AF112:21:w', 'AF111:22', 'AF111:23'],
+    'mwaa:2.10.3': ['AF112:12:w', 'AF112:18:w', 'AF112:19:w', 'AF112:21:w', 'AF111:23'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF111:12', 'AF111:18', 'AF111:19', 'AF111:21', 'AF111:23'],
+  },
+  'h_helpers.py': {
+    'mwaa:1.10.12': ['AF102:8'],
+    'mwaa:2.2.2': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': [],
+  },
+  'h_plugin.py': {
+    'mwaa:1.10.12': [],
+    'mwaa:2.2.2': ['AF103:4:w', 'AF121:19:w'],
+    'mwaa:2.10.3': ['AF103:4:w', 'AF121:19:w'],
+    'mwaa:3.0.6': ['AF101:4', 'AF121:19'],
+  },
+  'h_not_airflow.py': {
+    'mwaa:2.10.3': ['AF201:4:w', 'AF001:9'],
+  },
+  'p_aws_mwaa.py': {
+    'mwaa:2.6.3': ['AF141:11:w', 'AF141:12:w', 'AF141:13:w'],
+    'mwaa:2.10.3': ['AF141:11:w', 'AF141:12:w', 'AF141:13:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': [],
+    'astro:11.8.0': ['AF141:11:w', 'AF141:12:w', 'AF141:13:w'],
+    'airflow:2.9.2': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w', 'AF141:9:w', 'AF141:11:w', 'AF141:12:w', 'AF141:13:w'],
+  },
+  'p_gcp_composer.py': {
+    'mwaa:2.10.3': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': [],
+    'astro:11.8.0': [],
+    'airflow:2.9.2': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w'],
+  },
+  's_credentials.py': {
+    'mwaa:2.10.3': ['AF201:10', 'AF201:11', 'AF201:12:w', 'AF201:17', 'AF201:21:w', 'AF201:25:w', 'AF201:29:w', 'AF201:41:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF201:10', 'AF201:11', 'AF201:12:w', 'AF201:17', 'AF201:21:w', 'AF201:25:w', 'AF201:29:w', 'AF201:41:w'],
+    'mwaa:3.0.6': ['AF103:7:w', 'AF103:8:w', 'AF201:10', 'AF201:11', 'AF201:12:w', 'AF201:17', 'AF201:21:w', 'AF201:25:w', 'AF201:29:w', 'AF201:41:w'],
+  },
+  's_toplevel.py': {
+    'mwaa:2.2.2': ['AF211:14:w', 'AF211:15:w', 'AF211:16:w', 'AF211:17:w', 'AF211:18:w', 'AF111:27', 'AF211:28:w'],
+    'mwaa:2.10.3': ['AF211:14:w', 'AF211:15:w', 'AF211:16:w', 'AF211:17:w', 'AF211:18:w', 'AF211:28:w'],
+    'mwaa:3.0.6': ['AF103:11:w', 'AF211:14:w', 'AF211:15:w', 'AF211:16:w', 'AF211:17:w', 'AF211:18:w', 'AF211:28:w'],
+  },
+  's_syntax_error.py': {
+    'mwaa:2.6.3': ['AF001:7'],
+    'mwaa:3.0.6': ['AF103:4:w', 'AF001:7'],
+  },
+  's_py_syntax.py': {
+    'mwaa:2.2.2': ['AF151:9', 'AF111:16', 'AF151:19', 'AF151:20', 'AF151:22'],
+    'composer:composer-2.0.2-airflow-2.1.4': ['AF151:9', 'AF111:16', 'AF151:19'],
+    'astro:3.0.4': ['AF151:9', 'AF111:16', 'AF151:19'],
+    'mwaa:2.6.3': [],
+  },
+  's_structure.py': {
+    'mwaa:1.10.12': ['AF102:5', 'AF102:6', 'AF221:8', 'AF111:8', 'AF111:11', 'AF222:11', 'AF111:14', 'AF222:14', 'AF111:17', 'AF222:17', 'AF225:21:w', 'AF224:23', 'AF221:25', 'AF111:25', 'AF111:28', 'AF111:31'],
+    'mwaa:2.4.3': ['AF221:8', 'AF222:11', 'AF222:14', 'AF222:17', 'AF225:21', 'AF224:23', 'AF221:25'],
+    'mwaa:2.6.3': ['AF221:8', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23', 'AF221:25'],
+    'mwaa:2.10.3': ['AF221:8', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23'],
+  },
+  's_groups_loops_valid.py': {
+    'mwaa:2.4.3': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w'],
+    'airflow:3.1.0': ['AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w'],
+  },
+
+};
+
+describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines per target)', () => {
+  for (const [file, targets] of Object.entries(EXPECTED)) {
+    const text = readFileSync(path.join(DIR, file), 'utf8');
+    for (const [label, expected] of Object.entries(targets)) {
+      it(`${file} @ ${label}: ${expected.length ? expected.join(' ') : 'clean'}`, async () => {
+        const r = await lintText(text, file, { target: resolveTargetLabel(label) });
+        const got = r.diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}${d.severity === 'error' ? '' : `:${d.severity[0]}`}`);
+        const detail = r.diagnostics.map((d) => `${d.code}:${d.range.start.line + 1} ${d.severity} ${d.message}`).join('\n  ');
+        assert.deepEqual([...got].sort(), [...expected].sort(), `findings:\n  ${detail}`);
+      });
+    }
+  }
+
+  it('every fixture has expectations and every expectation a fixture', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.py')).sort();
+    assert.deepEqual(files, Object.keys(EXPECTED).sort());
+  });
+
+  it('the knowledge-base facts behind the audit fixes', () => {
+    const kb = getKnowledgeBase();
+    const st = (av: ReturnType<typeof kb.contextKey>, v: string) => statusAt(av!, v);
+    // TaskInstance.handle_failure sets context["exception"] for callbacks since 1.10.1 (not only the 2.3+ Context type)
+    assert.equal(st(kb.contextKey('exception'), '1.10.12'), 'available');
+    assert.equal(st(kb.contextKey('exception'), '2.0.2'), 'available');
+    // trigger rules: renamed in 2.2 (deprecated), removed in 3.0; newer ones do not exist before their release
+    const tr = (v: string) => kb.argument('TriggerRule', v);
+    assert.equal(st(tr('none_failed_or_skipped'), '2.1.4'), 'available');
+    assert.equal(st(tr('none_failed_or_skipped'), '2.10.3'), 'deprecated');
+    assert.equal(st(tr('none_failed_or_skipped'), '3.0.6'), 'removed');
+    assert.equal(tr('none_failed_or_skipped')!.replacement, 'none_failed_min_one_success');
+    assert.equal(tr('dummy')!.replacement, 'always');
+    assert.equal(st(tr('none_failed_min_one_success'), '2.0.2'), 'notYet');
+    assert.equal(st(tr('one_done'), '2.4.3'), 'notYet');
+    assert.equal(st(tr('one_done'), '2.5.1'), 'available');
+    // TaskFlow functions receive context keys from 2.1.0
+    assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
+    assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');
+  });
+});
