@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startS3 } from './support/deploy/s3';
 import { startS3Proxy } from './support/deploy/proxy';
@@ -86,5 +86,18 @@ describe('managed-airflow deploy as a process (dist/cli.js)', function () {
     assert.ok(j.summary.uploaded < 60);
     const done = await cli(['deploy', dir, '--env', 'proc', '--yes', '--format', 'json']);
     assert.equal(JSON.parse(done.stdout).status, 'nothing-to-do');
+  });
+
+  it('the lint gate (on its worker thread in the bundle) blocks an error with file:line before any upload (exit 1)', async () => {
+    const puts = proxy.stats.puts;
+    writeFileSync(path.join(dir, 'dags', 'broken.py'), 'from airflow.sdk import dag\n');
+    try {
+      const r = await cli(['deploy', dir, '--env', 'proc', '--yes']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout + r.stderr, /dags\/broken\.py:1:\d+: error AF102 .*airflow\.sdk/);
+      assert.equal(proxy.stats.puts, puts);
+    } finally {
+      unlinkSync(path.join(dir, 'dags', 'broken.py'));
+    }
   });
 });

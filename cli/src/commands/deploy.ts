@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ManagedAirflowError, isManagedAirflowError } from '../../../core/src/errors';
 import { findEnvironment, loadEnvironments, readSettingsFile } from '../../../core/src/config/environments';
 import { normaliseDeploySettings } from '../../../core/src/protocol/settings';
 import type { DeployServices, DeploySummary, GateResult, IgnoreSyntax, ProgressEvent } from '../../../core/src/deploy';
 import type { DeployLinter } from '../../../core/src/deploy/gate';
+import { threadLinter } from '../../../core/src/deploy/lint-thread';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
 
@@ -131,11 +133,12 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     if (!timing) return;
     err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
   };
-  // The lint engine loads and warms up once the remote listing is requested: the plan then waits on
-  // the network, and the gate right after it needs the engine.
-  let linter: Promise<DeployLinter | undefined> | undefined;
-  const loadLinter = () =>
-    (linter ??= deployHooks.linter ? Promise.resolve(deployHooks.linter(io.cwd)) : import('../../../core/src/deploy/lint.js').then((m) => m.engineLinter(io.cwd)));
+  // The lint engine: on a worker thread started now when the bundle ships one (it loads and warms up
+  // beside the platform calls, the listing and the hashing), else loaded in-process once the remote
+  // listing is requested (the plan then waits on the network).
+  const workerFile = path.join(__dirname, 'lint-thread-worker.mjs');
+  let linter: Promise<DeployLinter | undefined> | undefined = deployHooks.linter ? Promise.resolve(deployHooks.linter(io.cwd)) : existsSync(workerFile) ? Promise.resolve(threadLinter(io.cwd, workerFile)) : undefined;
+  const loadLinter = () => (linter ??= import('../../../core/src/deploy/lint.js').then((m) => m.engineLinter(io.cwd)));
   const onPhase = (phase: 'listing' | 'local' | 'remote') => {
     if (phase === 'listing') {
       mark('resolve');
