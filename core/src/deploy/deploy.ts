@@ -14,7 +14,7 @@ import { DEFAULT_RETRY, abortError, followSignal, mapLimit, withRetry, type Retr
 import type { StorageAdapter } from './storage';
 import type { DeployPlan, DeploySummary, LocalEntry, ProgressEvent, RemoteObject } from './types';
 import { formatLocation, inScope } from './uri';
-import { defaultIgnoreSyntax, walkFolder, type IgnoreSyntax } from './walk';
+import { defaultIgnoreSyntax, walkFolder, walkFolderSliced, type IgnoreSyntax } from './walk';
 
 /** Where the local files of a deploy live. */
 export interface LocalLayout {
@@ -92,8 +92,9 @@ export interface PreparedDeploy {
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
 
 async function entriesOf(folder: string, prefix: string, role: LocalEntry['role'], root: string, syntax: IgnoreSyntax, withCrc: boolean) {
-  const w = walkFolder(folder, syntax, { skipHidden: true });
-  const hashes = await hashFiles(w.files.map((f) => f.abs), withCrc);
+  // in slices: the remote listing was just requested, and its request should not wait for this
+  const w = await walkFolderSliced(folder, syntax, { skipHidden: true });
+  const hashes = await hashFiles(w.files.map((f) => f.abs), withCrc, w.files.map((f) => f.size));
   const entries: LocalEntry[] = w.files.map((f, i) => ({
     key: `${prefix}${f.rel}`,
     size: hashes[i].size,
@@ -112,8 +113,10 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const { env } = o;
   const layout = localLayout(o.dir, env);
   const resolver = o.resolver ?? platformResolver(o.services);
+  const resolving = resolver.resolve(env, o.signal);
+  // after resolve() has started: the platform call goes out first, the storage SDK loads meanwhile
   o.services.preload?.(env);
-  const { destination, mwaa } = await resolver.resolve(env, o.signal);
+  const { destination, mwaa } = await resolving;
   const syntax = o.ignoreSyntax ?? defaultIgnoreSyntax(destination.airflowVersion);
   const warnings: string[] = [];
   const ignored: string[] = [];

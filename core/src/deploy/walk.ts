@@ -72,12 +72,38 @@ function globRule(lines: string[], baseRel: string): Rule {
  * folder applies to that folder and below; ignored folders are not entered.
  */
 export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp', opts: { skipHidden?: boolean } = {}): WalkResult {
+  const steps = walkSteps(root, syntax, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * walkFolder that yields to the event loop every `sliceMs` of work: deploy walks while its remote
+ * listing is being requested, and the request should not wait for the whole walk.
+ */
+export async function walkFolderSliced(root: string, syntax: IgnoreSyntax = 'regexp', opts: { skipHidden?: boolean } = {}, sliceMs = 2): Promise<WalkResult> {
+  const steps = walkSteps(root, syntax, opts);
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The walk itself, one step per directory entry. */
+function* walkSteps(root: string, syntax: IgnoreSyntax, opts: { skipHidden?: boolean }): Generator<void, WalkResult> {
   const files: WalkedFile[] = [];
   const ignored: string[] = [];
   const warnings: string[] = [];
   if (!existsSync(root)) return { files, ignored, warnings };
 
-  const visit = (dirAbs: string, dirRel: string, inherited: Rule[]) => {
+  function* visit(dirAbs: string, dirRel: string, inherited: Rule[]): Generator<void> {
     let rules = inherited;
     const ignoreFile = path.join(dirAbs, '.airflowignore');
     if (existsSync(ignoreFile)) {
@@ -97,6 +123,7 @@ export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp', opts: 
     };
     const entries = readdirSync(dirAbs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const ent of entries) {
+      yield;
       const abs = path.join(dirAbs, ent.name);
       const rel = dirRel ? `${dirRel}/${ent.name}` : ent.name;
       let isDir = ent.isDirectory();
@@ -117,7 +144,7 @@ export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp', opts: 
           ignored.push(`${rel}/`);
           continue;
         }
-        visit(abs, rel, rules);
+        yield* visit(abs, rel, rules);
       } else if (isFile) {
         if (EXCLUDED_FILE.test(ent.name) || isIgnored(rel, false)) {
           ignored.push(rel);
@@ -126,8 +153,8 @@ export function walkFolder(root: string, syntax: IgnoreSyntax = 'regexp', opts: 
         files.push({ rel, abs, size: statSync(abs).size });
       }
     }
-  };
-  visit(path.resolve(root), '', []);
+  }
+  yield* visit(path.resolve(root), '', []);
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, ignored, warnings };
 }
