@@ -1,6 +1,7 @@
 import { S3Client, ListObjectsV2Command, HeadObjectCommand, PutObjectCommand, DeleteObjectsCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { ManagedAirflowError } from '../errors';
 import { hexToBase64 } from './hash';
+import { useFastListObjectsV2 } from './s3-list';
 import { MD5_METADATA_KEY, contentTypeFor, type StorageAdapter } from './storage';
 import type { RemoteObject } from './types';
 import { awsCredentials, awsRegion, type AwsSettings } from './aws';
@@ -19,7 +20,10 @@ export function s3Client(s: AwsSettings): S3Client {
     maxAttempts: 1,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   };
-  return new S3Client(config);
+  const client = new S3Client(config);
+  // a cold process reads the DAG folder's listing ~10x faster than the SDK's deserializer (s3-list.ts)
+  useFastListObjectsV2(client);
+  return client;
 }
 
 const PLAIN_ETAG = /^"?([0-9a-f]{32})"?$/;
