@@ -290,6 +290,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF221:8', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23'],
     'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23'],
   },
+  't_own_parameters.py': {
+    'mwaa:2.0.2': [],
+    'mwaa:2.10.3': ['AF121:13:w', 'AF112:17:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF121:13', 'AF111:17'],
+  },
   's_groups_loops_valid.py': {
     'mwaa:2.4.3': [],
     'mwaa:2.10.3': [],
@@ -333,6 +338,8 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.equal(st(tr('none_failed_min_one_success'), '2.0.2'), 'notYet');
     assert.equal(st(tr('one_done'), '2.4.3'), 'notYet');
     assert.equal(st(tr('one_done'), '2.5.1'), 'available');
+    // Airflow 3's runtime context never had start_date (the 3.0–3.1 Context type listed it; #62505)
+    assert.equal(kb.contextKey('start_date'), undefined);
     // TaskFlow functions receive context keys from 2.1.0
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');

@@ -1,4 +1,5 @@
-import { firstAvailable, removedIn } from '../../knowledge';
+import semver from 'semver';
+import { firstAvailable, normaliseVersion, removedIn } from '../../knowledge';
 import { airflowDecoratorName, isTaskDecorator } from '../airflowNames';
 import type { CallFact, FunctionFact, StringFact } from '../facts';
 import { rangeOf } from '../facts';
@@ -248,6 +249,34 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   return [...out.values()];
 }
 
+/**
+ * `def export_range(table, start_date=None, end_date=None)` on Airflow 2/3: a parameter with a
+ * default named after a key only Airflow 1.10 had (end_date, latest_date, tables) is the function's
+ * own parameter, not a leftover context key; it keeps its default and the task runs.
+ */
+function ownParameter(ctx: RuleContext, key: string): boolean {
+  const av = ctx.kb.contextKey(key);
+  if (!av || cachedStatus(av, ctx.target.airflow) !== 'removed') return false;
+  return av.available.every((r) => r.to !== null && semver.lte(normaliseVersion(r.to), '2.0.0')) && semver.gte(normaliseVersion(ctx.target.airflow), '2.0.0');
+}
+
+/** The target's context has the key (so the author of a TaskFlow function on 2.0 meant the context value). */
+function providedHere(ctx: RuleContext, key: string): boolean {
+  const av = ctx.kb.contextKey(key);
+  return !!av && ['available', 'deprecated'].includes(cachedStatus(av, ctx.target.airflow));
+}
+
+function parametersWithDefault(fn: Node): Set<string> {
+  const out = new Set<string>();
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'default_parameter' || p?.type === 'typed_default_parameter') {
+      const n = p.childForFieldName('name');
+      if (n) out.add(n.text);
+    }
+  }
+  return out;
+}
+
 /** A `lambda` passed as python_callable / callback, seen as a function (its body is an expression). */
 function lambdaFunction(n: Node): FunctionFact {
   const params: FunctionFact['params'] = [];
@@ -335,6 +364,7 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
   const emptyKwargs = new Set<string>();
   const noContext = !!c.taskflow && taskflowWithoutContext(ctx);
   const normal = fn.params.filter((p) => p.kind === 'normal' && p.name !== 'self' && p.name !== 'cls');
+  const defaults = parametersWithDefault(fn.node);
   if (c.mode === 'positional') {
     if (normal[0]) contextNames.add(normal[0].name);
   } else {
@@ -344,8 +374,8 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
       normal.forEach((p, i) => {
         if (i < c.boundPositional || c.bound.has(p.name)) return;
         if (noContext) {
-          if (ctx.kb.contextKey(p.name)) reportNoTaskflowContext(ctx, p.name, p.range, 'parameter');
-        } else report(ctx, p.name, p.range, 'parameter');
+          if (providedHere(ctx, p.name)) reportNoTaskflowContext(ctx, p.name, p.range, 'parameter');
+        } else if (!(defaults.has(p.name) && ownParameter(ctx, p.name))) report(ctx, p.name, p.range, 'parameter');
       });
     }
   }
