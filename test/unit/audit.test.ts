@@ -295,6 +295,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF121:13:w', 'AF112:17:w'],
     'mwaa:3.0.6': ['AF103:6:w', 'AF121:13', 'AF111:17'],
   },
+  't_jinja_edges.py': {
+    'mwaa:2.2.2': ['AF111:7', 'AF121:13:w'],
+    'mwaa:2.10.3': ['AF121:13:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF121:13'],
+  },
   's_groups_loops_valid.py': {
     'mwaa:2.4.3': [],
     'mwaa:2.10.3': [],

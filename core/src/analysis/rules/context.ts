@@ -92,8 +92,8 @@ const JINJA_KEYWORDS = new Set(['if', 'else', 'elif', 'endif', 'for', 'in', 'end
 
 /** Scan `{{ … }}` and `{% … %}` in a string for context variables (f-strings: `{{{{ … }}}}`). */
 function scanJinja(ctx: RuleContext, s: StringFact, doubledBraces = false) {
-  // Jinja comments `{# … #}` are not rendered; blank them out (keeping offsets).
-  const text = s.value.replace(/\{#[\s\S]*?#\}/g, (m) => ' '.repeat(m.length));
+  // Jinja comments `{# … #}` and `{% raw %}…{% endraw %}` blocks are not evaluated; blank them out (keeping offsets).
+  const text = s.value.replace(/\{#[\s\S]*?#\}|\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, (m) => ' '.repeat(m.length));
   if (!text.includes('{{') && !text.includes('{%')) return;
   const open = s.isFString || doubledBraces ? /\{\{\{\{([\s\S]*?)\}\}\}\}|\{\{%([\s\S]*?)%\}\}/g : /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
   // Names bound by the template itself ({% set x %}, {% for x in %}) are not context keys.
