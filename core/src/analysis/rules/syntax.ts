@@ -13,7 +13,7 @@ const FEATURE_NODES: ReadonlySet<string> = new Set(['named_expression', 'positio
 export const syntaxRule: Rule = {
   infos: [
     { code: 'AF001', title: 'File does not parse as Python', defaultSeverity: 'error', help: 'Airflow cannot import a DAG file with a syntax error; the DAG disappears from the UI and an import error is shown.' },
-    { code: 'AF151', title: 'Python syntax newer than the target Python', defaultSeverity: 'error', help: "The file uses syntax that the target platform's Python version cannot parse, so the DAG fails to import there." },
+    { code: 'AF151', title: 'Python syntax newer than the target Python', defaultSeverity: 'error', help: "The file uses syntax that the target platform's Python version cannot parse (or an annotation such as `list[int]` or `int | None` that it cannot evaluate when the definition runs), so the DAG fails to import there." },
   ],
   run(ctx) {
     const root = ctx.facts.tree.rootNode;
