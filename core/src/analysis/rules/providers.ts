@@ -111,7 +111,8 @@ function checkShims(ctx: RuleContext, installed: Set<string>, extra: Set<string>
 function shimOf(ctx: RuleContext, module: string, name: string | undefined): { path: string; replacement: string; dist: string; av: Availability } | undefined {
   const v = ctx.target.airflow;
   const candidates: [string, Availability | undefined][] = [];
-  if (name) candidates.push([`${module}.${name}`, ctx.kb.name(module, name)]);
+  // `from airflow.contrib.operators import ssh_operator` imports the submodule shim
+  if (name) candidates.push([`${module}.${name}`, ctx.kb.name(module, name) ?? ctx.kb.module(`${module}.${name}`)]);
   candidates.push([module, ctx.kb.module(module)]);
   for (const [path, av] of candidates) {
     if (!av || cachedStatus(av, v) !== 'deprecated') continue;
