@@ -41,9 +41,9 @@ describe('managed-airflow deploy as a process (dist/cli.js)', function () {
     await s3?.close();
   });
 
-  const cli = (args: string[], onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void) =>
+  const cli = (args: string[], onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void, extraEnv: NodeJS.ProcessEnv = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -59,6 +59,13 @@ describe('managed-airflow deploy as a process (dist/cli.js)', function () {
     const r = await cli(['deploy', dir, '--env', 'nope']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Known environments: proc/);
+  });
+
+  it('a deploy that fails after start-up (platform unreachable) still exits at once (exit 2; the lint thread does not hold the process)', async () => {
+    const t0 = Date.now();
+    const r = await cli(['deploy', dir, '--env', 'proc', '--plan'], undefined, { AWS_ENDPOINT_URL_MWAA: 'http://127.0.0.1:9' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
   });
 
   it('--plan names the resolved bucket and changes nothing (exit 0)', async () => {

@@ -31,6 +31,9 @@ export function threadLinter(cwd: string, workerFile: string): DeployLinter {
   try {
     worker = new Worker(workerFile, { workerData: { cwd } });
     worker.unref();
+    worker.on('online', () => {
+      if (!pending.size) worker?.unref();
+    });
     worker.on('message', (m: LintThreadResponse) => {
       const resolve = pending.get(m.id);
       pending.delete(m.id);
