@@ -31,6 +31,8 @@ export function threadLinter(cwd: string, workerFile: string): DeployLinter {
   try {
     worker = new Worker(workerFile, { workerData: { cwd } });
     worker.unref();
+    // Node 20 refs the worker again once it is online: without this a deploy that fails before the
+    // gate would wait for the idle worker forever
     worker.on('online', () => {
       if (!pending.size) worker?.unref();
     });
