@@ -3,8 +3,8 @@
  * (Debian package awscli, installed here with apt if missing) on the same s3rver emulator in the
  * same run. Both tools run as fresh processes, sync the same local folder to their own prefix of
  * the same bucket, and see the same one-file change each round. Ours includes everything a real
- * deploy does: MWAA GetEnvironment (contract fake), the lint gate on all 1,000 files, listing,
- * hashing, the upload and its verification.
+ * deploy does: MWAA GetEnvironment (contract fake), listing, hashing, the lint gate on the changed
+ * file, the upload and its verification.
  *
  *   npm run -s build && node --openssl-legacy-provider --import tsx bench/deploy.ts [--rounds 5] [--files 1000]
  */
