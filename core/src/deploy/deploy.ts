@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
-import { buildReproducibleTar, buildReproducibleZip } from './archive';
 import { toCloudError } from './cloud-errors';
 import { crc32cBase64, hashFiles, md5Hex } from './hash';
 import { diffEntries } from './plan';
@@ -153,6 +152,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   if (destination.kind === 'astro') {
     if (o.delete) warnings.push('--delete has no effect on Astro: a DAG-only deploy always replaces the whole dags folder.');
     warnings.push('Astro DAG-only deploys replace the whole dags folder of the deployment with this bundle.');
+    // the archive code (yazl) loads only for a bundle or plugins.zip
+    const { buildReproducibleTar } = await import('./archive.js');
     const bundle = await buildReproducibleTar(dagSet.walk.files, 'dags');
     const bundleHash = createHash('sha256').update(bundle).digest('hex');
     const description = `managed-airflow bundle sha256:${bundleHash} (${dagSet.entries.length} files)`;
@@ -197,6 +198,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     let display = '';
     if (obj.role === 'plugins' && layout.plugins) {
       const w = walkFolder(layout.plugins, 'regexp', { skipHidden: true });
+      const { buildReproducibleZip } = await import('./archive.js');
       bytes = await buildReproducibleZip(w.files);
       display = `${rel(layout.root, layout.plugins)}/ → ${path.posix.basename(obj.key)}`;
       pluginPythonFiles.push(...w.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));

@@ -2,7 +2,6 @@ export * from './types';
 export * from './uri';
 export * from './walk';
 export * from './hash';
-export * from './archive';
 export * from './storage';
 export * from './plan';
 export * from './retry';

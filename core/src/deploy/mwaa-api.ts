@@ -1,7 +1,7 @@
 /** MwaaApi on @aws-sdk/client-mwaa and the shared MWAA platform code (loaded on demand by platform.ts). */
 import { GetEnvironmentCommand, UpdateEnvironmentCommand } from '@aws-sdk/client-mwaa';
 import { ManagedAirflowError } from '../errors';
-import { mapAwsError, mwaaContext, toMwaaInfo } from '../platforms/mwaa';
+import { mapAwsError, mwaaContext, toMwaaInfo } from '../platforms/mwaa-client';
 import { awsCredentials, type AwsSettings } from './aws';
 import type { MwaaApi } from './platform';
 

@@ -6,7 +6,7 @@
  * tests can stand in.
  */
 import { ManagedAirflowError } from '../errors';
-import { ASTRO_API_DEFAULT, getAstroDeployment } from '../platforms/astro';
+import { ASTRO_API_DEFAULT } from '../platforms/astro-url';
 import type { EnvironmentConfig } from '../protocol/environments';
 import type { AwsSettings } from './aws';
 import { toCloudError } from './cloud-errors';
@@ -122,6 +122,7 @@ export function astroApi(opts: { envName: string; organization: string; deployme
   return {
     baseUrl,
     async getDeployment(signal) {
+      const { getAstroDeployment } = await import('../platforms/astro.js');
       const d = await getAstroDeployment({ name: opts.envName, organization: opts.organization, deployment: opts.deployment }, opts.token, { apiUrl: baseUrl, signal });
       return { id: d.id, name: d.name, runtimeVersion: d.runtimeVersion || undefined, airflowVersion: d.airflowVersion };
     },

@@ -9,8 +9,9 @@ import { httpRequest } from './http';
 import { AirflowClient, apiVersionFor } from './airflow';
 import { HttpTransport, normalizeBaseUrl } from './transport';
 import type { CallOptions } from './types';
+import { ASTRO_API_DEFAULT } from './astro-url';
 
-export const ASTRO_API_DEFAULT = 'https://api.astronomer.io/v1';
+export { ASTRO_API_DEFAULT } from './astro-url';
 
 export interface AstroOptions {
   /** Platform API base; default env ASTRO_API_URL, else https://api.astronomer.io/v1. */

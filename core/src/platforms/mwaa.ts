@@ -4,122 +4,25 @@
  * (older Airflow 2). Endpoint overrides (`AWS_ENDPOINT_URL_MWAA`, `AWS_ENDPOINT_URL`, or the
  * `endpoint` option) turn off the SDK's `api.`/`env.` host prefixes, so a local server works.
  */
-import { MWAAClient, ListEnvironmentsCommand, GetEnvironmentCommand, CreateWebLoginTokenCommand, type Environment } from '@aws-sdk/client-mwaa';
+import { ListEnvironmentsCommand, GetEnvironmentCommand, CreateWebLoginTokenCommand } from '@aws-sdk/client-mwaa';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import semver from 'semver';
-import { isManagedAirflowError, type ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
-import { lazyNodeProviderChain } from './aws-credentials';
+import { mapAwsError, mwaaContext, ssoHint, toMwaaInfo, type AwsCredentials, type MwaaContext, type MwaaEnvironmentInfo, type MwaaOptions } from './mwaa-client';
 import { platformErrors } from './errors';
 import { httpRequest, withDeadline } from './http';
 import { AirflowClient, stripVendorSuffix, apiVersionFor } from './airflow';
 import { HttpTransport, type AirflowTransport, type RestRequest, type RestResponse } from './transport';
 import type { ApiVersion, CallOptions } from './types';
 
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
-export interface MwaaOptions {
-  /** Control-plane endpoint override (tests, VPC endpoints). Default: env vars, then AWS. */
-  endpoint?: string;
-  /** Explicit credentials (tests); default = standard chain with the configured profile. */
-  credentials?: AwsCredentials | (() => Promise<AwsCredentials>);
-  /** Environment variables to read endpoint overrides from (default process.env). */
-  env?: NodeJS.ProcessEnv;
-}
-
-export interface MwaaEnvironmentInfo {
-  name: string;
-  arn?: string;
-  region: string;
-  airflowVersion: string;
-  status: string;
-  lastUpdateStatus?: string;
-  sourceBucketArn?: string;
-  /** Bucket name from SourceBucketArn. */
-  sourceBucket?: string;
-  dagS3Path?: string;
-  pluginsS3Path?: string;
-  requirementsS3Path?: string;
-  startupScriptS3Path?: string;
-  /** https URL of the Airflow UI (MWAA returns a bare hostname). */
-  webserverUrl?: string;
-  webserverAccessMode?: string;
-  environmentClass?: string;
-  executionRoleArn?: string;
-  createdAt?: string;
-  /** s3://bucket/dagS3Path */
-  dagsDestination?: string;
-}
+export * from './mwaa-client';
 
 /** Statuses in which the Airflow API cannot be used. */
 const NOT_READY = new Set(['CREATING', 'CREATE_FAILED', 'UPDATING', 'ROLLING_BACK', 'DELETING', 'DELETED', 'UNAVAILABLE', 'PENDING', 'CREATING_SNAPSHOT']);
 /** InvokeRestApi exists for Airflow 2.4.3 and later. */
 export const MWAA_INVOKE_MIN = '2.4.3';
-
-export function mwaaEndpointOverride(opts: MwaaOptions = {}): string | undefined {
-  const env = opts.env ?? process.env;
-  return opts.endpoint || env.AWS_ENDPOINT_URL_MWAA || env.AWS_ENDPOINT_URL || undefined;
-}
-
-function ssoHint(profile?: string): string {
-  return profile
-    ? `Run \`aws sso login --profile ${profile}\` (or refresh the profile's keys), then retry.`
-    : 'Sign in with `aws sso login`, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then retry.';
-}
-
-export interface MwaaContext {
-  client: MWAAClient;
-  region: string;
-  profile?: string;
-  endpoint?: string;
-  credentials: () => Promise<AwsCredentials>;
-}
-
-export function mwaaContext(cfg: { region?: string; profile?: string }, opts: MwaaOptions = {}): MwaaContext {
-  const endpoint = mwaaEndpointOverride(opts);
-  const env = opts.env ?? process.env;
-  const region = cfg.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-  const explicit = opts.credentials;
-  const credentials: () => Promise<AwsCredentials> =
-    typeof explicit === 'function' ? explicit : explicit ? async () => explicit : (lazyNodeProviderChain({ profile: cfg.profile }) as unknown as () => Promise<AwsCredentials>);
-  const client = new MWAAClient({
-    region,
-    credentials: credentials as never,
-    ...(endpoint ? { endpoint, disableHostPrefix: true } : {}),
-    maxAttempts: 2,
-  });
-  return { client, region, profile: cfg.profile, endpoint, credentials };
-}
-
-/** Map AWS SDK / credential-provider failures to typed errors. */
-export function mapAwsError(envName: string, e: unknown, profile?: string): ManagedAirflowError {
-  if (isManagedAirflowError(e)) return e;
-  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
-  const name = err?.name ?? '';
-  const msg = err?.message ?? String(e);
-  if (name === 'AbortError') return platformErrors.cancelled();
-  if (/ExpiredToken|TokenRefreshRequired/i.test(name) || /expired/i.test(msg)) return platformErrors.expiredCredentials(envName, ssoHint(profile), e);
-  if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to find a credential|profile .* could not be found/i.test(msg)) {
-    return platformErrors.missingCredentials(envName, 'AWS credentials', ssoHint(profile));
-  }
-  if (name === 'ResourceNotFoundException') return platformErrors.notFound(envName, 'MWAA environment', 'Check "environment" and "region" in the settings (names are case-sensitive).');
-  if (/UnrecognizedClient|InvalidSignature|InvalidClientTokenId|SignatureDoesNotMatch|MissingAuthenticationToken/i.test(name)) {
-    return platformErrors.unauthorized(envName, 403, `The AWS credentials were rejected. ${ssoHint(profile)}`);
-  }
-  if (name === 'AccessDeniedException' || err?.$metadata?.httpStatusCode === 403) {
-    return platformErrors.unauthorized(envName, 403, 'Your IAM identity needs airflow:GetEnvironment, airflow:ListEnvironments and airflow:InvokeRestApi (or airflow:CreateWebLoginToken) on this environment.');
-  }
-  const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
-  if (code && /^E[A-Z]+/.test(code)) return platformErrors.unreachable(envName, 'the MWAA API', code === 'ECONNREFUSED' ? 'connection refused' : code);
-  return platformErrors.remote(envName, err?.$metadata?.httpStatusCode ?? 0, `${name}: ${msg}`.slice(0, 300));
-}
 
 async function awsCall<T>(envName: string, ctx: MwaaContext, what: string, opts: CallOptions, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   try {
@@ -145,31 +48,6 @@ export async function listMwaaEnvironments(cfg: { region?: string; profile?: str
     ctx.client.destroy();
   }
   return names;
-}
-
-export function toMwaaInfo(e: Environment, region: string): MwaaEnvironmentInfo {
-  const bucket = e.SourceBucketArn?.replace(/^arn:aws[a-z-]*:s3:::/, '');
-  const host = e.WebserverUrl;
-  return {
-    name: e.Name ?? '',
-    arn: e.Arn,
-    region,
-    airflowVersion: e.AirflowVersion ?? '',
-    status: e.Status ?? 'UNKNOWN',
-    lastUpdateStatus: e.LastUpdate?.Status,
-    sourceBucketArn: e.SourceBucketArn,
-    sourceBucket: bucket,
-    dagS3Path: e.DagS3Path,
-    pluginsS3Path: e.PluginsS3Path,
-    requirementsS3Path: e.RequirementsS3Path,
-    startupScriptS3Path: e.StartupScriptS3Path,
-    webserverUrl: host ? (/^https?:\/\//.test(host) ? host : `https://${host}`) : undefined,
-    webserverAccessMode: e.WebserverAccessMode,
-    environmentClass: e.EnvironmentClass,
-    executionRoleArn: e.ExecutionRoleArn,
-    createdAt: e.CreatedAt instanceof Date ? e.CreatedAt.toISOString() : undefined,
-    dagsDestination: bucket ? `s3://${bucket}/${(e.DagS3Path ?? '').replace(/^\/+/, '')}` : undefined,
-  };
 }
 
 /** GetEnvironment as plain data (for the tree, the CLI and deploy). */
