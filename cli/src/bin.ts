@@ -38,6 +38,14 @@ function processIO(): CliIO {
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// `managed-airflow lint … | head`: the reader went away; stop at once and quietly like other Unix
+// tools instead of crashing on an unhandled EPIPE (a deploy cut short this way converges when run again).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 141);
+    throw e;
+  });
+}
 main(process.argv.slice(2), processIO()).then(
   (code) => {
     process.exitCode = code;
