@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import net from 'node:net';
@@ -377,7 +377,9 @@ describe('local runner on a real Docker engine', function () {
     if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
     const alone = mkdtempSync(path.join(os.tmpdir(), 'ma-cli-alone-'));
     try {
+      // the CLI is dist/cli.js (launcher) + dist/cli/ (ES-module bundle and its chunks), nothing else
       copyFileSync(cli, path.join(alone, 'cli.js'));
+      cpSync(path.join(repo, 'dist', 'cli'), path.join(alone, 'cli'), { recursive: true });
       const dir = project();
       const res = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'local', 'status', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
       assert.equal(res.status, 0, res.stderr);
