@@ -228,6 +228,7 @@ const PROBES: Probe[] = [
   })),
   { id: 'method:expand', pattern: '^    def expand\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
   { id: 'method:partial', pattern: '^def partial\\(|^    def partial\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
+  { id: 'method:override', pattern: '^    def override\\(', paths: ['airflow/decorators/base.py'] },
   { id: 'method:expand_kwargs', pattern: '^    def expand_kwargs\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
   { id: 'method:map', pattern: '^    def map\\(self, f', paths: ['airflow/models/xcom_arg.py'] },
   { id: 'method:zip', pattern: '^    def zip\\(', paths: ['airflow/models/xcom_arg.py'] },

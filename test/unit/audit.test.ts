@@ -306,7 +306,22 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w'],
     'airflow:3.1.0': ['AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w'],
   },
-
+  // Round 2 (b_*): TaskFlow decorator variants, keyword typos, .override().
+  'b_taskflow_variants.py': {
+    'mwaa:2.2.2': ['AF102:5', 'AF111:11', 'AF131:23', 'AF131:27', 'AF131:31', 'AF131:44', 'AF131:45', 'AF131:46'],
+    'airflow:2.3.4': ['AF111:11', 'AF131:23', 'AF131:31', 'AF131:46'],
+    'mwaa:2.4.3': [],
+    'mwaa:3.0.6': ['AF103:5:w'],
+    'airflow:3.1.0': ['AF103:4:w', 'AF103:4:w', 'AF103:5:w'],
+  },
+  // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
+  // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.
+  'b_typos_and_override.py': {
+    'mwaa:2.2.2': ['AF111:21', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF131:41', 'AF111:42', 'AF131:42'],
+    'mwaa:2.8.1': ['AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:41', 'AF111:42'],
+    'mwaa:2.10.3': ['AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
+  },
 };
 
 describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines per target)', () => {

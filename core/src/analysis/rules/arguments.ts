@@ -29,17 +29,29 @@ export const argumentsRule: Rule = {
       if (!name) continue;
       decoratorCalls.add(d.call.node.id);
       if (noTaskflow) continue;
-      if (name === 'dag') checkCall(ctx, d.call, ['DAG'], 'DAG');
+      if (name === 'dag') checkCall(ctx, d.call, ['DAG'], 'DAG', undefined, true);
       else if (isTaskDecorator(name)) {
         // `task` in the KB: the decorator's own parameters; then those of the operator it builds.
         const chain = ctx.kb.knowsCallable('task') ? ['task', 'BaseOperator'] : ['BaseOperator'];
         checkCall(ctx, d.call, chain, `@${name}`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
       }
     }
+    // my_task.override(retries=0, pool="p")(…): the same keywords as @task(...) (2.3+; AF131 before).
+    const override = ctx.kb.feature('task_override');
+    const noOverride = noTaskflow || (!!override && cachedStatus(override, ctx.target.airflow) === 'notYet');
+    const taskFns = noOverride ? new Map<string, string>() : taskflowFunctions(facts);
+    for (const call of facts.calls) {
+      if (call.method !== 'override' || call.receiver?.type !== 'identifier') continue;
+      const name = taskFns.get(call.receiver.text);
+      if (!name) continue;
+      decoratorCalls.add(call.node.id);
+      const chain = ctx.kb.knowsCallable('task') ? ['task', 'BaseOperator'] : ['BaseOperator'];
+      checkCall(ctx, call, chain, `${call.receiver.text}.override (@${name})`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
+    }
     for (const call of facts.calls) {
       if (decoratorCalls.has(call.node.id)) continue;
       if (isDagConstructor(call, facts)) {
-        checkCall(ctx, call, ['DAG'], 'DAG');
+        checkCall(ctx, call, ['DAG'], 'DAG', undefined, true);
         continue;
       }
       let cls = operatorClass(call, facts);
@@ -52,12 +64,29 @@ export const argumentsRule: Rule = {
         label = cls ? `${cls}.partial` : undefined;
       }
       if (cls) {
-        const chain = ctx.kb.knowsCallable(cls) ? [cls, 'BaseOperator'] : ['BaseOperator'];
-        checkCall(ctx, call, chain, label ?? cls, localInitParams(ctx, call, cls));
+        const known = ctx.kb.knowsCallable(cls);
+        const sensor = /Sensor$/.test(cls) && ctx.kb.knowsCallable('BaseSensorOperator');
+        const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : ['BaseOperator'];
+        const own = localInitParams(ctx, call, cls);
+        // Every keyword of an Airflow-imported operator the KB describes completely is known.
+        const complete = known && !own && isImportedFromAirflow(call, facts);
+        checkCall(ctx, call, chain, label ?? cls, own, complete);
       }
     }
   },
 };
+
+/** Functions decorated with a TaskFlow task decorator (name → decorator, e.g. "task.virtualenv"). */
+function taskflowFunctions(facts: RuleContext['facts']): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of facts.functions) {
+    for (const d of f.decorators) {
+      const name = airflowDecoratorName(d.text, d.resolved, facts);
+      if (isTaskDecorator(name)) out.set(f.name, name!);
+    }
+  }
+  return out;
+}
 
 /**
  * Parameters of the TaskFlow decorators themselves (`task(python_callable, multiple_outputs, **kwargs)`
@@ -98,10 +127,25 @@ function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | 
   return undefined;
 }
 
-function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string, ownParams?: Set<string>) {
+/** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
+function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boolean {
+  const target = call.resolved ?? (call.method === 'partial' && call.receiver ? facts.bindings.get(call.receiver.text.split('.')[0])?.target : undefined);
+  return !!target && /^airflow(\.|:|$)/.test(target);
+}
+
+/**
+ * `complete`: the KB lists every parameter the callable (with its chain) has ever accepted, so a
+ * keyword no scanned version knows is a mistake (a typo): DAG raises TypeError, BaseOperator
+ * "Invalid arguments were passed to …" (AirflowException in 2.x, TypeError in 3.x; 1.10 warns).
+ */
+function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string, ownParams?: Set<string>, complete = false) {
   const present = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
   for (const arg of call.args) {
     if (!arg.name || ownParams?.has(arg.name)) continue;
+    if (complete && !lookup(ctx, chain, arg.name)) {
+      checkUnknown(ctx, chain, label, arg.name, arg.nameRange!);
+      continue;
+    }
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
     if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
@@ -217,6 +261,57 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
     return;
   }
   ctx.report({ code: 'AF111', message: `Argument \`${name}\` ${where} ${why}; ${runs}.${instead}${note}`, range, fixes, evidence, data });
+}
+
+function checkUnknown(ctx: RuleContext, chain: string[], label: string, name: string, range: Range) {
+  const v = ctx.target.airflow;
+  const accepted = [...new Set(chain.flatMap((c) => ctx.kb.argumentsOf(c, v)))];
+  if (!accepted.length) return; // nothing known for this version: no basis for a verdict
+  const guess = closest(name, accepted);
+  const runs = `${ctx.target.label} runs Airflow ${v}`;
+  const hint = guess ? ` Did you mean \`${guess}\`?` : '';
+  const fixes = guess ? [{ title: `Rename \`${name}\` to \`${guess}\``, edits: [{ range, newText: guess }], isPreferred: true }] : undefined;
+  const data = { argument: name, unknown: true };
+  if (chain[0] === 'DAG') {
+    ctx.report({ code: 'AF111', message: `\`${name}\` is not an argument of ${label} in any Airflow version; DAG raises TypeError (unexpected keyword argument) and the file fails to import; ${runs}.${hint}`, range, fixes, data });
+    return;
+  }
+  if (semver.lt(normaliseVersion(v), '2.0.0')) {
+    ctx.report({ code: 'AF111', severity: 'warning', message: `\`${name}\` is not an argument of ${label} in any Airflow version; ${runs}, which ignores it with a warning ("Invalid arguments were passed to …").${hint}`, range, fixes, data });
+    return;
+  }
+  const raises = label.endsWith('.partial') ? `TypeError ("${label}() got an unexpected keyword argument")` : `"Invalid arguments were passed to ${label}"`;
+  ctx.report({ code: 'AF111', message: `\`${name}\` is not an argument of ${label} in any Airflow version; Airflow raises ${raises} and the file fails to import; ${runs}.${hint}`, range, fixes, data });
+}
+
+/** The accepted name at edit distance ≤ 2 (≤ 1 for short names), if exactly one is that close. */
+function closest(name: string, names: string[]): string | undefined {
+  const max = name.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestD = max + 1;
+  let tie = false;
+  for (const n of names) {
+    const d = editDistance(name, n, max);
+    if (d < bestD) {
+      best = n;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD) tie = true;
+  }
+  return best && !tie ? best : undefined;
+}
+
+/** Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function nextAvailable(av: Availability, version: string): string | undefined {
