@@ -314,6 +314,20 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:3.0.6': ['AF103:5:w'],
     'airflow:3.1.0': ['AF103:4:w', 'AF103:4:w', 'AF103:5:w'],
   },
+  'b_dag_operator_kwargs.py': {
+    'mwaa:2.2.2': ['AF111:22', 'AF111:33', 'AF111:37', 'AF111:38', 'AF111:39', 'AF111:51', 'AF111:52', 'AF111:59'],
+    'mwaa:2.8.1': ['AF111:37', 'AF111:38', 'AF111:51', 'AF111:52'],
+    'composer:composer-2.9.7-airflow-2.9.3': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF111:27', 'AF111:28', 'AF111:39'],
+    'airflow:3.1.0': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF111:27', 'AF111:28', 'AF112:32:w', 'AF111:39'],
+  },
+  // AF211 inside helpers/factories that module-level code calls (line 31 runs via build() -> _settings()).
+  'b_factory_compat.py': {
+    'mwaa:2.0.2': ['AF103:7:w', 'AF211:31:w'],
+    'mwaa:2.4.3': ['AF103:7:w', 'AF211:31:w', 'AF112:41:w'],
+    'mwaa:2.10.3': ['AF103:7:w', 'AF211:31:w', 'AF112:41:w'],
+    'mwaa:3.0.6': ['AF101:7', 'AF103:11:w', 'AF103:12:w', 'AF211:31:w', 'AF111:41'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.
   'b_typos_and_override.py': {

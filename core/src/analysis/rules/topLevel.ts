@@ -28,16 +28,58 @@ export const topLevelRule: Rule = {
         return n === 'dag' || n === 'task_group';
       })) parseTimeFns.add(f.node.id);
     }
+    const calledFrom = addCalledAtParseTime(facts, parseTimeFns);
     const found = facts.calls.map((call) => ({ call, what: heavy(call, facts) })).filter((x) => x.what);
     // `SomeHook(...).get_records(...)`: one finding for the chain (the connecting call), not two.
     const receivers = new Set(found.filter((x) => x.what!.kind === 'hook' && x.call.method).map((x) => x.call.receiver?.id));
     for (const { call, what } of found) {
       if (!what || receivers.has(call.node.id)) continue;
       if (!runsAtParseTime(call.node, parseTimeFns)) continue;
-      ctx.report({ code: 'AF211', message: `${what.text}, at parse time: this runs every time the scheduler parses the file (every 30 s by default). ${what.fix}`, range: call.range, data: { kind: what.kind } });
+      const via = enclosingCalled(call.node, calledFrom);
+      const where = via ? ` in ${via.name}(), which is called while the file is imported (line ${via.line})` : '';
+      ctx.report({ code: 'AF211', message: `${what.text}${where}, at parse time: this runs every time the scheduler parses the file (every 30 s by default). ${what.fix}`, range: call.range, data: { kind: what.kind } });
     }
   },
 };
+
+/**
+ * Plain module-level functions called while the file is imported (a DAG factory `build_dag()`
+ * called at module level or in a loop, a `get_config()` helper whose result feeds `default_args`):
+ * their bodies run at parse time too. Fixed point over helpers calling helpers. Decorated functions
+ * are left out (calling a @task function only creates a task; other decorators may defer the call).
+ */
+function addCalledAtParseTime(facts: Facts, parseTimeFns: Set<number>): Map<number, { name: string; line: number }> {
+  const calledFrom = new Map<number, { name: string; line: number }>();
+  const plain = new Map<string, Node>();
+  const defined = new Map<string, number>();
+  for (const f of facts.functions) {
+    if (f.nested) continue;
+    defined.set(f.name, (defined.get(f.name) ?? 0) + 1);
+    if (!f.decorators.length) plain.set(f.name, f.node);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const call of facts.calls) {
+      if (call.method || call.resolved) continue;
+      const fn = defined.get(call.calleeText) === 1 ? plain.get(call.calleeText) : undefined;
+      if (!fn || parseTimeFns.has(fn.id)) continue;
+      if (!runsAtParseTime(call.node, parseTimeFns)) continue;
+      parseTimeFns.add(fn.id);
+      calledFrom.set(fn.id, { name: call.calleeText, line: call.node.startPosition.row + 1 });
+      changed = true;
+    }
+  }
+  return calledFrom;
+}
+
+/** The innermost enclosing function that runs only because a parse-time call reaches it. */
+function enclosingCalled(n: Node, calledFrom: Map<number, { name: string; line: number }>): { name: string; line: number } | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return calledFrom.get(p.id);
+  }
+  return undefined;
+}
 
 const TASK_FIX = 'Move it into a task (a @task function or python_callable), where it runs only when the task does.';
 
