@@ -328,6 +328,15 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF103:7:w', 'AF211:31:w', 'AF112:41:w'],
     'mwaa:3.0.6': ['AF101:7', 'AF103:11:w', 'AF103:12:w', 'AF211:31:w', 'AF111:41'],
   },
+  // Secrets read at runtime and documentation placeholders (XXXX, xxxx-xxxx, ****): no AF201 anywhere;
+  // the {{ conn.* }} template variable only exists from 2.2.0 (taskinstance.py get_template_context).
+  'b_credentials_traps.py': {
+    'mwaa:2.0.2': ['AF121:17', 'AF121:17', 'AF121:35', 'AF121:36'],
+    'mwaa:2.2.2': [],
+    'mwaa:2.10.3': ['AF112:32:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF112:32:w'],
+    'mwaa:3.0.6': ['AF103:7:w', 'AF103:8:w', 'AF111:32'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.
   'b_typos_and_override.py': {

@@ -105,6 +105,7 @@ export function isPlaceholder(v: string): boolean {
   const s = v.trim();
   if (s.length < 3) return true;
   if (PLACEHOLDER.test(s)) return true;
+  if (masked(s) || (/^[a-z]{2,12}[-_]/i.test(s) && masked(s.replace(/^[a-z]{2,12}[-_]/i, '')))) return true; // xoxb-xxxx-xxxx, ghp_xxxx
   if (/\{\{.*\}\}|\{%.*%\}/s.test(s)) return true; // Jinja: {{ var.value.x }}, {{ conn.x.password }}
   if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /^%\(?[A-Za-z_]+\)?s?%?$/.test(s)) return true; // ${ENV}, $ENV, %(x)s
   if (/^(arn:aws[\w-]*:(secretsmanager|ssm|kms):|projects\/[^/]+\/secrets\/|airflow\/(connections|variables)\/)/.test(s)) return true;
@@ -121,11 +122,14 @@ function formatMatch(s: StringFact): { what: string; severity?: Severity } | und
   const v = s.value;
   if (v.length < 12 || !MARKERS.test(v)) return undefined;
   if (/-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/.test(v)) return { what: 'private key', severity: 'error' };
-  const aws = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/.exec(v);
-  if (aws && !/EXAMPLE/.test(aws[0])) return { what: 'AWS access key id', severity: 'error' };
-  if (/(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})/.test(v)) return { what: 'GitHub token', severity: 'error' };
-  if (/(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/.test(v)) return { what: 'Slack token', severity: 'error' };
-  if (/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]{8,}/.test(v)) return { what: 'Slack webhook URL', severity: 'error' };
+  const aws = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)([A-Z0-9]{16})(?![A-Z0-9])/.exec(v);
+  if (aws && !/EXAMPLE/.test(aws[0]) && !masked(aws[2])) return { what: 'AWS access key id', severity: 'error' };
+  const gh = /(?<![A-Za-z0-9_])(?:gh[pousr]_([A-Za-z0-9]{36,})|github_pat_([A-Za-z0-9_]{40,}))/.exec(v);
+  if (gh && !masked(gh[1] ?? gh[2])) return { what: 'GitHub token', severity: 'error' };
+  const slack = /(?<![A-Za-z0-9])xox[abposr]-([A-Za-z0-9-]{10,})/.exec(v);
+  if (slack && !masked(slack[1])) return { what: 'Slack token', severity: 'error' };
+  const hook = /hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/([A-Za-z0-9]{8,})/.exec(v);
+  if (hook && !masked(hook[1])) return { what: 'Slack webhook URL', severity: 'error' };
   if (/(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/.test(v)) return { what: 'Google API key' , severity: 'error' };
   if (/(?<![A-Za-z0-9])sk_live_[A-Za-z0-9]{20,}/.test(v)) return { what: 'Stripe secret key', severity: 'error' };
   // `Authorization: Bearer <token>` / `Basic <base64>` written out (a curl header, a requests headers dict)
@@ -140,6 +144,12 @@ function formatMatch(s: StringFact): { what: string; severity?: Severity } | und
     if (!(s.isFString && /\{/.test(pw)) && !isPlaceholder(decodeURIComponentSafe(pw))) return { what: `password in a ${uri[1]}:// connection URI` };
   }
   return undefined;
+}
+
+/** A documentation placeholder in a token's variable part: `XXXXXXXX`, `xxxx-xxxx`, `00000000`, `****`. */
+function masked(part: string): boolean {
+  const p = part.replace(/[-_/]/g, '');
+  return /^([xX0*#.])\1*$/.test(p);
 }
 
 function decodeURIComponentSafe(s: string): string {
