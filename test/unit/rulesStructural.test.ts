@@ -110,7 +110,7 @@ describe('AF201 hard-coded credentials', () => {
       `URI = "postgresql://etl:Sup3rS3cret@db.internal:5432/warehouse"`,
       `KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"""`,
       `gh = "ghp_${'a'.repeat(36)}"`,
-      `hook_url = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXX"`,
+      `hook_url = "https://hooks.slack.com/services/T024BE7LD/B01ABCD2EFG/q8Vb1kP0c9wXy7Z2"`,
       `g = "AIza${'b'.repeat(35)}"`,
     ].join('\n');
     assert.deepEqual((await flagged(src)).map((d) => d.range.start.line + 1), [1, 2, 5, 6, 7]);
@@ -134,6 +134,11 @@ describe('AF201 hard-coded credentials', () => {
       `uri = "postgresql://etl:{{ conn.db.password }}@db/x"`,
       `bypass = "some-value"`,
       `example = "AKIAIOSFODNN7EXAMPLE"`,
+      // the placeholders of the Slack/AWS/GitHub docs
+      `hook_url = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"`,
+      `aws_key = "AKIAXXXXXXXXXXXXXXXX"`,
+      `gh_token = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
+      `slack_token = "xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx"`,
     ].join('\n');
     assert.deepEqual((await flagged(src)).map((d) => `${d.range.start.line + 1}: ${d.message.slice(0, 60)}`), []);
   });
