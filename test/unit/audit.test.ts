@@ -337,6 +337,22 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'composer:composer-2.9.7-airflow-2.9.3': ['AF112:32:w'],
     'mwaa:3.0.6': ['AF103:7:w', 'AF103:8:w', 'AF111:32'],
   },
+  // Airflow 3 TaskFlow with airflow.sdk: setup/teardown, @task.bash, run_if over @task, Metadata, fail_fast.
+  'b_af3_sdk_taskflow.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w', 'AF131:12', 'AF131:13', 'AF111:22', 'AF121:40', 'AF131:44'],
+    'mwaa:3.0.6': [],
+    'airflow:3.1.0': ['AF103:10:w'],
+    'airflow:3.2.0': ['AF103:9:w', 'AF103:10:w'],
+  },
+  // Python per target: 3.7 (MWAA 1.10/2.0), 3.8 (Composer 1.17), 3.9 (Astro 3), 3.10 (MWAA 2.4). `int | None` in an
+  // evaluated annotation and a dict `|` run on import fail before 3.10 / 3.9 (TypeError); `|` inside a function body does not.
+  'b_python_versions.py': {
+    'mwaa:1.10.12': ['AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
+    'mwaa:2.0.2': ['AF103:8:w', 'AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
+    'composer:composer-1.17.0-airflow-2.1.2': ['AF103:8:w', 'AF151:15', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
+    'astro:3.0.4': ['AF103:8:w', 'AF151:53', 'AF151:54'],
+    'mwaa:2.4.3': ['AF103:8:w', 'AF112:60:w'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.
   'b_typos_and_override.py': {

@@ -133,6 +133,7 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
   for (const n of nodesOf(ctx.facts, FEATURE_NODES)) visit(n);
   for (const str of ctx.facts.strings) stringFeatures(str.node, hits);
   if (!ctx.facts.futureAnnotations) annotationFeatures(ctx, hits, older);
+  if (older([3, 9])) dictUnionFeatures(ctx, hits);
   if (py2 && !root.hasError) python2(ctx, py2);
   const seen = new Set<string>();
   for (const h of hits) {
@@ -183,7 +184,8 @@ function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, n
       let hit: Hit | undefined;
       if (n.type === 'generic_type' && BUILTIN_GENERICS.has(n.namedChild(0)?.text ?? '')) {
         hit = { node: n, feature: `Subscripted builtin \`${n.namedChild(0)!.text}[…]\` in an annotation (PEP 585)`, needs: [3, 9], effect: `importing this file raises TypeError ('type' object is not subscriptable; add \`from __future__ import annotations\` or use typing.${n.namedChild(0)!.text === 'type' ? 'Type' : n.namedChild(0)!.text[0].toUpperCase() + n.namedChild(0)!.text.slice(1)})` };
-      } else if (n.type === 'union_type') {
+      } else if (n.type === 'union_type' || (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '|')) {
+        // tree-sitter reads `list[int] | None` as union_type but `int | None` as binary_operator
         hit = { node: n, feature: '`X | Y` union in an annotation (PEP 604)', needs: [3, 10], effect: 'importing this file raises TypeError (unsupported operand type(s) for |; add `from __future__ import annotations` or use typing.Optional/Union)' };
       }
       if (hit && older(hit.needs) && (!first || hit.needs[1] < first.needs[1])) first = hit;
@@ -193,6 +195,50 @@ function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, n
       }
     }
     if (first) hits.push(first);
+  }
+}
+
+const DICT_UNION_SITES: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'keyword_argument']);
+
+/**
+ * `a | b` / `a |= b` on two dicts (PEP 584) where the module runs it on import (module level, class
+ * bodies, `with DAG(...)` blocks; not function bodies): before Python 3.9 dict has no `|`, so the
+ * import raises TypeError. Only when both operands are certainly dicts (literals, comprehensions,
+ * dict(...), or names assigned one of those once at module level) — sets and flags also use `|`.
+ */
+function dictUnionFeatures(ctx: RuleContext, hits: Hit[]) {
+  const assigned = new Map<string, Node[]>();
+  for (const a of nodesOf(ctx.facts, ['assignment'])) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && !inFunctionBody(a)) assigned.set(left.text, [...(assigned.get(left.text) ?? []), right]);
+  }
+  const isDict = (n: Node | null | undefined, depth = 0): boolean => {
+    while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
+    if (!n || depth > 4) return false;
+    if (n.type === 'dictionary' || n.type === 'dictionary_comprehension') return true;
+    if (n.type === 'call') return n.childForFieldName('function')?.text === 'dict';
+    if (n.type === 'identifier') {
+      const vals = assigned.get(n.text);
+      return vals?.length === 1 && isDict(vals[0], depth + 1);
+    }
+    if (n.type === 'binary_operator') return n.childForFieldName('operator')?.text === '|' && isDict(n.childForFieldName('left'), depth + 1) && isDict(n.childForFieldName('right'), depth + 1);
+    return false;
+  };
+  for (const site of nodesOf(ctx.facts, DICT_UNION_SITES)) {
+    if (inFunctionBody(site)) continue;
+    let expr: Node | null;
+    if (site.type === 'augmented_assignment') {
+      if (site.childForFieldName('operator')?.text !== '|=') continue;
+      if (!isDict(site.childForFieldName('left')) || !isDict(site.childForFieldName('right'))) continue;
+      hits.push({ node: site, feature: 'dict union `|=` (PEP 584)', needs: [3, 9], effect: "importing this file raises TypeError (unsupported operand type(s) for |=: 'dict' and 'dict'; use a.update(b))" });
+      continue;
+    }
+    expr = site.childForFieldName(site.type === 'keyword_argument' ? 'value' : 'right');
+    while (expr?.type === 'parenthesized_expression') expr = expr.namedChild(0);
+    if (expr?.type !== 'binary_operator' || expr.childForFieldName('operator')?.text !== '|') continue;
+    if (!isDict(expr.childForFieldName('left')) || !isDict(expr.childForFieldName('right'))) continue;
+    hits.push({ node: expr, feature: 'dict union `|` (PEP 584)', needs: [3, 9], effect: "importing this file raises TypeError (unsupported operand type(s) for |: 'dict' and 'dict'; use {**a, **b})" });
   }
 }
 
