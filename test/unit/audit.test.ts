@@ -44,14 +44,14 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'composer:composer-1.20.12-airflow-1.10.15': ['AF221:13:w', 'AF211:17:w'],
     'astro:4.0.3': ['AF103:5:w', 'AF141:5:w', 'AF103:6:w', 'AF141:6:w', 'AF103:7:w', 'AF221:13:w', 'AF211:17:w'],
     'composer:composer-2.9.7-airflow-2.9.3': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF221:13:w', 'AF211:17:w', 'AF112:20:w'],
-    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF221:13:w', 'AF112:14:w', 'AF211:17:w', 'AF111:20'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF221:13:w', 'AF211:17:w', 'AF111:20'],
   },
   'v110_kitchen.py': {
     'mwaa:1.10.12': ['AF221:22:w'],
     'composer:composer-1.20.12-airflow-1.10.15': ['AF221:22:w'],
     'mwaa:2.0.2': ['AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF103:12:w', 'AF103:13:w', 'AF141:13:w', 'AF103:14:w', 'AF103:15:w', 'AF141:15:w', 'AF221:22:w', 'AF112:60:w', 'AF112:61:w', 'AF111:63'],
     'mwaa:2.10.3': ['AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF103:12:w', 'AF103:13:w', 'AF103:14:w', 'AF103:15:w', 'AF221:22:w', 'AF103:22:w', 'AF121:38:w', 'AF121:38:w', 'AF121:38:w', 'AF112:48:w', 'AF112:49:w', 'AF112:60:w', 'AF112:61:w', 'AF121:63:w', 'AF121:63:w', 'AF111:63'],
-    'mwaa:3.0.6': ['AF101:7', 'AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF101:12', 'AF101:12', 'AF101:13', 'AF101:14', 'AF101:15', 'AF221:22:w', 'AF101:22', 'AF112:23:w', 'AF112:26:w', 'AF121:38', 'AF121:38', 'AF121:38', 'AF111:48', 'AF111:49', 'AF111:60', 'AF111:61', 'AF121:63', 'AF121:63', 'AF111:63'],
+    'mwaa:3.0.6': ['AF101:7', 'AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF101:12', 'AF101:12', 'AF101:13', 'AF101:14', 'AF101:15', 'AF221:22:w', 'AF101:22', 'AF112:26:w', 'AF121:38', 'AF121:38', 'AF121:38', 'AF111:48', 'AF111:49', 'AF111:60', 'AF111:61', 'AF121:63', 'AF121:63', 'AF111:63'],
   },
   'a20_taskflow_etl.py': {
     'mwaa:1.10.12': ['AF102:4', 'AF131:10', 'AF221:10:w', 'AF131:12', 'AF131:17', 'AF131:24'],
@@ -352,6 +352,14 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'composer:composer-1.17.0-airflow-2.1.2': ['AF103:8:w', 'AF151:15', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
     'astro:3.0.4': ['AF103:8:w', 'AF151:53', 'AF151:54'],
     'mwaa:2.4.3': ['AF103:8:w', 'AF112:60:w'],
+  },
+  // Composer 1 sample style: module-attribute operators (bash_operator.BashOperator), models.DAG, **common;
+  // email_on_failure without an email is silent on 3.x (warned only `if email and email_on_failure is not None`).
+  'b_composer1_module_style.py': {
+    'composer:composer-1.20.12-airflow-1.10.15': ['AF221:15:w', 'AF211:17:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF103:8:w', 'AF221:15:w', 'AF103:15:w', 'AF211:17:w', 'AF112:22:w', 'AF112:31:w'],
+    'mwaa:2.10.3': ['AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF141:7:w', 'AF103:8:w', 'AF221:15:w', 'AF103:15:w', 'AF211:17:w', 'AF112:22:w', 'AF112:31:w'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:5', 'AF101:6', 'AF221:15:w', 'AF101:15', 'AF211:17:w', 'AF111:22', 'AF111:31'],
   },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.

@@ -234,7 +234,14 @@ function moveNames(ctx: RuleContext, siblings: ImportFact[], verdict: Verdict, m
   for (const it of items) {
     let target = finalReplacement(ctx, ctx.kb.name(it.module, it.name!)?.replacement, false);
     if (target && !replacementWorks(ctx, target, false)) target = undefined;
-    if (!target && moduleReplacement) target = `${moduleReplacement}${it.module.slice(verdict.key.length)}.${it.name}`;
+    if (!target && moduleReplacement) {
+      // Same name under the replacement package: only when the KB knows it there (as a name or a
+      // submodule) and it works — `airflow.contrib.operators` → `airflow.operators` has no `bigquery_operator`.
+      const guess = `${moduleReplacement}${it.module.slice(verdict.key.length)}.${it.name}`;
+      const i = guess.lastIndexOf('.');
+      const known = ctx.kb.name(guess.slice(0, i), guess.slice(i + 1)) ? replacementWorks(ctx, guess, false) : ctx.kb.module(guess) ? replacementWorks(ctx, guess, true) : guess.startsWith('airflow.providers.');
+      if (known) target = guess;
+    }
     if (!target || !/^[A-Za-z_][\w.]*$/.test(target)) return undefined;
     const i = target.lastIndexOf('.');
     if (!dropIn(it.name!, target.slice(i + 1))) return undefined;
