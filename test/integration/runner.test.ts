@@ -17,7 +17,7 @@ import { LABEL_PROJECT, LocalRunner, type StartOptions } from '../../core/src/ru
 import { main } from '../../cli/src/main';
 import type { CliIO } from '../../cli/src/types';
 import { startRegistry } from './support/registry';
-import { STANDIN, TEST_LABELS, ensureEngine, ensureStandin, leftovers, loudSkip, makeProject, removeTestObjects } from './support/docker';
+import { STANDIN, TEST_LABELS, engineForTests, leftovers, makeProject, removeTestObjects } from './support/docker';
 
 let docker: Docker;
 const projects: string[] = [];
@@ -61,12 +61,9 @@ describe('local runner on a real Docker engine', function () {
 
   before(async function () {
     this.timeout(400_000);
-    const { docker: d, reason } = await ensureEngine();
-    if (!d) return loudSkip(this, reason!);
+    const d = await engineForTests(this);
+    if (!d) return;
     docker = d;
-    await ensureStandin(docker);
-    // Objects created through the CLI and the extension carry the test label too.
-    process.env.MANAGED_AIRFLOW_RUNNER_LABELS = 'managed-airflow.test=1';
     await removeTestObjects(docker);
   });
 

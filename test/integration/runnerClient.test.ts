@@ -14,7 +14,7 @@ import { register } from '../../client/src/runner';
 import { LocalRunnerPanel } from '../../client/src/runner/panel';
 import type { RunnerToWebview } from '../../core/src/protocol/runner';
 import { LocalRunner, LABEL_PROJECT } from '../../core/src/runner';
-import { STANDIN, ensureEngine, ensureStandin, leftovers, loudSkip, makeProject } from './support/docker';
+import { STANDIN, engineForTests, leftovers, makeProject } from './support/docker';
 
 function memento() {
   const m = new Map<string, unknown>();
@@ -30,12 +30,9 @@ describe('runner extension side (mocked vscode, real Docker)', function () {
 
   before(async function () {
     this.timeout(400_000);
-    const { docker: d, reason } = await ensureEngine();
-    if (!d) return loudSkip(this, reason!);
+    const d = await engineForTests(this);
+    if (!d) return;
     docker = d;
-    await ensureStandin(docker);
-    // Objects created through the CLI and the extension carry the test label too.
-    process.env.MANAGED_AIRFLOW_RUNNER_LABELS = 'managed-airflow.test=1';
   });
 
   beforeEach(function () {

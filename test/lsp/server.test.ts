@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { LspTestClient } from '../support/lspClient';
+import { BASH_OPERATOR_DAG } from '../support/dags';
 import { applyEdits } from '../../core/src/analysis/fixes';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -32,14 +33,7 @@ describe('language server over stdio (dist/server.js)', function () {
   it('publishes diagnostics, offers a quick fix, and the diagnostic disappears after applying it', async () => {
     const file = path.join(dir, 'dags', 'etl.py');
     const uri = `file://${file}`;
-    let text = [
-      'from airflow import DAG',
-      'from airflow.operators.bash_operator import BashOperator',
-      '',
-      'with DAG("etl", schedule=None) as dag:',
-      '    BashOperator(task_id="hello", bash_command="echo hi")',
-      '',
-    ].join('\n');
+    let text = BASH_OPERATOR_DAG;
     writeFileSync(file, text);
     await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
     const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF101'));

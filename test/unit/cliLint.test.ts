@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../cli/src/main';
 import type { CliIO } from '../../cli/src/types';
+import { BASH_OPERATOR_DAG } from '../support/dags';
 
 function io(cwd: string) {
   const out: string[] = [];
@@ -20,21 +21,13 @@ function io(cwd: string) {
   return { io: value, out: () => out.join(''), err: () => err.join('') };
 }
 
-const BAD_ON_3 = [
-  'from airflow import DAG',
-  'from airflow.operators.bash_operator import BashOperator',
-  '',
-  'with DAG("etl", schedule=None) as dag:',
-  '    BashOperator(task_id="hello", bash_command="echo hi")',
-  '',
-].join('\n');
 
 describe('managed-airflow lint (CLI)', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ma-cli-'));
     mkdirSync(path.join(dir, 'dags'));
-    writeFileSync(path.join(dir, 'dags', 'etl.py'), BAD_ON_3);
+    writeFileSync(path.join(dir, 'dags', 'etl.py'), BASH_OPERATOR_DAG);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,6 +48,21 @@ export function loudSkip(ctx: Mocha.Context, reason: string): void {
   ctx.skip();
 }
 
+/**
+ * The `before` hook of every suite that needs the engine: a running engine with the stand-in image,
+ * and objects made through the CLI and the extension labelled as test objects; skips loudly without one.
+ */
+export async function engineForTests(ctx: Mocha.Context): Promise<Docker | undefined> {
+  const { docker, reason } = await ensureEngine();
+  if (!docker) {
+    loudSkip(ctx, reason!);
+    return undefined;
+  }
+  await ensureStandin(docker);
+  process.env.MANAGED_AIRFLOW_RUNNER_LABELS = Object.entries(TEST_LABELS).map(([k, v]) => `${k}=${v}`).join(',');
+  return docker;
+}
+
 /** Objects of ours (label selector) still present. */
 export async function leftovers(docker: Docker, label: string): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
   const filters = { label: [label] };
