@@ -119,7 +119,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.2.2': ['AF141:7:w', 'AF111:28', 'AF121:47'],
     'mwaa:2.4.3': ['AF121:47'],
     'mwaa:2.6.3': [],
-    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w'],
+    // round 2: {{ expanded_ti_count }} is not in Airflow 3's task context (task-sdk task_runner.py get_template_context, 3.0.0–3.2.0)
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF121:47'],
   },
   'a26_fstring_format.py': {
     'mwaa:2.2.2': ['AF121:14:w', 'AF121:18:w'],
@@ -361,13 +362,22 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF141:7:w', 'AF103:8:w', 'AF221:15:w', 'AF103:15:w', 'AF211:17:w', 'AF112:22:w', 'AF112:31:w'],
     'mwaa:3.0.6': ['AF101:5', 'AF101:5', 'AF101:6', 'AF221:15:w', 'AF101:15', 'AF211:17:w', 'AF111:22', 'AF111:31'],
   },
+  // Airflow 3's task context (task-sdk task_runner.py) has no test_mode, expanded_ti_count, conf, prev_ds …
+  'b_template_context.py': {
+    'mwaa:2.2.2': ['AF121:13:w', 'AF121:13:w', 'AF121:13:w', 'AF121:21'],
+    'mwaa:2.4.3': ['AF121:13:w', 'AF121:13:w', 'AF121:13:w', 'AF121:21', 'AF112:27:w'],
+    'mwaa:2.10.3': ['AF121:13:w', 'AF121:13:w', 'AF121:13:w', 'AF112:27:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF121:11', 'AF121:13', 'AF121:13', 'AF121:13', 'AF121:14', 'AF121:19', 'AF121:21', 'AF111:27'],
+    'airflow:3.1.0': ['AF103:5:w', 'AF103:6:w', 'AF121:11', 'AF121:13', 'AF121:13', 'AF121:13', 'AF121:14', 'AF121:19', 'AF121:21', 'AF111:27'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
-  // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9.
+  // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
+  // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context).
   'b_typos_and_override.py': {
-    'mwaa:2.2.2': ['AF111:21', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF131:41', 'AF111:42', 'AF131:42'],
-    'mwaa:2.8.1': ['AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:41', 'AF111:42'],
-    'mwaa:2.10.3': ['AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
-    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
+    'mwaa:2.2.2': ['AF121:14', 'AF111:21', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF131:41', 'AF111:42', 'AF131:42'],
+    'mwaa:2.8.1': ['AF121:14', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:41', 'AF111:42'],
+    'mwaa:2.10.3': ['AF121:14', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF121:14', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:42'],
   },
 };
 
@@ -407,6 +417,12 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.equal(st(tr('one_done'), '2.5.1'), 'available');
     // Airflow 3's runtime context never had start_date (the 3.0–3.1 Context type listed it; #62505)
     assert.equal(kb.contextKey('start_date'), undefined);
+    // typed but never set by 3.x RuntimeTaskInstance.get_template_context (test_mode commented out at 3.0.0 l.175)
+    assert.equal(st(kb.contextKey('test_mode'), '2.10.3'), 'available');
+    assert.equal(st(kb.contextKey('test_mode'), '3.0.4'), 'removed');
+    assert.equal(st(kb.contextKey('expanded_ti_count'), '3.1.0'), 'removed');
+    // try_number is in no version's get_template_context (only the failure e-mail template)
+    assert.equal(kb.contextKey('try_number'), undefined);
     // TaskFlow functions receive context keys from 2.1.0
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');

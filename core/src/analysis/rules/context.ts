@@ -139,9 +139,24 @@ function stringRange(s: StringFact, offset: number, length: number): Range {
   return { start: { line, character }, end: { line, character: character + length } };
 }
 
+/**
+ * Names Airflow's Context type (2.3+ utils/context.pyi, 3.x sdk definitions/context.py) and
+ * KNOWN_CONTEXT_KEYS list but no version's get_template_context sets (see the scripts/kb/overrides.json
+ * evidence): only the failure e-mail template receives them. → what to use instead.
+ */
+const NEVER_IN_CONTEXT: Record<string, string> = { try_number: 'ti.try_number' };
+
 function report(ctx: RuleContext, key: string, range: Range, where: 'template' | 'parameter' | 'lookup') {
   const av = ctx.kb.contextKey(key);
-  if (!av) return;
+  if (!av) {
+    const use = NEVER_IN_CONTEXT[key];
+    // a callable's parameter of that name just keeps its default; a template or lookup fails
+    if (!use || where === 'parameter' || !Object.hasOwn(NEVER_IN_CONTEXT, key)) return;
+    const fixes = where === 'template' ? [{ title: `Replace \`${key}\` with \`${use}\``, edits: [{ range, newText: use }], isPreferred: true }] : undefined;
+    const effect = where === 'template' ? `\`{{ ${key} }}\` is undefined and rendering fails (StrictUndefined)` : `the lookup raises KeyError`;
+    ctx.report({ code: 'AF121', message: `\`${key}\` is not in the task context of any Airflow version (typed, but only the failure e-mail template receives it): ${effect}; ${ctx.target.label} runs Airflow ${ctx.target.airflow}. Use \`${use}\` instead.`, range, fixes, data: { contextKey: key } });
+    return;
+  }
   const v = ctx.target.airflow;
   const status = cachedStatus(av, v);
   if (status === 'available') return;
