@@ -370,6 +370,21 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF121:11', 'AF121:13', 'AF121:13', 'AF121:13', 'AF121:14', 'AF121:19', 'AF121:21', 'AF111:27'],
     'airflow:3.1.0': ['AF103:5:w', 'AF103:6:w', 'AF121:11', 'AF121:13', 'AF121:13', 'AF121:13', 'AF121:14', 'AF121:19', 'AF121:21', 'AF111:27'],
   },
+  // Composer 2 GCP pipeline: clean where the Google provider is preinstalled; email + email_on_failure warn on 3.x.
+  'b_composer2_gcp.py': {
+    'composer:composer-2.9.7-airflow-2.9.3': [],
+    'composer:composer-2.5.5-airflow-2.6.3': [],
+    'airflow:2.9.2': ['AF141:8:w', 'AF141:9:w', 'AF141:10:w', 'AF141:11:w'],
+    'mwaa:3.0.6': ['AF103:7:w', 'AF141:8:w', 'AF141:9:w', 'AF141:10:w', 'AF141:11:w', 'AF103:13:w', 'AF112:23:w', 'AF112:24:w'],
+  },
+  // MWAA 1.10 EMR pipeline (dag=dag style, contrib EMR operators removed in 2.4, email settings warn on 3.x).
+  'b_mwaa110_emr.py': {
+    'mwaa:1.10.12': [],
+    'airflow:1.10.15': [],
+    'mwaa:2.0.2': ['AF103:5:w', 'AF103:6:w', 'AF103:6:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF103:14:w'],
+    'mwaa:2.10.3': ['AF103:5:w', 'AF103:6:w', 'AF103:6:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF101:10', 'AF101:11', 'AF103:12:w', 'AF103:14:w', 'AF112:39:w', 'AF112:39:w', 'AF121:47:w', 'AF121:47:w', 'AF121:47:w', 'AF121:47:w'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF101:12', 'AF101:14', 'AF112:20:w', 'AF112:21:w', 'AF111:39', 'AF111:39', 'AF121:47', 'AF121:47', 'AF121:47', 'AF121:47'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
   // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context).
