@@ -71,6 +71,11 @@ export const argumentsRule: Rule = {
         // Every keyword of an Airflow-imported operator the KB describes completely is known.
         const complete = known && !own && isImportedFromAirflow(call, facts);
         checkCall(ctx, call, chain, label ?? cls, own, complete);
+        // BashOperator.partial(...).expand(bash_commnd=[…]): expand() validates its keywords the same way
+        const expand = complete && label?.endsWith('.partial') ? expandCallOf(call, facts) : undefined;
+        for (const arg of expand?.args ?? []) {
+          if (arg.name && !lookup(ctx, chain, arg.name)) checkUnknown(ctx, chain, `${cls}.expand`, arg.name, arg.nameRange!);
+        }
       }
     }
   },
@@ -125,6 +130,14 @@ function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | 
     if (av) return av;
   }
   return undefined;
+}
+
+/** `X.partial(...).expand(...)`: the expand call whose receiver is this partial call. */
+function expandCallOf(partial: CallFact, facts: RuleContext['facts']): CallFact | undefined {
+  const attr = partial.node.parent;
+  if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.text !== 'expand') return undefined;
+  const outer = attr.parent;
+  return outer?.type === 'call' ? facts.calls.find((c) => c.node.id === outer.id) : undefined;
 }
 
 /** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
@@ -283,7 +296,7 @@ function checkUnknown(ctx: RuleContext, chain: string[], label: string, name: st
     ctx.report({ code: 'AF111', severity: 'warning', message: `\`${name}\` is not an argument of ${label} in any Airflow version; ${runs}, which ignores it with a warning ("Invalid arguments were passed to …").${hint}`, range, fixes, data });
     return;
   }
-  const raises = label.endsWith('.partial') ? `TypeError ("${label}() got an unexpected keyword argument")` : `"Invalid arguments were passed to ${label}"`;
+  const raises = /\.(partial|expand)$/.test(label) ? `TypeError ("${label}() got an unexpected keyword argument")` : `"Invalid arguments were passed to ${label}"`;
   ctx.report({ code: 'AF111', message: `\`${name}\` is not an argument of ${label} in any Airflow version; Airflow raises ${raises} and the file fails to import; ${runs}.${hint}`, range, fixes, data });
 }
 
