@@ -57,6 +57,22 @@ export class KnowledgeBase {
     return Object.keys(this.modulesData.names);
   }
   private namesByModule?: Map<string, [string, Availability][]>;
+  private childrenByModule?: Map<string, string[]>;
+  /** Direct submodules of `module` that exist at `version` (`airflow.operators` → `bash`, `python` …). */
+  submodulesOf(module: string, version: string): string[] {
+    if (!this.childrenByModule) {
+      this.childrenByModule = new Map();
+      for (const path of Object.keys(this.modulesData.modules)) {
+        const i = path.lastIndexOf('.');
+        if (i < 0) continue;
+        const parent = path.slice(0, i);
+        const list = this.childrenByModule.get(parent) ?? [];
+        list.push(path.slice(i + 1));
+        this.childrenByModule.set(parent, list);
+      }
+    }
+    return (this.childrenByModule.get(module) ?? []).filter((c) => this.modulesData.modules[`${module}.${c}`].available.some((r) => inRange(version, r)));
+  }
   /** Public names importable from `module` at `version` (for `from module import *`). */
   namesOf(module: string, version: string): string[] {
     if (!this.namesByModule) {

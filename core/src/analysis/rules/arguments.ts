@@ -301,7 +301,7 @@ function checkUnknown(ctx: RuleContext, chain: string[], label: string, name: st
 }
 
 /** The accepted name at edit distance ≤ 2 (≤ 1 for short names), if exactly one is that close. */
-function closest(name: string, names: string[]): string | undefined {
+export function closest(name: string, names: string[]): string | undefined {
   const max = name.length <= 4 ? 1 : 2;
   let best: string | undefined;
   let bestD = max + 1;

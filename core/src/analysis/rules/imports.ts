@@ -3,6 +3,7 @@ import { firstAvailable, normaliseVersion, removedIn, type Availability, type Av
 import type { ImportFact } from '../facts';
 import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
 import type { Rule, RuleContext } from '../rule';
+import { closest } from './arguments';
 import type { Fix, Range } from '../types';
 
 /**
@@ -108,6 +109,29 @@ function moduleVerdict(ctx: RuleContext, module: string, range: Range): Verdict 
   return undefined;
 }
 
+/**
+ * `from airflow.operators.bash import BashOperater`: a name no scanned version of an existing
+ * module has, one or two edits away from a name the module has in the target — a typo, so the
+ * import raises ImportError on every version. Only near misses are reported: the KB does not
+ * record non-Airflow names a module happens to import (`os`, `datetime` …).
+ */
+function misspeltName(ctx: RuleContext, imp: ImportFact): boolean {
+  if (!ctx.kb.module(imp.module) || imp.name === '*') return false;
+  const v = ctx.target.airflow;
+  const known = [...ctx.kb.namesOf(imp.module, v), ...ctx.kb.submodulesOf(imp.module, v)];
+  const guess = closest(imp.name!, known.filter((n) => n !== imp.name));
+  if (!guess) return false;
+  const range = imp.nameRange ?? imp.itemRange;
+  ctx.report({
+    code: 'AF101',
+    message: `\`${imp.module}.${imp.name}\` does not exist in any Airflow version (ImportError); ${ctx.target.label} runs Airflow ${v}. Did you mean \`${guess}\`?`,
+    range,
+    fixes: [{ title: `Import \`${guess}\``, edits: [{ range, newText: guess }], isPreferred: true }],
+    data: { symbol: `${imp.module}.${imp.name}`, isModule: false, unknown: true },
+  });
+  return true;
+}
+
 const FATAL = new Set<AvailabilityStatus>(['removed', 'unavailable', 'notYet']);
 
 /**
@@ -140,6 +164,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
       nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: subStatus!, range, isModule: true };
     } else if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: nameStatus!, range, isModule: false };
     verdict = pickVerdict(moduleV, nameV);
+    if (!nameV && (!moduleV || moduleV.status === 'available' || moduleV.status === 'deprecated') && misspeltName(ctx, imp)) return;
   } else {
     verdict = moduleVerdict(ctx, imp.module, imp.moduleRange);
   }
