@@ -423,6 +423,26 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.deepEqual(files, Object.keys(EXPECTED).sort());
   });
 
+  it('misspelt imports: AF101 with a did-you-mean, only for near misses of existing modules/names', async () => {
+    const src = [
+      'from airflow.operators.bahs import BashOperator',
+      'import airflow.operators.pyhton',
+      'from airflow.models import Variabel',
+      'from airflow.utils.dates import datetime',
+      'from airflow.www.app import create_app',
+      'try:',
+      '    from airflow.operators.empty import EmptyOperatr',
+      'except ImportError:',
+      '    pass',
+    ].join('\n');
+    const r = await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:2.10.3') });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}:${/Did you mean `([\w.]+)`/.exec(d.message)?.[1]}`), [
+      'AF101:1:airflow.operators.bash',
+      'AF101:2:airflow.operators.python',
+      'AF101:3:Variable',
+    ]);
+  });
+
   it('the knowledge-base facts behind the audit fixes', () => {
     const kb = getKnowledgeBase();
     const st = (av: ReturnType<typeof kb.contextKey>, v: string) => statusAt(av!, v);

@@ -132,6 +132,35 @@ function misspeltName(ctx: RuleContext, imp: ImportFact): boolean {
   return true;
 }
 
+/** `from airflow.operators.bahs import …`: the last segment is a near miss of a sibling module (ModuleNotFoundError). */
+function misspeltModule(ctx: RuleContext, imp: ImportFact, reportedModules: Set<string>): boolean {
+  if (ctx.kb.module(imp.module)) return false;
+  const i = imp.module.lastIndexOf('.');
+  const parent = imp.module.slice(0, i);
+  const parentAv = i > 0 ? ctx.kb.module(parent) : undefined;
+  const v = ctx.target.airflow;
+  if (!parentAv || !['available', 'deprecated'].includes(cachedStatus(parentAv, v))) return false;
+  const last = imp.module.slice(i + 1);
+  // packages the KB deliberately does not scan (docs/knowledge-base.md "Skipped modules")
+  if (last.startsWith('_') || /^(www|ui|api|api_connexion|api_fastapi|api_internal|migrations|tests?|example_dags)$/.test(last)) return false;
+  if (ctx.kb.name(parent, last)) return false; // an attribute, not a module (`import airflow.x.Name` fails elsewhere)
+  const guess = closest(last, ctx.kb.submodulesOf(parent, v).filter((n) => n !== last));
+  if (!guess) return false;
+  const k = `${imp.module}@${imp.statementRange.start.line}`;
+  if (reportedModules.has(k)) return true;
+  reportedModules.add(k);
+  const range = imp.moduleRange;
+  const fixed = `${parent}.${guess}`;
+  ctx.report({
+    code: 'AF101',
+    message: `\`${imp.module}\` does not exist in any Airflow version (ModuleNotFoundError); ${ctx.target.label} runs Airflow ${v}. Did you mean \`${fixed}\`?`,
+    range,
+    fixes: [{ title: `Import from \`${fixed}\``, edits: [{ range, newText: fixed }], isPreferred: true }],
+    data: { symbol: imp.module, isModule: true, unknown: true },
+  });
+  return true;
+}
+
 const FATAL = new Set<AvailabilityStatus>(['removed', 'unavailable', 'notYet']);
 
 /**
@@ -149,6 +178,7 @@ function pickVerdict(moduleV: Verdict | undefined, nameV: Verdict | undefined): 
 
 function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], reportedModules: Set<string>) {
   const v = ctx.target.airflow;
+  if (misspeltModule(ctx, imp, reportedModules)) return;
   let verdict: Verdict | undefined;
   if (imp.kind === 'from' && imp.name) {
     const moduleV = moduleVerdict(ctx, imp.module, imp.moduleRange);
