@@ -393,6 +393,13 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'airflow:3.1.0': [],
     'airflow:3.2.0': [],
   },
+  // Schedule forms (@once, timedelta, cron ranges/L/#, timetables, Dataset lists, None without start_date < 2.8).
+  'b_schedules.py': {
+    'mwaa:2.4.3': ['AF221:25', 'AF112:43:w'],
+    'mwaa:2.8.1': ['AF112:43:w'],
+    'mwaa:2.10.3': ['AF112:43:w'],
+    'mwaa:3.0.6': ['AF103:4:w', 'AF103:6:w', 'AF111:43'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
   // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context);
