@@ -400,6 +400,13 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF112:43:w'],
     'mwaa:3.0.6': ['AF103:4:w', 'AF103:6:w', 'AF111:43'],
   },
+  // IndentationError (CPython: line 12 "unindent does not match any outer indentation level"), which
+  // tree-sitter's scanner accepts: a file that fails on every target.
+  'b_indentation.py': {
+    'mwaa:2.4.3': ['AF001:12'],
+    'mwaa:2.10.3': ['AF001:12'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF001:12'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
   // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context);
@@ -428,6 +435,18 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
   it('every fixture has expectations and every expectation a fixture', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.py')).sort();
     assert.deepEqual(files, Object.keys(EXPECTED).sort());
+  });
+
+  it('IndentationErrors tree-sitter accepts: AF001 on the line CPython reports, nothing for valid layouts', async () => {
+    const lint = async (src: string) => (await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:2.10.3') })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}`);
+    // CPython 3.11: "expected an indented block after 'with' statement on line 1" (line 2), "unexpected indent" (3 / 1)
+    assert.deepEqual(await lint('with DAG("a") as dag:\nt = 1\n'), ['AF001:2']);
+    assert.deepEqual(await lint('def f():\n    a = 1\n        b = 2\n'), ['AF001:3']);
+    assert.deepEqual(await lint('  x = 1\ny = 2\n'), ['AF001:1']);
+    assert.deepEqual(await lint('if x:\n    # only a comment\ny = 1\n'), ['AF001:3']);
+    // valid: `;`-separated statements, one-line blocks, comments at any column, docstrings, a UTF-8 BOM
+    assert.deepEqual(await lint('def f():\n    x = 1; y = 2\n    if x: pass\n  # c\n    return x\n'), []);
+    assert.deepEqual(await lint('\ufeffimport os\nclass A:\n    """doc"""\n\n    def f(self):\n        pass\n'), []);
   });
 
   it('misspelt imports: AF101 with a did-you-mean, only for near misses of existing modules/names', async () => {

@@ -18,6 +18,7 @@ export const syntaxRule: Rule = {
   run(ctx) {
     const root = ctx.facts.tree.rootNode;
     if (root.hasError) reportParseError(ctx, root);
+    else indentationError(ctx, root);
     checkFeatures(ctx, root, parsePy(ctx.target.python) ?? [99, 0]);
   },
 };
@@ -66,6 +67,83 @@ function reportParseError(ctx: RuleContext, root: Node) {
     }
   }
   ctx.report({ code: 'AF001', message: `${message} Airflow cannot import this file.`, range });
+}
+
+/** Nodes that hold statements (the only places indentation matters); expressions are not entered. */
+const STATEMENT_HOLDERS = /(^module$|^block$|_statement$|_clause$|^decorated_definition$|^function_definition$|^class_definition$|^case_clause$)/;
+
+/**
+ * IndentationErrors tree-sitter's lenient scanner accepts: a compound statement with an empty body
+ * (`with DAG(...) as dag:` followed by unindented code: "expected an indented block"), statements of
+ * one block at different columns ("unindent does not match any outer indentation level" /
+ * "unexpected indent"), and an indented first line. One AF001, the first in source order.
+ */
+function indentationError(ctx: RuleContext, root: Node) {
+  let first: { row: number; col: number; message: string } | undefined;
+  const consider = (row: number, col: number, message: string) => {
+    if (!first || row < first.row) first = { row, col, message };
+  };
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'module' || n.type === 'block') {
+      const stmts = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      if (n.type === 'block' && !stmts.length) {
+        const header = n.parent;
+        const next = nextStatementStart(n);
+        const row = next?.row ?? n.startPosition.row + 1;
+        consider(row, next?.column ?? 0, `expected an indented block after the ${header?.type.replace(/_/g, ' ') ?? 'statement'} on line ${(header?.startPosition.row ?? 0) + 1}`);
+      }
+      // a UTF-8 BOM shifts the first line's column
+      const bom = ctx.facts.text.startsWith('\ufeff');
+      const colOf = (st: Node) => (bom && st.startPosition.row === 0 ? 0 : st.startPosition.column);
+      let col = n.type === 'module' ? 0 : stmts[0] && colOf(stmts[0]);
+      let lastRow = -1;
+      for (const st of stmts) {
+        const row = st.startPosition.row;
+        const column = colOf(st);
+        if (row !== lastRow && column !== col) {
+          // Python compares with the indentation of the previous code line: deeper → "unexpected indent";
+          // shallower but not a level on its stack → "unindent does not match …"
+          consider(row, column, column > previousIndent(ctx.facts.text, row) ? 'unexpected indent' : 'unindent does not match any outer indentation level');
+          col = column;
+        }
+        lastRow = st.endPosition.row;
+      }
+    }
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c && STATEMENT_HOLDERS.test(c.type)) stack.push(c);
+    }
+  }
+  if (!first) return;
+  const lineText = ctx.facts.text.split('\n')[first.row] ?? '';
+  ctx.report({
+    code: 'AF001',
+    message: `Indentation error at line ${first.row + 1}: ${first.message}. Airflow cannot import this file.`,
+    range: { start: { line: first.row, character: first.col }, end: { line: first.row, character: Math.max(first.col + 1, lineText.trimEnd().length) } },
+  });
+}
+
+/** Indentation of the last line before `row` that holds code (not blank, not only a comment). */
+function previousIndent(text: string, row: number): number {
+  const lines = text.split('\n', row);
+  for (let r = row - 1; r >= 0; r--) {
+    const t = lines[r];
+    const trimmed = t.trimStart();
+    if (trimmed && !trimmed.startsWith('#')) return t.length - trimmed.length;
+  }
+  return 0;
+}
+
+/** Where the code after an (empty) block resumes: the next statement in an enclosing block. */
+function nextStatementStart(n: Node): { row: number; column: number } | undefined {
+  for (let cur: Node | null = n; cur; cur = cur.parent) {
+    let sib = cur.nextNamedSibling;
+    while (sib?.type === 'comment') sib = sib.nextNamedSibling;
+    if (sib) return sib.startPosition;
+  }
+  return undefined;
 }
 
 interface Hit {
