@@ -407,6 +407,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF001:12'],
     'mwaa:3.0.6': ['AF103:5:w', 'AF001:12'],
   },
+  // "keyword argument repeated: retries" (CPython line 14) — tree-sitter parses it; fails on every target.
+  'b_repeated_keyword.py': {
+    'mwaa:2.4.3': ['AF001:14'],
+    'mwaa:2.10.3': ['AF001:14'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF001:14'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
   // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context);
@@ -437,7 +443,7 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.deepEqual(files, Object.keys(EXPECTED).sort());
   });
 
-  it('IndentationErrors tree-sitter accepts: AF001 on the line CPython reports, nothing for valid layouts', async () => {
+  it('IndentationErrors and compile-stage SyntaxErrors tree-sitter accepts: AF001 on the line CPython reports, nothing for valid code', async () => {
     const lint = async (src: string) => (await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:2.10.3') })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}`);
     // CPython 3.11: "expected an indented block after 'with' statement on line 1" (line 2), "unexpected indent" (3 / 1)
     assert.deepEqual(await lint('with DAG("a") as dag:\nt = 1\n'), ['AF001:2']);
@@ -447,6 +453,14 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     // valid: `;`-separated statements, one-line blocks, comments at any column, docstrings, a UTF-8 BOM
     assert.deepEqual(await lint('def f():\n    x = 1; y = 2\n    if x: pass\n  # c\n    return x\n'), []);
     assert.deepEqual(await lint('\ufeffimport os\nclass A:\n    """doc"""\n\n    def f(self):\n        pass\n'), []);
+    // compile-stage SyntaxErrors (CPython 3.11 lines): repeated keyword, positional after keyword,
+    // non-default after default, duplicate parameter, return outside a function; valid argument orders stay clean
+    assert.deepEqual(await lint('op = BashOperator(\n    task_id="a",\n    bash_command="x",\n    task_id="b",\n)\n'), ['AF001:4']);
+    assert.deepEqual(await lint('op = BashOperator(\n    task_id="a",\n    "echo",\n)\n'), ['AF001:3']);
+    assert.deepEqual(await lint('def f(\n    a=1,\n    b,\n):\n    pass\n'), ['AF001:3']);
+    assert.deepEqual(await lint('def f(a,\n      a):\n    pass\n'), ['AF001:2']);
+    assert.deepEqual(await lint('if x:\n    return 1\n'), ['AF001:2']);
+    assert.deepEqual(await lint('f(a=1, *b)\nf(*a, b)\nf(**k, a=1)\ndef g(a, /, b=1, *args, c, d=2, **kw):\n    return 1\ndef h(*, a=1, b):\n    pass\n'), []);
   });
 
   it('misspelt imports: AF101 with a did-you-mean, only for near misses of existing modules/names', async () => {

@@ -18,7 +18,7 @@ export const syntaxRule: Rule = {
   run(ctx) {
     const root = ctx.facts.tree.rootNode;
     if (root.hasError) reportParseError(ctx, root);
-    else indentationError(ctx, root);
+    else if (!indentationError(ctx, root)) compileError(ctx, root);
     checkFeatures(ctx, root, parsePy(ctx.target.python) ?? [99, 0]);
   },
 };
@@ -78,7 +78,7 @@ const STATEMENT_HOLDERS = /(^module$|^block$|_statement$|_clause$|^decorated_def
  * one block at different columns ("unindent does not match any outer indentation level" /
  * "unexpected indent"), and an indented first line. One AF001, the first in source order.
  */
-function indentationError(ctx: RuleContext, root: Node) {
+function indentationError(ctx: RuleContext, root: Node): boolean {
   let first: { row: number; col: number; message: string } | undefined;
   const consider = (row: number, col: number, message: string) => {
     if (!first || row < first.row) first = { row, col, message };
@@ -116,12 +116,82 @@ function indentationError(ctx: RuleContext, root: Node) {
       if (c && STATEMENT_HOLDERS.test(c.type)) stack.push(c);
     }
   }
-  if (!first) return;
+  if (!first) return false;
   const lineText = ctx.facts.text.split('\n')[first.row] ?? '';
   ctx.report({
     code: 'AF001',
     message: `Indentation error at line ${first.row + 1}: ${first.message}. Airflow cannot import this file.`,
     range: { start: { line: first.row, character: first.col }, end: { line: first.row, character: Math.max(first.col + 1, lineText.trimEnd().length) } },
+  });
+  return true;
+}
+
+/**
+ * SyntaxErrors CPython raises when it compiles a file that tree-sitter parses without complaint:
+ * a repeated keyword argument (`BashOperator(task_id="a", …, task_id="b")`), a positional argument
+ * after a keyword one or after `**kwargs`, `*args` after `**kwargs`, a parameter without default after
+ * one with a default, a duplicate parameter name, `return` outside a function. The first one counts.
+ */
+function compileError(ctx: RuleContext, root: Node) {
+  let first: { node: Node; message: string } | undefined;
+  const consider = (node: Node, message: string) => {
+    if (!first || node.startIndex < first.node.startIndex) first = { node, message };
+  };
+  for (const call of ctx.facts.calls) {
+    const args = call.node.childForFieldName('arguments');
+    if (args?.type !== 'argument_list') continue;
+    const seen = new Set<string>();
+    let keyword = false;
+    let kwSplat = false;
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text ?? '';
+        if (seen.has(name)) consider(a, `keyword argument repeated: ${name}`);
+        seen.add(name);
+        keyword = true;
+      } else if (a.type === 'dictionary_splat') kwSplat = true;
+      else if (a.type === 'list_splat') {
+        if (kwSplat) consider(a, 'iterable argument unpacking follows keyword argument unpacking');
+      } else if (kwSplat) consider(a, 'positional argument follows keyword argument unpacking');
+      else if (keyword) consider(a, 'positional argument follows keyword argument');
+    }
+  }
+  for (const fn of ctx.facts.functions) {
+    const params = fn.node.childForFieldName('parameters');
+    let defaults = false;
+    let keywordOnly = false;
+    const names = new Set<string>();
+    for (const p of params?.namedChildren ?? []) {
+      if (!p || p.type === 'comment') continue;
+      const nameNode = p.type === 'identifier' ? p : p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.namedChildren.find((c) => c?.type === 'identifier') ?? null : p.childForFieldName('name');
+      const name = nameNode?.text;
+      if (name) {
+        if (names.has(name)) consider(p, `duplicate argument '${name}' in function definition`);
+        names.add(name);
+      }
+      if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern') keywordOnly = true;
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaults = true;
+      else if ((p.type === 'identifier' || p.type === 'typed_parameter') && defaults && !keywordOnly) consider(p, 'non-default argument follows default argument');
+    }
+  }
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition') continue; // `return` inside a def is fine
+    if (n.type === 'return_statement') consider(n, "'return' outside function");
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (c && STATEMENT_HOLDERS.test(c.type)) stack.push(c);
+    }
+  }
+  if (!first) return;
+  const f: { node: Node; message: string } = first;
+  const r = rangeOf(f.node);
+  ctx.report({
+    code: 'AF001',
+    message: `Syntax error at line ${r.start.line + 1}: ${f.message}. Airflow cannot import this file.`,
+    range: r.start.line === r.end.line ? r : { start: r.start, end: { line: r.start.line, character: r.start.character + f.node.text.split('\n')[0].length } },
   });
 }
 
