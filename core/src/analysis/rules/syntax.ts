@@ -7,7 +7,8 @@ const FEATURE_NODES: ReadonlySet<string> = new Set(['named_expression', 'positio
 
 /**
  * AF001: the file does not parse as Python (first ERROR/MISSING node of tree-sitter's error
- * recovery, plus Python 2 statements the grammar still accepts).
+ * recovery, plus Python 2 statements, IndentationErrors and compile-stage SyntaxErrors the grammar
+ * still accepts).
  * AF151: syntax newer than the target's Python (walrus, `match`, `except*`, PEP 695/701/758 …).
  */
 export const syntaxRule: Rule = {
