@@ -346,10 +346,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'airflow:3.2.0': ['AF103:9:w', 'AF103:10:w'],
   },
   // Python per target: 3.7 (MWAA 1.10/2.0), 3.8 (Composer 1.17), 3.9 (Astro 3), 3.10 (MWAA 2.4). `int | None` in an
-  // evaluated annotation and a dict `|` run on import fail before 3.10 / 3.9 (TypeError); `|` inside a function body does not.
+  // evaluated annotation and a dict `|` run on import fail before 3.10 / 3.9 (TypeError); `|` inside a function body does not;
+  // `from typing import Literal` needs 3.8 (ImportError on 3.7).
   'b_python_versions.py': {
-    'mwaa:1.10.12': ['AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
-    'mwaa:2.0.2': ['AF103:8:w', 'AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
+    'mwaa:1.10.12': ['AF151:5', 'AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
+    'mwaa:2.0.2': ['AF151:5', 'AF103:8:w', 'AF151:15', 'AF151:44', 'AF151:49', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
     'composer:composer-1.17.0-airflow-2.1.2': ['AF103:8:w', 'AF151:15', 'AF151:53', 'AF151:53', 'AF151:53', 'AF151:54'],
     'astro:3.0.4': ['AF103:8:w', 'AF151:53', 'AF151:54'],
     'mwaa:2.4.3': ['AF103:8:w', 'AF112:60:w'],

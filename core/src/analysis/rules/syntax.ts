@@ -283,6 +283,7 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
   for (const str of ctx.facts.strings) stringFeatures(str.node, hits);
   if (!ctx.facts.futureAnnotations) annotationFeatures(ctx, hits, older);
   if (older([3, 9])) dictUnionFeatures(ctx, hits);
+  stdlibFeatures(ctx, hits);
   if (py2 && !root.hasError) python2(ctx, py2);
   const seen = new Set<string>();
   for (const h of hits) {
@@ -344,6 +345,42 @@ function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, n
       }
     }
     if (first) hits.push(first);
+  }
+}
+
+/** Standard-library names and modules by the Python version that added them (CPython "What's New"). */
+const STDLIB_NAMES: Record<string, Record<string, [number, number]>> = {
+  typing: {
+    Literal: [3, 8], Final: [3, 8], final: [3, 8], Protocol: [3, 8], TypedDict: [3, 8], runtime_checkable: [3, 8], get_origin: [3, 8], get_args: [3, 8], SupportsIndex: [3, 8],
+    Annotated: [3, 9],
+    ParamSpec: [3, 10], TypeAlias: [3, 10], Concatenate: [3, 10], TypeGuard: [3, 10], is_typeddict: [3, 10], ParamSpecArgs: [3, 10], ParamSpecKwargs: [3, 10],
+    Self: [3, 11], LiteralString: [3, 11], Never: [3, 11], assert_never: [3, 11], assert_type: [3, 11], reveal_type: [3, 11], Required: [3, 11], NotRequired: [3, 11], dataclass_transform: [3, 11], TypeVarTuple: [3, 11], Unpack: [3, 11],
+    override: [3, 12], TypeAliasType: [3, 12],
+    ReadOnly: [3, 13], TypeIs: [3, 13],
+  },
+  functools: { cached_property: [3, 8], cache: [3, 9] },
+  datetime: { UTC: [3, 11] },
+  itertools: { pairwise: [3, 10], batched: [3, 12] },
+  math: { prod: [3, 8], isqrt: [3, 8], dist: [3, 8], comb: [3, 8], perm: [3, 8], lcm: [3, 9] },
+};
+const STDLIB_MODULES: Record<string, [number, number]> = { zoneinfo: [3, 9], graphlib: [3, 9], tomllib: [3, 11] };
+
+/** `from typing import Literal` on Python 3.7, `import zoneinfo` on 3.8 …: ImportError when the file is imported. */
+function stdlibFeatures(ctx: RuleContext, hits: Hit[]) {
+  const fnRows = ctx.facts.functions.map((f) => [f.node.startPosition.row, f.node.endPosition.row]);
+  for (const imp of ctx.facts.imports) {
+    if (imp.guarded || imp.relative) continue;
+    const row = imp.statementRange.start.line;
+    const lazy = fnRows.some(([a, b]) => row > a && row <= b);
+    const when = lazy ? 'the import in the function' : 'importing this file';
+    const top = imp.module.split('.')[0];
+    const mod = STDLIB_MODULES[top];
+    if (mod) {
+      hits.push({ node: ctx.facts.tree.rootNode, range: imp.moduleRange, feature: `the \`${top}\` module`, needs: mod, effect: `${when} raises ModuleNotFoundError` });
+      continue;
+    }
+    const needs = imp.kind === 'from' && imp.name ? STDLIB_NAMES[imp.module]?.[imp.name] : undefined;
+    if (needs) hits.push({ node: ctx.facts.tree.rootNode, range: imp.nameRange ?? imp.itemRange, feature: `\`${imp.module}.${imp.name}\``, needs, effect: `${when} raises ImportError${imp.module === 'typing' ? ' (typing_extensions has it)' : ''}` });
   }
 }
 
