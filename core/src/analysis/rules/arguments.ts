@@ -34,6 +34,7 @@ export const argumentsRule: Rule = {
         // `task` in the KB: the decorator's own parameters; then those of the operator it builds.
         const chain = ctx.kb.knowsCallable('task') ? ['task', 'BaseOperator'] : ['BaseOperator'];
         checkCall(ctx, d.call, chain, `@${name}`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
+        if (name === 'task' || name === 'task.python') checkPythonTaskUnknown(ctx, d.call, `@${name}`);
       }
     }
     // my_task.override(retries=0, pool="p")(…): the same keywords as @task(...) (2.3+; AF131 before).
@@ -47,6 +48,7 @@ export const argumentsRule: Rule = {
       decoratorCalls.add(call.node.id);
       const chain = ctx.kb.knowsCallable('task') ? ['task', 'BaseOperator'] : ['BaseOperator'];
       checkCall(ctx, call, chain, `${call.receiver.text}.override (@${name})`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
+      if (name === 'task' || name === 'task.python') checkPythonTaskUnknown(ctx, call, `${call.receiver.text}.override (@${name})`);
     }
     for (const call of facts.calls) {
       if (decoratorCalls.has(call.node.id)) continue;
@@ -80,6 +82,22 @@ export const argumentsRule: Rule = {
     }
   },
 };
+
+/** What the plain @task operator (_PythonDecoratedOperator: DecoratedOperator + PythonOperator) takes besides the KB callables. */
+const PYTHON_TASK_EXTRA = new Set(['op_args', 'op_kwargs', 'kwargs_to_upstream', 'python_callable', 'multiple_outputs', 'task_id']);
+
+/**
+ * `@task(retires=3)`: a keyword neither the decorator, PythonOperator nor BaseOperator has ever had
+ * ends in BaseOperator's "Invalid arguments were passed" when the task is created (2.0+).
+ */
+function checkPythonTaskUnknown(ctx: RuleContext, call: CallFact, label: string) {
+  const chain = ['task', 'PythonOperator', 'BaseOperator'];
+  if (!chain.every((c) => ctx.kb.knowsCallable(c))) return;
+  for (const arg of call.args) {
+    if (!arg.name || PYTHON_TASK_EXTRA.has(arg.name) || lookup(ctx, chain, arg.name)) continue;
+    checkUnknown(ctx, chain, label, arg.name, arg.nameRange!);
+  }
+}
 
 /** Functions decorated with a TaskFlow task decorator (name → decorator, e.g. "task.virtualenv"). */
 function taskflowFunctions(facts: RuleContext['facts']): Map<string, string> {
