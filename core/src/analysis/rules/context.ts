@@ -153,7 +153,7 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
     // a callable's parameter of that name just keeps its default; a template or lookup fails
     if (!use || where === 'parameter' || !Object.hasOwn(NEVER_IN_CONTEXT, key)) return;
     const fixes = where === 'template' ? [{ title: `Replace \`${key}\` with \`${use}\``, edits: [{ range, newText: use }], isPreferred: true }] : undefined;
-    const effect = where === 'template' ? `\`{{ ${key} }}\` is undefined and rendering fails (StrictUndefined)` : `the lookup raises KeyError`;
+    const effect = where === 'template' ? `\`{{ ${key} }}\` is undefined and rendering fails (StrictUndefined)` : `the lookup finds nothing (KeyError; None from .get)`;
     ctx.report({ code: 'AF121', message: `\`${key}\` is not in the task context of any Airflow version (typed, but only the failure e-mail template receives it): ${effect}; ${ctx.target.label} runs Airflow ${ctx.target.airflow}. Use \`${use}\` instead.`, range, fixes, data: { contextKey: key } });
     return;
   }
