@@ -50,6 +50,8 @@ export const argumentsRule: Rule = {
       checkCall(ctx, call, chain, `${call.receiver.text}.override (@${name})`, ctx.kb.knowsCallable('task') ? undefined : TASK_DECORATOR_OWN);
       if (name === 'task' || name === 'task.python') checkPythonTaskUnknown(ctx, call, `${call.receiver.text}.override (@${name})`);
     }
+    const mappingFeature = ctx.kb.feature('dynamic_task_mapping');
+    if (!noTaskflow) checkTaskflowCalls(ctx, !!mappingFeature && cachedStatus(mappingFeature, ctx.target.airflow) === 'notYet');
     for (const call of facts.calls) {
       if (decoratorCalls.has(call.node.id)) continue;
       if (isDagConstructor(call, facts)) {
@@ -82,6 +84,103 @@ export const argumentsRule: Rule = {
     }
   },
 };
+
+const TYPED_CONTEXT_KEYS = ['start_date', 'try_number', 'test_mode', 'expanded_ti_count', 'reason', 'templates_dict', 'exception'];
+
+interface Signature {
+  positional: string[]; // may be passed positionally, in order
+  keyword: Set<string>; // may be passed by keyword
+  required: string[];
+  varArgs: boolean;
+  varKw: boolean;
+}
+
+function signatureOf(fn: Node): Signature | undefined {
+  const sig: Signature = { positional: [], keyword: new Set(), required: [], varArgs: false, varKw: false };
+  let kwOnly = false;
+  const posOnly: string[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment') continue;
+    switch (p.type) {
+      case 'positional_separator':
+        posOnly.push(...sig.positional);
+        continue;
+      case 'keyword_separator':
+        kwOnly = true;
+        continue;
+      case 'list_splat_pattern':
+        sig.varArgs = true;
+        kwOnly = true;
+        continue;
+      case 'dictionary_splat_pattern':
+        sig.varKw = true;
+        continue;
+    }
+    const name = p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text;
+    if (!name) return undefined;
+    if (!kwOnly) sig.positional.push(name);
+    sig.keyword.add(name);
+    if (p.type === 'identifier' || p.type === 'typed_parameter') sig.required.push(name);
+  }
+  for (const n of posOnly) sig.keyword.delete(n);
+  return sig;
+}
+
+/**
+ * Calls of TaskFlow functions: DecoratedOperator binds the call's arguments to the function's
+ * signature when the task is created (`signature.bind(*op_args, **op_kwargs)`, 2.0+), and
+ * `.expand()`/`.partial()` check their keywords (`_validate_arg_names`, 2.3+); a mismatch is a
+ * TypeError while the DAG file is parsed. Parameters named after context keys are filled in by
+ * Airflow, so they never count as missing.
+ */
+function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
+  const { facts } = ctx;
+  const fns = new Map<string, { node: Node; count: number; ok: boolean }>();
+  for (const f of facts.functions) {
+    const prev = fns.get(f.name);
+    const taskflow = f.decorators.length === 1 && isTaskDecorator(airflowDecoratorName(f.decorators[0].text, f.decorators[0].resolved, facts));
+    fns.set(f.name, { node: f.node, count: (prev?.count ?? 0) + 1, ok: taskflow });
+  }
+  // Airflow defaults parameters named in its KNOWN_CONTEXT_KEYS (which also lists typed-only keys such as
+  // start_date in 3.0, try_number, test_mode); names of any version count, so nothing valid is reported.
+  const contextKeys = new Set([...ctx.kb.contextKeys(), ...TYPED_CONTEXT_KEYS]);
+  const report = (range: Range, fn: string, what: string) =>
+    ctx.report({ code: 'AF111', message: `${fn}() ${what}: Airflow binds TaskFlow arguments to the function's signature when it creates the task (TypeError), so the file fails to import; ${ctx.target.label} runs Airflow ${ctx.target.airflow}.`, range, data: { taskflowCall: fn } });
+  for (const call of facts.calls) {
+    if (call.hasStarArgs || call.node.parent?.type === 'decorator') continue;
+    const mapping = call.method === 'expand' || call.method === 'partial';
+    const name = mapping ? (call.receiver?.type === 'identifier' ? call.receiver.text : undefined) : call.calleeText;
+    const entry = name ? fns.get(name) : undefined;
+    if (!entry || entry.count !== 1 || !entry.ok || (mapping && noMapping)) continue;
+    const sig = signatureOf(entry.node);
+    if (!sig) continue;
+    const given = new Set<string>();
+    let positional = 0;
+    let failed = false; // bind() stops at the first mismatch: one finding per call
+    for (const a of call.args) {
+      if (!a.name) {
+        if (mapping) continue;
+        if (positional >= sig.positional.length && !sig.varArgs) {
+          report(rangeOfNode(a.value), name!, `takes ${sig.positional.length} positional argument${sig.positional.length === 1 ? '' : 's'} but more were given`);
+          failed = true;
+          break;
+        }
+        if (positional < sig.positional.length) given.add(sig.positional[positional]);
+        positional++;
+        continue;
+      }
+      if (!sig.keyword.has(a.name) && !sig.varKw) {
+        report(a.nameRange!, mapping ? `${name}.${call.method}` : name!, `got an unexpected keyword argument \`${a.name}\``);
+        failed = true;
+        break;
+      }
+      given.add(a.name);
+    }
+    if (mapping || failed) continue;
+    const missing = sig.required.filter((p) => !given.has(p) && !contextKeys.has(p));
+    if (missing.length) report(call.calleeRange, name!, `is missing the required argument${missing.length === 1 ? '' : 's'} ${missing.map((m) => `\`${m}\``).join(', ')}`);
+  }
+}
 
 /** What the plain @task operator (_PythonDecoratedOperator: DecoratedOperator + PythonOperator) takes besides the KB callables. */
 const PYTHON_TASK_EXTRA = new Set(['op_args', 'op_kwargs', 'kwargs_to_upstream', 'python_callable', 'multiple_outputs', 'task_id']);
