@@ -176,11 +176,18 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
     ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` may not be available in Airflow ${v}; ${runs}.${uncertainNote(ctx, addedBetweenScans(ctx, av)!)}${instead}`, range, fixes, evidence, data: { contextKey: key, uncertain: true } });
   } else if (status === 'notYet') {
     ctx.report({ code: 'AF121', message: `${what} \`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
+  } else if (where === 'parameter' && TYPED_NOT_SET_3X.has(key) && semver.gte(normaliseVersion(v), '3.0.0')) {
+    // Airflow 3 still lists the key in KNOWN_CONTEXT_KEYS and defaults such a parameter to None
+    // (Airflow's own 3.0 example_passing_params_via_test_command takes `test_mode=None`): it works, it is just never set.
+    ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` is not set by Airflow ${v}'s task runner (${ctx.target.label}); the parameter always gets None.${note}`, range, evidence, data: { contextKey: key } });
   } else {
     const gone = removedIn(av, v);
     ctx.report({ code: 'AF121', message: `${what} \`${key}\` ${gone ? `was removed in Airflow ${gone}` : 'does not exist'}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
   }
 }
+
+/** Keys Airflow 3's Context type and KNOWN_CONTEXT_KEYS list but its task runner never sets (overrides.json). */
+const TYPED_NOT_SET_3X = new Set(['test_mode', 'expanded_ti_count']);
 
 const CALLBACK_ARGS = /^(on_(success|failure|retry|execute|skipped)_callback|sla_miss_callback|on_.*_callback)$/;
 /** Operator methods Airflow calls with the context as their first argument after `self`. */
