@@ -414,6 +414,13 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF001:14'],
     'mwaa:3.0.6': ['AF103:5:w', 'AF001:14'],
   },
+  // `dag = DAG(...)` assigned again for a second DAG (as Airflow's own 2.2 example_branch_datetime_operator does):
+  // dag=dag is the latest DAG; was AF225 duplicates.
+  'b_reused_dag_variable.py': {
+    'mwaa:2.4.3': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:3:w'],
+  },
   // A typo is wrong on every target (no valid one): DAG raises TypeError, operators
   // "Invalid arguments were passed", .partial() TypeError; map_index_template needs 2.9;
   // context["try_number"] is a KeyError everywhere (typed, never set by get_template_context);

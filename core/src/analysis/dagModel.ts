@@ -233,8 +233,16 @@ function build(facts: Facts): DagModel {
     dags.push(info);
   }
   dags.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const dagByVar = new Map<string, DagInfo>();
-  for (const d of dags) if (d.variable) dagByVar.set(d.variable, d);
+  // `dag = DAG(...)` may be assigned again for a second DAG in the same file: `dag=dag` means the
+  // DAG assigned last before the task is created.
+  const dagsByVar = new Map<string, DagInfo[]>();
+  for (const d of dags) if (d.variable) dagsByVar.set(d.variable, [...(dagsByVar.get(d.variable) ?? []), d]);
+  const dagForVar = (name: string, at: number): DagInfo | undefined => {
+    const list = dagsByVar.get(name);
+    if (!list) return undefined;
+    const before = list.filter((d) => (d.call?.node.startIndex ?? 0) < at);
+    return before.length ? before[before.length - 1] : list[0];
+  };
 
   // --- tasks ------------------------------------------------------------------------------
   const recs: TaskRec[] = [];
@@ -288,7 +296,7 @@ function build(facts: Facts): DagModel {
   const keysByDag = new Map<DagInfo, Set<string>>();
   for (const rec of recs) {
     if (!rec.dag && !rec.place.runtime && rec.place.ownerFn) rec.dag = dagOfFunction(rec.place.ownerFn, 0);
-    if (!rec.dag && !rec.place.runtime && rec.dagVar) rec.dag = dagByVar.get(rec.dagVar);
+    if (!rec.dag && !rec.place.runtime && rec.dagVar) rec.dag = dagForVar(rec.dagVar, rec.node.startIndex);
     if (!rec.dag) continue;
     const dag = rec.dag;
     let taken = keysByDag.get(dag);
