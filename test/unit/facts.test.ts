@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { Query } from 'web-tree-sitter';
-import { createPythonParser, type Node, type Parser } from '../../core/src/analysis/parser';
+import { createPythonParser, type TsNode as Node, type Parser } from '../../core/src/analysis/parser';
 import { extractFacts, stringParts } from '../../core/src/analysis/facts';
 
 let parser: Parser;

@@ -1,4 +1,5 @@
-import { Query, type Node, type Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { buildSyntaxTree, type SyntaxNode as Node } from './syntaxTree';
 import type { Range } from './types';
 
 /**
@@ -91,6 +92,8 @@ export interface FunctionFact {
 
 export interface Facts {
   tree: Tree;
+  /** The JavaScript copy of `tree` every fact's nodes belong to (syntaxTree.ts). */
+  root: Node;
   text: string;
   imports: ImportFact[];
   bindings: Map<string, Binding>;
@@ -121,18 +124,6 @@ export function nodesOf(facts: Facts, types: Iterable<string>): Node[] {
   const out: Node[] = [];
   for (const t of types) out.push(...(facts.nodes.get(t) ?? []));
   return out.sort((a, b) => a.startIndex - b.startIndex);
-}
-
-const queries = new WeakMap<object, Query>();
-/** The query capturing WALK_TYPES and INDEXED_TYPES (compiled once per language). */
-function collectQuery(tree: Tree): Query {
-  let q = queries.get(tree.language);
-  if (!q) {
-    const types = [...new Set([...WALK_TYPES, ...INDEXED_TYPES])].filter((t) => tree.language.idForNodeType(t, true) !== null);
-    q = new Query(tree.language, `[${types.map((t) => `(${t})`).join(' ')}] @n`);
-    queries.set(tree.language, q);
-  }
-  return q;
 }
 
 /** True when a function/class definition encloses `n`. */
@@ -220,8 +211,10 @@ export function stringParts(nodeText: string): { value: string; isFString: boole
 }
 
 export function extractFacts(tree: Tree, text: string): Facts {
+  const root = buildSyntaxTree(tree, text);
   const facts: Facts = {
     tree,
+    root,
     text,
     imports: [],
     bindings: new Map(),
@@ -323,48 +316,50 @@ export function extractFacts(tree: Tree, text: string): Facts {
     return { node: n, range: rangeOf(n), ...stringParts(nodeText) };
   };
 
-  // One tree-sitter query returns every node the rules need, in source order, in a single call
-  // into wasm: far cheaper than visiting (and materialising) every node of the tree from JS.
+  // One pre-order walk over the JavaScript copy of the tree (source order, outer before inner).
   const pendingDecorators: Node[] = [];
-  let skipUntil = -1; // nodes inside an import statement are not facts of their own
-  for (const { node: n } of collectQuery(tree).captures(tree.rootNode)) {
-    if (n.startIndex < skipUntil) continue;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
     const type = n.type;
-    if (INDEXED_TYPES.has(type)) {
-      const l = facts.nodes.get(type);
-      if (l) l.push(n);
-      else facts.nodes.set(type, [n]);
-    }
-    switch (type) {
-      case 'import_statement':
-      case 'import_from_statement':
-      case 'future_import_statement':
-        visitImport(n);
-        skipUntil = n.endIndex;
-        break;
-      case 'call':
-        facts.calls.push(callFact(n));
-        break;
-      case 'string':
-        facts.strings.push(stringFact(n));
-        break;
-      case 'decorated_definition':
-        pendingDecorators.push(n);
-        break;
-      case 'function_definition': {
-        const name = n.childForFieldName('name');
-        const paramsNode = n.childForFieldName('parameters');
-        const params: FunctionFact['params'] = [];
-        for (const p of paramsNode?.namedChildren ?? []) {
-          if (!p) continue;
-          const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
-          const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
-          if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+    const kids = n.children;
+    if (WALK_TYPES.has(type) || INDEXED_TYPES.has(type)) {
+      if (INDEXED_TYPES.has(type)) {
+        const l = facts.nodes.get(type);
+        if (l) l.push(n);
+        else facts.nodes.set(type, [n]);
+      }
+      switch (type) {
+        case 'import_statement':
+        case 'import_from_statement':
+        case 'future_import_statement':
+          visitImport(n);
+          continue; // nodes inside an import statement are not facts of their own
+        case 'call':
+          facts.calls.push(callFact(n));
+          break;
+        case 'string':
+          facts.strings.push(stringFact(n));
+          break;
+        case 'decorated_definition':
+          pendingDecorators.push(n);
+          break;
+        case 'function_definition': {
+          const name = n.childForFieldName('name');
+          const paramsNode = n.childForFieldName('parameters');
+          const params: FunctionFact['params'] = [];
+          for (const p of paramsNode?.namedChildren ?? []) {
+            if (!p) continue;
+            const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
+            const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
+            if (id) params.push({ name: id.text, range: rangeOf(id), kind });
+          }
+          if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: insideScope(n) });
+          break;
         }
-        if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: insideScope(n) });
-        break;
       }
     }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
   // Sort calls and strings by position (the walk is depth-first but rules report in order).
   facts.calls.sort((a, b) => a.node.startIndex - b.node.startIndex);

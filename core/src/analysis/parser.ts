@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Language, Node, Parser, type Tree } from 'web-tree-sitter';
+import { useWasmModule } from './syntaxTree';
 
 /**
  * tree-sitter-python through web-tree-sitter. The wasm files ship in dist/wasm when bundled;
@@ -45,7 +46,10 @@ export function loadPython(): Promise<Language> {
   memoiseParents();
   ready ??= (async () => {
     const runtime = wasmPath('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtime });
+    // emscripten makes this object the module: keep it for the direct cursor walk (syntaxTree.ts).
+    const moduleOptions = { locateFile: () => runtime };
+    await Parser.init(moduleOptions);
+    useWasmModule(moduleOptions);
     return Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
   })();
   return ready;
@@ -65,5 +69,8 @@ export function parseWithBudget(parser: Parser, text: string, oldTree?: Tree | n
   return parser.parse(text, oldTree ?? null, { progressCallback: () => performance.now() > deadline });
 }
 
-export type { Tree, Node, Parser } from 'web-tree-sitter';
+export type { Tree, Parser } from 'web-tree-sitter';
+/** The analysis works on the JavaScript copy of the tree (syntaxTree.ts); `TsNode` is tree-sitter's own. */
+export type { SyntaxNode as Node } from './syntaxTree';
+export type { Node as TsNode } from 'web-tree-sitter';
 export { Edit } from 'web-tree-sitter';

@@ -491,7 +491,7 @@ function rangeOfNode(n: Node): Range {
 /** The value of the last module-level `name = <value>` before `beforeIndex`. */
 export function findAssignedValue(ctx: RuleContext, name: string, beforeIndex: number): Node | null {
   let found: Node | null = null;
-  for (const stmt of ctx.facts.tree.rootNode.namedChildren) {
+  for (const stmt of ctx.facts.root.namedChildren) {
     if (!stmt || stmt.startIndex > beforeIndex) break;
     if (stmt.type !== 'expression_statement') continue;
     const a = stmt.namedChild(0);

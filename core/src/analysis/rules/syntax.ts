@@ -17,7 +17,7 @@ export const syntaxRule: Rule = {
     { code: 'AF151', title: 'Python syntax newer than the target Python', defaultSeverity: 'error', help: "The file uses syntax that the target platform's Python version cannot parse (or an annotation such as `list[int]` or `int | None` that it cannot evaluate when the definition runs), so the DAG fails to import there." },
   ],
   run(ctx) {
-    const root = ctx.facts.tree.rootNode;
+    const root = ctx.facts.root;
     if (root.hasError) reportParseError(ctx, root);
     else if (!indentationError(ctx, root)) compileError(ctx, root);
     checkFeatures(ctx, root, parsePy(ctx.target.python) ?? [99, 0]);
