@@ -255,7 +255,7 @@ function build(facts: Facts): DagModel {
     const dagKw = kwarg(call, 'dag');
     const pl = place(call.node, ctx);
     const rec: TaskRec = {
-      info: { ...t, range: call.range, call, key: '', repeated: pl.repeated, autoUniqueId: t.kind === 'taskflow', branches: pl.branches },
+      info: { kind: t.kind, className: t.className, taskId: t.taskId, idRange: t.idRange, range: call.range, call, key: '', repeated: pl.repeated, autoUniqueId: t.kind === 'taskflow', branches: pl.branches },
       node: call.node,
       outer,
       place: pl,
