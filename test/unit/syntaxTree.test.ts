@@ -47,6 +47,8 @@ function agree(text: string, where: string, direct = true): number {
       assert.equal(a.endIndex, b.endIndex, `${at}: endIndex`);
       assert.deepEqual(a.startPosition, b.startPosition, `${at}: startPosition`);
       assert.deepEqual(a.endPosition, b.endPosition, `${at}: endPosition`);
+      const range = { start: { line: b.startPosition.row, character: b.startPosition.column }, end: { line: b.endPosition.row, character: b.endPosition.column } };
+      assert.deepEqual(a.doc.range(a.startIndex, a.endIndex), range, `${at}: range`);
       assert.equal(a.text, b.text, `${at}: text`);
       assert.equal(a.parent?.id, b.parent?.id, `${at}: parent`);
       assert.equal(a.childCount, b.childCount, `${at}: childCount`);

@@ -133,10 +133,7 @@ function insideScope(n: Node): boolean {
 }
 
 export function rangeOf(n: Node): Range {
-  return {
-    start: { line: n.startPosition.row, character: n.startPosition.column },
-    end: { line: n.endPosition.row, character: n.endPosition.column },
-  };
+  return n.doc.range(n.startIndex, n.endIndex);
 }
 
 /** True when `n` is inside `if TYPE_CHECKING:` or the body of a `try` that handles ImportError. */

@@ -16,17 +16,13 @@ import type { Language, Node as TsNode, Point, Tree } from 'web-tree-sitter';
 export class SyntaxNode {
   /** Set by the builder; the children of a leaf share one empty array. */
   children: SyntaxNode[] = EMPTY;
-  private _named?: SyntaxNode[];
-  private _start?: Point;
-  private _end?: Point;
-  private _real?: TsNode;
+  /** Named children, when they differ from `children` (few fields: every field costs on ~20,000 nodes). */
+  private _named: SyntaxNode[] | undefined = undefined;
 
   constructor(
     readonly doc: SyntaxDoc,
     readonly id: number,
     readonly typeId: number,
-    readonly type: string,
-    readonly isNamed: boolean,
     readonly startIndex: number,
     readonly endIndex: number,
     /** Field id of this node in its parent (0: none). */
@@ -36,16 +32,24 @@ export class SyntaxNode {
     readonly index: number,
   ) {}
 
+  get type(): string {
+    return this.doc.types[this.typeId] ?? 'ERROR';
+  }
+
+  get isNamed(): boolean {
+    return this.typeId === 65535 || this.doc.named[this.typeId] === true;
+  }
+
   get text(): string {
     return this.doc.text.slice(this.startIndex, this.endIndex);
   }
 
   get startPosition(): Point {
-    return (this._start ??= this.doc.point(this.startIndex));
+    return this.doc.point(this.startIndex);
   }
 
   get endPosition(): Point {
-    return (this._end ??= this.doc.point(this.endIndex));
+    return this.doc.point(this.endIndex);
   }
 
   get tree(): Tree {
@@ -138,12 +142,13 @@ export class SyntaxNode {
 
   /** The web-tree-sitter node this one copies. */
   real(): TsNode {
-    if (!this._real) {
-      const r = this.parent ? this.parent.real().child(this.index) : this.doc.tree.rootNode;
+    let r = this.doc.reals.get(this);
+    if (!r) {
+      r = (this.parent ? this.parent.real().child(this.index) : this.doc.tree.rootNode) ?? undefined;
       if (!r) throw new Error('syntax tree copy out of step with its tree');
-      this._real = r;
+      this.doc.reals.set(this, r);
     }
-    return this._real;
+    return r;
   }
 }
 
@@ -154,12 +159,17 @@ Object.freeze(EMPTY);
 export class SyntaxDoc {
   private lineStarts?: number[];
   private readonly fields: Map<string, number>;
+  readonly types: string[];
+  readonly named: boolean[];
+  /** tree-sitter nodes already found for copies (SyntaxNode.real). */
+  readonly reals = new Map<SyntaxNode, TsNode>();
 
   constructor(
     readonly text: string,
     readonly tree: Tree,
   ) {
     this.fields = fieldIds(tree.language);
+    ({ types: this.types, named: this.named } = typeTables(tree.language));
   }
 
   fieldId(name: string): number {
@@ -186,6 +196,23 @@ export class SyntaxDoc {
    * columns from the last "\n", which is what this computes.
    */
   point(index: number): Point {
+    const ls = this.starts();
+    const row = lineAt(ls, index, 0);
+    return { row, column: index - ls[row] };
+  }
+
+  /** LSP range (0-based lines, UTF-16 characters) of an offset span, without intermediate points. */
+  range(start: number, end: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
+    const ls = this.starts();
+    const a = lineAt(ls, start, 0);
+    let b = a;
+    // most spans end on their first line or a few lines below
+    while (b + 1 < ls.length && ls[b + 1] <= end && b - a < 8) b++;
+    if (b + 1 < ls.length && ls[b + 1] <= end) b = lineAt(ls, end, b);
+    return { start: { line: a, character: start - ls[a] }, end: { line: b, character: end - ls[b] } };
+  }
+
+  private starts(): number[] {
     let ls = this.lineStarts;
     if (!ls) {
       ls = [0];
@@ -197,15 +224,19 @@ export class SyntaxDoc {
       }
       this.lineStarts = ls;
     }
-    let lo = 0;
-    let hi = ls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ls[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - ls[lo] };
+    return ls;
   }
+}
+
+/** Last line (index into line starts) starting at or before `index`, searching from line `lo`. */
+function lineAt(ls: number[], index: number, lo: number): number {
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid] <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 const fieldCache = new WeakMap<Language, Map<string, number>>();
@@ -271,17 +302,16 @@ export function useWasmModule(moduleObject: object): void {
 /** Copy a parsed tree (see SyntaxNode). `direct: false` forces the public-API walk (tests). */
 export function buildSyntaxTree(tree: Tree, text: string, direct = true): SyntaxNode {
   const doc = new SyntaxDoc(text, tree);
-  const { types, named } = typeTables(tree.language);
   const cursor = tree.rootNode.walk();
   try {
-    if (api && direct) return (doc.root = walkDirect(api, doc, (tree as unknown as { 0: number })[0], types, named, cursor as unknown as { handles: number[] }));
-    return (doc.root = walkPublic(doc, cursor, types, named));
+    if (api && direct) return (doc.root = walkDirect(api, doc, (tree as unknown as { 0: number })[0], cursor as unknown as { handles: number[] }));
+    return (doc.root = walkPublic(doc, cursor));
   } finally {
     cursor.delete();
   }
 }
 
-function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, types: string[], named: boolean[], cursor: { handles: number[] }): SyntaxNode {
+function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { handles: number[] }): SyntaxNode {
   // `walk()` left the new cursor's state in the transfer buffer; every call below reads and
   // updates it there. Nothing else touches the buffer until the walk ends.
   const firstChild = w._ts_tree_cursor_goto_first_child_wasm;
@@ -293,8 +323,7 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, types: string[
   const start = w._ts_tree_cursor_start_index_wasm;
   const end = w._ts_tree_cursor_end_index_wasm;
   const make = (parent: SyntaxNode | null, index: number): SyntaxNode => {
-    const t = typeId(tp);
-    return new SyntaxNode(doc, nodeId(tp), t, types[t] ?? 'ERROR', t === 65535 || !!named[t], start(tp), end(tp), parent ? fieldId(tp) : 0, parent, index);
+    return new SyntaxNode(doc, nodeId(tp), typeId(tp), start(tp), end(tp), parent ? fieldId(tp) : 0, parent, index);
   };
   try {
     const root = make(null, 0);
@@ -332,10 +361,9 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, types: string[
 }
 
 /** Same copy through the public TreeCursor API (when the wasm module is not at hand). */
-function walkPublic(doc: SyntaxDoc, cursor: ReturnType<TsNode['walk']>, types: string[], named: boolean[]): SyntaxNode {
+function walkPublic(doc: SyntaxDoc, cursor: ReturnType<TsNode['walk']>): SyntaxNode {
   const make = (parent: SyntaxNode | null, index: number): SyntaxNode => {
-    const t = cursor.nodeTypeId;
-    return new SyntaxNode(doc, cursor.nodeId, t, types[t] ?? 'ERROR', t === 65535 || !!named[t], cursor.startIndex, cursor.endIndex, parent ? cursor.currentFieldId : 0, parent, index);
+    return new SyntaxNode(doc, cursor.nodeId, cursor.nodeTypeId, cursor.startIndex, cursor.endIndex, parent ? cursor.currentFieldId : 0, parent, index);
   };
   const root = make(null, 0);
   let node = root;

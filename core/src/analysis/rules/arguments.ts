@@ -485,7 +485,7 @@ function checkDefaultArgs(ctx: RuleContext, arg: ArgFact) {
 }
 
 function rangeOfNode(n: Node): Range {
-  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+  return n.doc.range(n.startIndex, n.endIndex);
 }
 
 /** The value of the last module-level `name = <value>` before `beforeIndex`. */

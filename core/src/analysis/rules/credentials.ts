@@ -166,7 +166,7 @@ function isDocstring(n: Node): boolean {
 }
 
 function rangeOfNode(n: Node): Range {
-  return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };
+  return n.doc.range(n.startIndex, n.endIndex);
 }
 
 function rangeOfValue(s: StringFact): Range {
