@@ -29,7 +29,8 @@ export function isDagConstructor(call: CallFact, facts: Facts): boolean {
 
 /** Class name of an operator/sensor call (`BashOperator(...)`, `bash.BashOperator(...)`), if it is one. */
 export function operatorClass(call: CallFact, facts: Facts): string | undefined {
-  const name = (call.resolved ? splitResolved(call.resolved)?.name ?? call.resolved : call.calleeText).split('.').pop();
+  const full = call.resolved ? splitResolved(call.resolved)?.name ?? call.resolved : call.calleeText;
+  const name = full.slice(full.lastIndexOf('.') + 1);
   if (!name || !/^[A-Z]\w*(Operator|Sensor)$/.test(name)) return undefined;
   if (call.resolved) {
     const s = splitResolved(call.resolved);

@@ -119,6 +119,18 @@ export const INDEXED_TYPES: ReadonlySet<string> = new Set([
   'decorator', 'print_statement', 'exec_statement',
 ]);
 
+const masks = new WeakMap<string[], Uint8Array>();
+/** Per type id of a language: 1 = in INDEXED_TYPES, 2 = in WALK_TYPES. */
+function typeMask(types: string[]): Uint8Array {
+  let m = masks.get(types);
+  if (!m) {
+    m = new Uint8Array(types.length);
+    types.forEach((t, i) => (m![i] = (INDEXED_TYPES.has(t) ? 1 : 0) | (WALK_TYPES.has(t) ? 2 : 0)));
+    masks.set(types, m);
+  }
+  return m;
+}
+
 /** Indexed nodes of several types, merged in source order. */
 export function nodesOf(facts: Facts, types: Iterable<string>): Node[] {
   const out: Node[] = [];
@@ -315,13 +327,15 @@ export function extractFacts(tree: Tree, text: string): Facts {
 
   // One pre-order walk over the JavaScript copy of the tree (source order, outer before inner).
   const pendingDecorators: Node[] = [];
+  const mask = typeMask(root.doc.types);
   const stack: Node[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    const type = n.type;
     const kids = n.children;
-    if (WALK_TYPES.has(type) || INDEXED_TYPES.has(type)) {
-      if (INDEXED_TYPES.has(type)) {
+    const m = mask[n.typeId];
+    if (m) {
+      const type = n.type;
+      if (m & 1) {
         const l = facts.nodes.get(type);
         if (l) l.push(n);
         else facts.nodes.set(type, [n]);

@@ -226,7 +226,11 @@ function taskCallables(ctx: RuleContext): ContextCallable[] {
   const callsByRoot = new Map<string, CallFact[]>();
   for (const call of facts.calls) {
     const root = /^[A-Za-z_]\w*/.exec(call.calleeText)?.[0];
-    if (root) callsByRoot.set(root, [...(callsByRoot.get(root) ?? []), call]);
+    if (root) {
+      const l = callsByRoot.get(root);
+      if (l) l.push(call);
+      else callsByRoot.set(root, [call]);
+    }
   }
   for (const f of facts.functions) {
     if (f.decorators.some((d) => isTaskDecorator(airflowDecoratorName(d.text, d.resolved, facts)))) {

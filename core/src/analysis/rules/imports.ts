@@ -44,14 +44,22 @@ function checkAttributeCalls(ctx: RuleContext) {
   const guarded = new Set<string>();
   for (const imp of facts.imports) if (imp.guarded) guarded.add(imp.alias ?? (imp.kind === 'from' ? imp.name! : imp.module.split('.')[0]));
   const v = ctx.target.airflow;
+  // Longest known module prefix of each resolved path (many calls share one: BashOperator(...) × 500).
+  const prefixes = new Map<string, number>();
   for (const call of facts.calls) {
-    if (!call.resolved || !call.calleeText.includes('.') || guarded.has(call.calleeText.split('.')[0])) continue;
+    if (!call.resolved) continue;
+    const dot = call.calleeText.indexOf('.');
+    if (dot < 0 || guarded.has(call.calleeText.slice(0, dot))) continue;
     const dotted = call.resolved.replace(':', '.');
     if (!dotted.startsWith('airflow.') || dotted.startsWith('airflow.providers.')) continue;
     const parts = dotted.split('.');
     // Longest known module prefix, then the attribute right after it.
-    let i = parts.length - 1;
-    while (i >= 2 && !ctx.kb.module(parts.slice(0, i).join('.'))) i--;
+    let i = prefixes.get(dotted) ?? -1;
+    if (i < 0) {
+      i = parts.length - 1;
+      while (i >= 2 && !ctx.kb.module(parts.slice(0, i).join('.'))) i--;
+      prefixes.set(dotted, i);
+    }
     if (i < 2 || i >= parts.length) continue;
     const module = parts.slice(0, i).join('.');
     const modStatus = cachedStatus(ctx.kb.module(module)!, v);
