@@ -254,8 +254,16 @@ function expandCallOf(partial: CallFact, facts: RuleContext['facts']): CallFact 
   const attr = partial.node.parent;
   if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.text !== 'expand') return undefined;
   const outer = attr.parent;
-  return outer?.type === 'call' ? facts.calls.find((c) => c.node.id === outer.id) : undefined;
+  if (outer?.type !== 'call') return undefined;
+  let byId = callById.get(facts);
+  if (!byId) {
+    byId = new Map();
+    for (const c of facts.calls) if (!byId.has(c.node.id)) byId.set(c.node.id, c);
+    callById.set(facts, byId);
+  }
+  return byId.get(outer.id);
 }
+const callById = new WeakMap<object, Map<number, CallFact>>();
 
 /** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
 function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boolean {
@@ -398,9 +406,17 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
 
 function checkUnknown(ctx: RuleContext, chain: string[], label: string, name: string, range: Range) {
   const v = ctx.target.airflow;
-  const accepted = [...new Set(chain.flatMap((c) => ctx.kb.argumentsOf(c, v)))];
+  // The accepted names of a chain and the closest one to a keyword are pure functions of the
+  // knowledge base: memoised (a DAG with a misspelt keyword in 200 tasks asks 200 times).
+  let memo = unknownMemo.get(ctx.kb);
+  if (!memo) unknownMemo.set(ctx.kb, (memo = new Map()));
+  const key = `${v}\u0000${chain.join(',')}`;
+  let m = memo.get(key);
+  if (!m) memo.set(key, (m = { accepted: [...new Set(chain.flatMap((c) => ctx.kb.argumentsOf(c, v)))], guesses: new Map() }));
+  const accepted = m.accepted;
   if (!accepted.length) return; // nothing known for this version: no basis for a verdict
-  const guess = closest(name, accepted);
+  let guess = m.guesses.get(name);
+  if (!m.guesses.has(name)) m.guesses.set(name, (guess = closest(name, accepted)));
   const runs = `${ctx.target.label} runs Airflow ${v}`;
   const hint = guess ? ` Did you mean \`${guess}\`?` : '';
   const fixes = guess ? [{ title: `Rename \`${name}\` to \`${guess}\``, edits: [{ range, newText: guess }], isPreferred: true }] : undefined;
@@ -416,6 +432,8 @@ function checkUnknown(ctx: RuleContext, chain: string[], label: string, name: st
   const raises = /\.(partial|expand)$/.test(label) ? `TypeError ("${label}() got an unexpected keyword argument")` : `"Invalid arguments were passed to ${label}"`;
   ctx.report({ code: 'AF111', message: `\`${name}\` is not an argument of ${label} in any Airflow version; Airflow raises ${raises} and the file fails to import; ${runs}.${hint}`, range, fixes, data });
 }
+
+const unknownMemo = new WeakMap<object, Map<string, { accepted: string[]; guesses: Map<string, string | undefined> }>>();
 
 /** The accepted name at edit distance ≤ 2 (≤ 1 for short names), if exactly one is that close. */
 export function closest(name: string, names: string[]): string | undefined {
@@ -437,14 +455,25 @@ export function closest(name: string, names: string[]): string | undefined {
 /** Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours). */
 function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  // Three rolling rows of the (a.length + 1) × (b.length + 1) table: rows i-2, i-1 and i.
+  const w = b.length + 1;
+  let prev2 = new Int32Array(w);
+  let prev = new Int32Array(w);
+  let cur = new Int32Array(w);
+  for (let j = 0; j < w; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      let x = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) x = Math.min(x, prev2[j - 2] + 1);
+      cur[j] = x;
     }
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
-  return d[a.length][b.length];
+  return prev[b.length];
 }
 
 const EMAIL_FLAGS = new Set(['email_on_failure', 'email_on_retry']);
