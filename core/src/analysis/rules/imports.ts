@@ -52,22 +52,25 @@ function checkAttributeCalls(ctx: RuleContext) {
     if (dot < 0 || guarded.has(call.calleeText.slice(0, dot))) continue;
     const dotted = call.resolved.replace(':', '.');
     if (!dotted.startsWith('airflow.') || dotted.startsWith('airflow.providers.')) continue;
-    const parts = dotted.split('.');
-    // Longest known module prefix, then the attribute right after it.
-    let i = prefixes.get(dotted) ?? -1;
-    if (i < 0) {
-      i = parts.length - 1;
-      while (i >= 2 && !ctx.kb.module(parts.slice(0, i).join('.'))) i--;
+    // Longest known module prefix, then the attribute right after it: only a path whose last
+    // segment follows that prefix is checked (-1: nothing to check for this path).
+    let i = prefixes.get(dotted);
+    if (i === undefined) {
+      const ps = dotted.split('.');
+      i = ps.length - 1;
+      while (i >= 2 && !ctx.kb.module(ps.slice(0, i).join('.'))) i--;
+      if (i < 2 || i !== ps.length - 1) i = -1;
       prefixes.set(dotted, i);
     }
-    if (i < 2 || i >= parts.length) continue;
+    if (i < 0) continue;
+    const parts = dotted.split('.');
     const module = parts.slice(0, i).join('.');
     const modStatus = cachedStatus(ctx.kb.module(module)!, v);
     if (modStatus !== 'available' && modStatus !== 'deprecated') continue; // the import line says it
     // Only attribute access written in the call (`dates.days_ago`), not names imported directly.
     if (call.calleeText.split('.').length < 2 || call.calleeText.split('.').pop() !== parts[parts.length - 1]) continue;
     const av = ctx.kb.name(module, parts[i]);
-    if (!av || i !== parts.length - 1) continue;
+    if (!av) continue;
     const status = cachedStatus(av, v);
     // A deprecated name through a deprecated module: the import line already says so.
     if (status === 'deprecated' && modStatus === 'deprecated') continue;
