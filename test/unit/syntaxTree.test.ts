@@ -63,7 +63,10 @@ function agree(text: string, where: string, direct = true): number {
           assert.deepEqual(a.childrenForFieldName(f).map((x) => x.id), b.childrenForFieldName(f).map((x) => x!.id), `${at}: childrenForFieldName(${f})`);
         }
       }
-      if (a.type === 'ERROR' || a.startIndex === a.endIndex) {
+      if (a.type === 'ERROR' || a.startIndex === a.endIndex || a.type === 'block') {
+        assert.equal(a.nextNamedSibling?.id, b.nextNamedSibling?.id, `${at}: nextNamedSibling`);
+        assert.equal(a.nextSibling?.id, b.nextSibling?.id, `${at}: nextSibling`);
+        assert.equal(a.previousSibling?.id, b.previousSibling?.id, `${at}: previousSibling`);
         assert.equal(a.hasError, b.hasError, `${at}: hasError`);
         assert.equal(a.isMissing, b.isMissing, `${at}: isMissing`);
       }

@@ -99,6 +99,26 @@ export class SyntaxNode {
     return n[n.length - 1] ?? null;
   }
 
+  /**
+   * Siblings are asked of tree-sitter (rare: error recovery paths): its sibling search has its own
+   * rules around zero-width nodes, which a lookup in `parent.children` would not reproduce.
+   */
+  get nextSibling(): SyntaxNode | null {
+    return this.doc.copyOf(this.real().nextSibling);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.doc.copyOf(this.real().previousSibling);
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    return this.doc.copyOf(this.real().nextNamedSibling);
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    return this.doc.copyOf(this.real().previousNamedSibling);
+  }
+
   childForFieldName(name: string): SyntaxNode | null {
     const f = this.doc.fieldId(name);
     if (!f) return null;

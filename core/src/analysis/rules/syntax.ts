@@ -376,11 +376,11 @@ function stdlibFeatures(ctx: RuleContext, hits: Hit[]) {
     const top = imp.module.split('.')[0];
     const mod = STDLIB_MODULES[top];
     if (mod) {
-      hits.push({ node: ctx.facts.tree.rootNode, range: imp.moduleRange, feature: `the \`${top}\` module`, needs: mod, effect: `${when} raises ModuleNotFoundError` });
+      hits.push({ node: ctx.facts.root, range: imp.moduleRange, feature: `the \`${top}\` module`, needs: mod, effect: `${when} raises ModuleNotFoundError` });
       continue;
     }
     const needs = imp.kind === 'from' && imp.name ? STDLIB_NAMES[imp.module]?.[imp.name] : undefined;
-    if (needs) hits.push({ node: ctx.facts.tree.rootNode, range: imp.nameRange ?? imp.itemRange, feature: `\`${imp.module}.${imp.name}\``, needs, effect: `${when} raises ImportError${imp.module === 'typing' ? ' (typing_extensions has it)' : ''}` });
+    if (needs) hits.push({ node: ctx.facts.root, range: imp.nameRange ?? imp.itemRange, feature: `\`${imp.module}.${imp.name}\``, needs, effect: `${when} raises ImportError${imp.module === 'typing' ? ' (typing_extensions has it)' : ''}` });
   }
 }
 
