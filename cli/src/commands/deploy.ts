@@ -6,6 +6,8 @@ import { normaliseDeploySettings } from '../../../core/src/protocol/settings';
 import type { DeployServices, DeploySummary, GateResult, IgnoreSyntax, ProgressEvent } from '../../../core/src/deploy';
 import type { DeployLinter } from '../../../core/src/deploy/gate';
 import { threadLinter } from '../../../core/src/deploy/lint-thread';
+import { sameLocation } from '../../../core/src/deploy/uri';
+import { deployCacheDir, deployStateFile, readDeployState, writeDeployState } from '../../../core/src/deploy/state';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
 
@@ -33,6 +35,8 @@ Options:
   --concurrency N         parallel uploads (default: managedAirflow.deploy.concurrency, 16)
   --ignore-syntax S       .airflowignore syntax: regexp or glob (default: managedAirflow.deploy.ignoreSyntax,
                           else by Airflow version: regexp before 3.0, glob since)
+  --no-cache              neither read nor write the local deploy state (the DAG folder the last
+                          deploy resolved, listed early while the platform is asked; see README)
   -h, --help              this help
 
 Endpoint overrides: AWS_ENDPOINT_URL_MWAA, AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL),
@@ -74,6 +78,23 @@ export const deployCommand: CliCommand = {
 };
 
 async function runDeploy(argv: string[], io: CliIO): Promise<number> {
+  // MANAGED_AIRFLOW_TIMING=1 prints where a deploy spends its time (start-up, plan, lint gate, transfer)
+  const timing = io.env.MANAGED_AIRFLOW_TIMING === '1';
+  const marks: [string, number][] = [['start-up', process.uptime() * 1000]];
+  const mark = (label: string) => marks.push([label, process.uptime() * 1000]);
+  // the lint thread's own steps, as ms since this process started (it runs beside the phases above)
+  let threadTrace: [string, number][] = [];
+  const onTrace = timing ? (t: Record<string, number>) => (threadTrace = Object.entries(t).map(([l, at]) => [l, at - performance.timeOrigin])) : undefined;
+  const report = () => {
+    if (!timing) return;
+    const thread = threadTrace.length ? `; lint thread at: ${threadTrace.map(([l, t]) => `${l} ${Math.round(t)} ms`).join(', ')}` : '';
+    err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}${thread}`);
+  };
+  // The lint engine: on a worker thread started first of all when the bundle ships one (it loads and
+  // warms up beside the loading of the deploy code, the platform calls, the listing and the hashing),
+  // else loaded in-process once the remote listing is requested (the plan then waits on the network).
+  const workerFile = path.join(__dirname, 'lint-thread-worker.mjs');
+  let linter: Promise<DeployLinter | undefined> | undefined = deployHooks.linter ? Promise.resolve(deployHooks.linter(io.cwd)) : existsSync(workerFile) ? Promise.resolve(threadLinter(io.cwd, workerFile, { onTrace })) : undefined;
   // Loaded with import(), so in the CLI bundle they are chunks of their own: the deploy code when a
   // deploy runs, the lint engine (parser, rules, knowledge base) only once a plan is being made.
   const core = await import('../../../core/src/deploy/index.js');
@@ -92,6 +113,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     include: { type: 'string' },
     concurrency: { type: 'string' },
     'ignore-syntax': { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
   });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new ManagedAirflowError('usage', 'usage.format', `unknown --format "${format}"`, { hint: 'Use text or json.' });
@@ -125,19 +147,6 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     return code;
   };
 
-  // MANAGED_AIRFLOW_TIMING=1 prints where a deploy spends its time (start-up, plan, lint gate, transfer)
-  const timing = io.env.MANAGED_AIRFLOW_TIMING === '1';
-  const marks: [string, number][] = [['start-up', process.uptime() * 1000]];
-  const mark = (label: string) => marks.push([label, process.uptime() * 1000]);
-  const report = () => {
-    if (!timing) return;
-    err(`timing: ${marks.map(([l, t], i) => `${l} ${Math.round(t - (i ? marks[i - 1][1] : 0))} ms`).join(', ')}`);
-  };
-  // The lint engine: on a worker thread started now when the bundle ships one (it loads and warms up
-  // beside the platform calls, the listing and the hashing), else loaded in-process once the remote
-  // listing is requested (the plan then waits on the network).
-  const workerFile = path.join(__dirname, 'lint-thread-worker.mjs');
-  let linter: Promise<DeployLinter | undefined> | undefined = deployHooks.linter ? Promise.resolve(deployHooks.linter(io.cwd)) : existsSync(workerFile) ? Promise.resolve(threadLinter(io.cwd, workerFile)) : undefined;
   const loadLinter = () => (linter ??= import('../../../core/src/deploy/lint.js').then((m) => m.engineLinter(io.cwd)));
   const onPhase = (phase: 'listing' | 'local' | 'remote') => {
     if (phase === 'listing') {
@@ -145,9 +154,13 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
       loadLinter().catch(() => undefined);
     } else mark(phase === 'local' ? 'local files' : 'listing');
   };
+  // the DAG folder the previous deploy resolved: listed while the platform is asked (state.ts)
+  const cacheDir = values['no-cache'] ? undefined : deployCacheDir(io.env);
+  const stateFile = cacheDir ? deployStateFile(cacheDir, dir, env.name) : undefined;
+  const state = stateFile ? readDeployState(stateFile, env.name) : undefined;
   let prepared;
   try {
-    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency, onPhase });
+    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency, onPhase, hint: state });
   } catch (e) {
     if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
       // a refused plan, not a usage error: exit 1 with both destinations shown
@@ -161,6 +174,10 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   const { plan } = prepared;
   result.plan = plan;
   mark('plan');
+  const dags = plan.destination.dags;
+  if (stateFile && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags))) {
+    writeDeployState(stateFile, { version: 1, environment: env.name, dags });
+  }
 
   // lint gate against the environment's real version
   const reqText = readRequirements(prepared);

@@ -11,8 +11,8 @@ import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
 import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
 import { DEFAULT_RETRY, abortError, followSignal, mapLimit, withRetry, type RetryOptions } from './retry';
 import type { StorageAdapter } from './storage';
-import type { DeployPlan, DeploySummary, LocalEntry, ProgressEvent, RemoteObject } from './types';
-import { formatLocation, inScope } from './uri';
+import type { DeployPlan, DeploySummary, LocalEntry, ObjectLocation, ProgressEvent, RemoteObject } from './types';
+import { formatLocation, inScope, sameLocation } from './uri';
 import { defaultIgnoreSyntax, walkFolder, walkFolderSliced, type IgnoreSyntax } from './walk';
 
 /** Where the local files of a deploy live. */
@@ -69,6 +69,12 @@ export interface PrepareOptions {
    * and hashed, 'remote' = the remote listing arrived.
    */
   onPhase?: (phase: 'listing' | 'local' | 'remote') => void;
+  /**
+   * The DAG folder an earlier deploy resolved (state.ts). It is listed while the platform is asked
+   * for the destination, and that listing is used only if the platform names the same folder;
+   * otherwise it is dropped and the resolved folder is listed. Never written to.
+   */
+  hint?: { dags: ObjectLocation };
 }
 
 export interface PreparedDeploy {
@@ -115,7 +121,14 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const resolving = resolver.resolve(env, o.signal);
   // after resolve() has started: the platform call goes out first, the storage SDK loads meanwhile
   o.services.preload?.(env);
+  // the folder of the previous deploy, listed (read only) while the platform answers: only a
+  // platform-resolved destination's storage platforms, and only used below if it is the same folder
+  const hinted = o.hint && (env.platform === 'mwaa' || env.platform === 'composer') ? o.hint.dags : undefined;
+  const early = hinted ? o.services.storage(hinted, env).list(hinted.prefix, o.signal) : undefined;
+  // a failed or unused early listing is dropped; the resolved folder is then listed as usual
+  early?.catch(() => undefined);
   const { destination, mwaa } = await resolving;
+  const earlyDags = early && hinted && destination.kind === 'storage' && sameLocation(hinted, destination.dags) ? early : undefined;
   const syntax = o.ignoreSyntax ?? defaultIgnoreSyntax(destination.airflowVersion);
   const warnings: string[] = [];
   const ignored: string[] = [];
@@ -130,7 +143,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const objectKeys = destination.objects.map((x) => x.key);
   const remoteP = storage
     ? (async () => {
-        const [lists, headed] = await Promise.all([Promise.all(listPrefixes.map((p) => storage.list(p, o.signal))), Promise.all(objectKeys.map((k) => storage.head(k, o.signal)))]);
+        const list = (p: string, i: number) => (i === 0 && earlyDags ? earlyDags.catch(() => storage.list(p, o.signal)) : storage.list(p, o.signal));
+        const [lists, headed] = await Promise.all([Promise.all(listPrefixes.map(list)), Promise.all(objectKeys.map((k) => storage.head(k, o.signal)))]);
         return { lists, headed };
       })()
     : undefined;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { DeployLinter } from './gate';
 
 /**
@@ -15,49 +15,74 @@ export interface LintThreadRequest {
   files: string[];
   options: Parameters<DeployLinter>[1];
 }
-export type LintThreadResponse = { id: number; result: Awaited<ReturnType<DeployLinter>>; error?: undefined } | { id: number; error: string; result?: undefined };
+export type LintThreadResponse = ({ id: number; result: Awaited<ReturnType<DeployLinter>>; error?: undefined } | { id: number; error: string; result?: undefined }) & {
+  /** With `onTrace`: when the worker reached each step, ms since the epoch. */
+  trace?: Record<string, number>;
+};
 
-export function threadLinter(cwd: string, workerFile: string): DeployLinter {
+export interface ThreadLinterOptions {
+  /** Timing (MANAGED_AIRFLOW_TIMING): called with the worker's steps, ms since the epoch. */
+  onTrace?: (trace: Record<string, number>) => void;
+}
+
+export function threadLinter(cwd: string, workerFile: string, opts: ThreadLinterOptions = {}): DeployLinter {
   const inProcess = async (): Promise<DeployLinter> => (await import('./lint.js')).engineLinter(cwd);
   let worker: Worker | undefined;
   /** Requests in flight; resolved with undefined when the worker is gone. */
   const pending = new Map<number, (r: LintThreadResponse | undefined) => void>();
   let nextId = 1;
+  let port: MessagePort | undefined;
   const broken = () => {
     worker = undefined;
+    port?.close();
+    port = undefined;
     for (const resolve of pending.values()) resolve(undefined);
     pending.clear();
   };
+  // Requests and answers go over a channel of their own, not the worker's parentPort: the engine's
+  // modules include the lint pool's worker (analysis/lintWorker.ts), which answers every parentPort
+  // message itself — it would lint a request it does not understand and reply with an error.
+  const idle = () => {
+    worker?.unref();
+    port?.unref();
+  };
   try {
-    worker = new Worker(workerFile, { workerData: { cwd } });
-    worker.unref();
+    const channel = new MessageChannel();
+    port = channel.port1;
+    worker = new Worker(workerFile, { workerData: { cwd, timing: !!opts.onTrace, port: channel.port2 }, transferList: [channel.port2] });
     // Node 20 refs the worker again once it is online: without this a deploy that fails before the
     // gate would wait for the idle worker forever
     worker.on('online', () => {
-      if (!pending.size) worker?.unref();
+      if (!pending.size) idle();
     });
-    worker.on('message', (m: LintThreadResponse) => {
+    port.on('message', (m: LintThreadResponse) => {
       const resolve = pending.get(m.id);
       pending.delete(m.id);
-      if (!pending.size) worker?.unref();
+      if (!pending.size) idle();
       resolve?.(m);
     });
+    idle();
     worker.on('error', broken);
     worker.on('exit', broken);
   } catch {
     worker = undefined;
+    port?.close();
+    port = undefined;
   }
   return async (files, options) => {
     const w = worker;
-    if (!w) return (await inProcess())(files, options);
+    const p = port;
+    if (!w || !p) return (await inProcess())(files, options);
     const id = nextId++;
     const response = await new Promise<LintThreadResponse | undefined>((resolve) => {
       pending.set(id, resolve);
       w.ref();
-      w.postMessage({ id, files, options } satisfies LintThreadRequest);
+      p.ref();
+      p.postMessage({ id, files, options } satisfies LintThreadRequest);
     });
     // the worker died: the in-process engine answers instead
     if (!response) return (await inProcess())(files, options);
+    if (response.trace) opts.onTrace?.(response.trace);
     if (response.error !== undefined) throw new Error(response.error);
     return response.result;
   };

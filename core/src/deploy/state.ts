@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { ObjectLocation } from './types';
+
+/**
+ * What an earlier deploy of an environment from a project folder learnt, kept so the next deploy
+ * can start sooner: the DAG folder the platform resolved. A hint and never an authority — the
+ * platform is still asked every time, the hinted folder is only listed (read) while it answers,
+ * and that listing is used only when the platform names the very same folder; otherwise it is
+ * dropped and the real one is listed. Nothing is ever written on the strength of this file.
+ * `--no-cache` (or MANAGED_AIRFLOW_CACHE_DIR=off) neither reads nor writes it.
+ */
+export interface DeployState {
+  version: 1;
+  environment: string;
+  dags: ObjectLocation;
+}
+
+/** $MANAGED_AIRFLOW_CACHE_DIR, else $XDG_CACHE_HOME/managed-airflow, else ~/.cache/managed-airflow; undefined when turned off. */
+export function deployCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  const set = env.MANAGED_AIRFLOW_CACHE_DIR;
+  if (set !== undefined) return set === '' || set === 'off' ? undefined : path.resolve(set);
+  const base = env.XDG_CACHE_HOME || (env.HOME || homedir() ? path.join(env.HOME || homedir(), '.cache') : undefined);
+  return base ? path.join(base, 'managed-airflow') : undefined;
+}
+
+/** One file per (project folder, environment name). */
+export function deployStateFile(cacheDir: string, dir: string, environment: string): string {
+  const id = createHash('sha256').update(`${path.resolve(dir)}\0${environment}`).digest('hex').slice(0, 32);
+  return path.join(cacheDir, 'deploy', `${id}.json`);
+}
+
+const isLocation = (x: unknown): x is ObjectLocation => {
+  const l = x as ObjectLocation;
+  return !!l && (l.scheme === 's3' || l.scheme === 'gs') && typeof l.bucket === 'string' && l.bucket !== '' && typeof l.prefix === 'string';
+};
+
+/** The state of an earlier deploy, or undefined (none, unreadable, another format, another environment). */
+export function readDeployState(file: string, environment: string): DeployState | undefined {
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as DeployState;
+    return s && s.version === 1 && s.environment === environment && isLocation(s.dags) ? { version: 1, environment, dags: { scheme: s.dags.scheme, bucket: s.dags.bucket, prefix: s.dags.prefix } } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort (a read-only home only loses the head start): written whole, then renamed into place. */
+export function writeDeployState(file: string, state: DeployState): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+    renameSync(tmp, file);
+  } catch {
+    /* the next deploy starts without the hint */
+  }
+}
