@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startS3 } from './support/deploy/s3';
 import { startS3Proxy } from './support/deploy/proxy';
@@ -31,7 +31,7 @@ describe('managed-airflow deploy as a process (dist/cli.js)', function () {
       PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL_S3: proxy.url, AWS_ENDPOINT_URL_MWAA: mwaa.url,
-      NODE_OPTIONS: '--openssl-legacy-provider',
+      NODE_OPTIONS: '--openssl-legacy-provider', MANAGED_AIRFLOW_CACHE_DIR: path.join(dir, '.test-cache'),
     };
   });
   after(async () => {
@@ -72,6 +72,27 @@ describe('managed-airflow deploy as a process (dist/cli.js)', function () {
     const r = await cli(['deploy', dir, '--env', 'proc', '--plan']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /destination: s3:\/\/proc-bucket\/dags\//);
+    assert.equal(proxy.stats.puts, 0);
+  });
+
+  it('the deploy state: written with the resolved folder, a stale one is only a hint, --no-cache neither reads nor writes it', async () => {
+    const stateDir = path.join(dir, '.test-cache', 'deploy');
+    const r = await cli(['deploy', dir, '--env', 'proc', '--plan']);
+    assert.equal(r.code, 0, r.stderr);
+    const files = readdirSync(stateDir);
+    assert.equal(files.length, 1);
+    const file = path.join(stateDir, files[0]);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).dags, { scheme: 's3', bucket: 'proc-bucket', prefix: 'dags/' });
+    // the environment "moved" since: the hint names another bucket; the plan is still of the real one
+    writeFileSync(file, JSON.stringify({ version: 1, environment: 'proc', dags: { scheme: 's3', bucket: 'proc-bucket', prefix: 'old-dags/' } }));
+    const noCache = await cli(['deploy', dir, '--env', 'proc', '--plan', '--no-cache']);
+    assert.equal(noCache.code, 0, noCache.stderr);
+    assert.match(JSON.parse(readFileSync(file, 'utf8')).dags.prefix, /^old-dags\/$/, '--no-cache leaves the file alone');
+    const hinted = await cli(['deploy', dir, '--env', 'proc', '--plan']);
+    assert.equal(hinted.code, 0, hinted.stderr);
+    assert.equal(hinted.stdout, noCache.stdout, 'same plan with and without the stale hint');
+    assert.match(hinted.stdout, /destination: s3:\/\/proc-bucket\/dags\//);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).dags, { scheme: 's3', bucket: 'proc-bucket', prefix: 'dags/' }, 'corrected');
     assert.equal(proxy.stats.puts, 0);
   });
 

@@ -175,7 +175,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   result.plan = plan;
   mark('plan');
   const dags = plan.destination.dags;
-  if (stateFile && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags))) {
+  if (stateFile && (env.platform === 'mwaa' || env.platform === 'composer') && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags))) {
     writeDeployState(stateFile, { version: 1, environment: env.name, dags });
   }
 

@@ -32,6 +32,17 @@ export interface RunResult {
   json?: any;
 }
 
+/** The deploy state (core/src/deploy/state.ts) of in-process test deploys: never the user's ~/.cache. */
+let cacheDir: string | undefined;
+function testCacheDir(): string {
+  if (!cacheDir) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ma-deploy-cache-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    cacheDir = dir;
+  }
+  return cacheDir;
+}
+
 /** Run `managed-airflow deploy` in-process with a captured IO. */
 export async function runDeploy(argv: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; answers?: boolean[]; signal?: AbortSignal; onStderr?: (line: string) => void }): Promise<RunResult> {
   let stdout = '';
@@ -45,7 +56,7 @@ export async function runDeploy(argv: string[], o: { cwd: string; env?: NodeJS.P
       o.onStderr?.(t);
     },
     cwd: o.cwd,
-    env: { ...process.env, ...o.env },
+    env: { ...process.env, MANAGED_AIRFLOW_CACHE_DIR: testCacheDir(), ...o.env },
     isTTY: false,
     confirm: async (q) => {
       questions.push(q);
