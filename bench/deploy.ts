@@ -9,7 +9,8 @@
  *   npm run -s build && node --openssl-legacy-provider --import tsx bench/deploy.ts [--rounds 5] [--files 1000]
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startS3 } from '../test/integration/support/deploy/s3';
 import { mwaaEnvironment, startMwaaFake } from '../test/integration/support/deploy/mwaa-fake';
@@ -60,6 +61,8 @@ async function main() {
     files[`dags/${id}.py`] = `from datetime import datetime\nfrom airflow import DAG\nfrom airflow.operators.empty import EmptyOperator\n\nwith DAG("${id}", start_date=datetime(2024, 1, 1), schedule=None, catchup=False) as dag:\n    EmptyOperator(task_id="start") >> EmptyOperator(task_id="end")\n`;
   }
   const dir = makeProject([{ name: 'bench', platform: 'mwaa', environment: 'bench-airflow', region: 'us-east-1' }], files);
+  // our deploy state (the DAG folder the last deploy resolved) lives in a cache folder of this run, as in a user's ~/.cache
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'ma-bench-cache-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -75,6 +78,7 @@ async function main() {
     AWS_ENDPOINT_URL_MWAA: mwaa.url,
     NODE_OPTIONS: '--openssl-legacy-provider',
     MANAGED_AIRFLOW_TIMING: '1',
+    MANAGED_AIRFLOW_CACHE_DIR: cacheDir,
   };
   const ours = () => run(process.execPath, [CLI, 'deploy', dir, '--env', 'bench', '--yes', '--format', 'json'], env);
   const theirs = () => run(AWS, ['s3', 'sync', path.join(dir, 'dags'), `s3://${bucket}/awscli-dags/`, '--endpoint-url', s3.url, '--no-progress', '--only-show-errors'], env);
@@ -123,6 +127,7 @@ async function main() {
     writeFileSync(path.join(ROOT, 'bench', 'results', 'deploy.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     removeProject(dir);
+    rmSync(cacheDir, { recursive: true, force: true });
     await mwaa.close();
     await s3.close();
   }

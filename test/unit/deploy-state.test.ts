@@ -52,14 +52,14 @@ class Buckets {
 
 const env: EnvironmentConfig = { name: 'prod', platform: 'mwaa', environment: 'prod-airflow', region: 'us-east-1' };
 /** MWAA-like resolver: the platform says the DAG folder is `real`; `log` records when it answered. */
-function resolverFor(real: ObjectLocation, log: string[]): DestinationResolver {
+function resolverFor(real: ObjectLocation, log: string[], airflowVersion = '2.10.3'): DestinationResolver {
   return {
     async resolve() {
       await new Promise((r) => setTimeout(r, 5));
       log.push('resolved');
       return {
         destination: {
-          environment: 'prod', platform: 'mwaa', airflowVersion: '2.10.3', target: 'mwaa:2.10.3', resolvedFrom: 'test', kind: 'storage', dags: real, folders: [], objects: [],
+          environment: 'prod', platform: 'mwaa', airflowVersion, target: `mwaa:${airflowVersion}`, resolvedFrom: 'test', kind: 'storage', dags: real, folders: [], objects: [],
           mwaa: { name: 'prod-airflow', region: 'us-east-1' },
         },
       };
@@ -162,6 +162,49 @@ describe('deploy state: the previous DAG folder as a listing hint', () => {
       { numRuns: 60 },
     );
     dir = mkdtempSync(path.join(tmpdir(), 'ma-state-'));
+  });
+});
+
+describe('deploy: the DAG folder is walked while the platform answers', () => {
+  const real: ObjectLocation = { scheme: 's3', bucket: 'real-bucket', prefix: 'dags/' };
+  const services = () => {
+    const b = new Buckets();
+    return { storage: (l: ObjectLocation) => b.adapter(l.bucket) } as unknown as DeployServices;
+  };
+  const keys = (p: Awaited<ReturnType<typeof prepareDeploy>>) => ({ uploads: p.plan.uploads.map((u) => u.key).sort(), ignored: [...p.plan.ignored].sort(), warnings: p.plan.warnings });
+
+  it('walked with the syntax of the previous version, walked again when the resolved version reads .airflowignore otherwise', async () => {
+    // regexp (Airflow 2) ignores scratch_1.py; glob (Airflow 3) reads the line as a file name
+    const dir = project({ 'a.py': '', 'scratch_1.py': '', '.airflowignore': 'scratch_\\d\n' });
+    try {
+      const v3 = await prepareDeploy({ env, dir, services: services(), resolver: resolverFor(real, [], '3.0.6'), hint: { dags: real, airflowVersion: '2.10.3' } });
+      assert.deepEqual(keys(v3).uploads, ['dags/.airflowignore', 'dags/a.py', 'dags/scratch_1.py']);
+      const v2 = await prepareDeploy({ env, dir, services: services(), resolver: resolverFor(real, [], '2.10.3'), hint: { dags: real, airflowVersion: '3.0.6' } });
+      assert.deepEqual(keys(v2).uploads, ['dags/.airflowignore', 'dags/a.py']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('property: whatever version the hint remembers, the plan is the one of the resolved version', async function () {
+    this.timeout(60_000);
+    const line = fc.constantFrom('scratch_\\d', '*.tmp.py', 'sub/', 'sub', 'b.py', '!keep.tmp.py', '# comment', 'airflowignore', '[');
+    const files = fc.subarray(['a.py', 'b.py', 'scratch_1.py', 'x.tmp.py', 'keep.tmp.py', 'sub/c.py', 'sub/scratch_2.py', 'sub/.airflowignore'], { minLength: 1 });
+    const version = fc.constantFrom('2.10.3', '3.0.6', undefined);
+    await fc.assert(
+      fc.asyncProperty(files, fc.option(fc.array(line, { maxLength: 3 })), fc.constantFrom('2.10.3', '3.0.6'), version, async (names, ignoreLines, resolved, remembered) => {
+        const tree: Record<string, string> = Object.fromEntries(names.map((n) => [n, n.endsWith('.airflowignore') ? 'c.py\n' : '']));
+        if (ignoreLines) tree['.airflowignore'] = `${ignoreLines.join('\n')}\n`;
+        const dir = project(tree);
+        try {
+          const run = async (v: string | undefined) => keys(await prepareDeploy({ env, dir, services: services(), resolver: resolverFor(real, [], resolved), hint: { dags: real, airflowVersion: v } }));
+          assert.deepEqual(await run(remembered), await run(resolved));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 80 },
+    );
   });
 });
 

@@ -175,8 +175,8 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   result.plan = plan;
   mark('plan');
   const dags = plan.destination.dags;
-  if (stateFile && (env.platform === 'mwaa' || env.platform === 'composer') && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags))) {
-    writeDeployState(stateFile, { version: 1, environment: env.name, dags });
+  if (stateFile && (env.platform === 'mwaa' || env.platform === 'composer') && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags) && state.airflowVersion === plan.destination.airflowVersion)) {
+    writeDeployState(stateFile, { version: 1, environment: env.name, dags, airflowVersion: plan.destination.airflowVersion });
   }
 
   // lint gate against the environment's real version

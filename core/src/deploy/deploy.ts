@@ -74,7 +74,7 @@ export interface PrepareOptions {
    * for the destination, and that listing is used only if the platform names the same folder;
    * otherwise it is dropped and the resolved folder is listed. Never written to.
    */
-  hint?: { dags: ObjectLocation };
+  hint?: { dags: ObjectLocation; airflowVersion?: string };
 }
 
 export interface PreparedDeploy {
@@ -96,10 +96,35 @@ export interface PreparedDeploy {
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
 
-async function entriesOf(folder: string, prefix: string, role: LocalEntry['role'], root: string, syntax: IgnoreSyntax, withCrc: boolean) {
-  // in slices: the remote listing was just requested, and its request should not wait for this
-  const w = await walkFolderSliced(folder, syntax, { skipHidden: true });
-  const hashes = await hashFiles(w.files.map((f) => f.abs), withCrc, w.files.map((f) => f.size));
+/** A local folder walked and hashed: everything its entries need except the destination prefix. */
+interface LocalSet {
+  walk: Awaited<ReturnType<typeof walkFolderSliced>>;
+  hashes: Awaited<ReturnType<typeof hashFiles>>;
+  syntax: IgnoreSyntax;
+  withCrc: boolean;
+}
+
+async function localSet(folder: string, syntax: IgnoreSyntax, withCrc: boolean): Promise<LocalSet> {
+  // in slices: the platform call and the remote listing are in flight, and their requests should not wait for this
+  const walk = await walkFolderSliced(folder, syntax, { skipHidden: true });
+  const hashes = await hashFiles(walk.files.map((f) => f.abs), withCrc, walk.files.map((f) => f.size));
+  return { walk, hashes, syntax, withCrc };
+}
+
+/**
+ * Whether a set walked with another .airflowignore syntax is the walk this syntax gives: the
+ * syntax only matters through .airflowignore files, so a walk that met none (kept or ignored) is
+ * the same under both.
+ */
+function walkHolds(set: LocalSet, syntax: IgnoreSyntax, withCrc: boolean): boolean {
+  if (set.withCrc !== withCrc) return false;
+  if (set.syntax === syntax) return true;
+  const isIgnoreFile = (rel: string) => rel === '.airflowignore' || rel.endsWith('/.airflowignore');
+  return !set.walk.files.some((f) => isIgnoreFile(f.rel)) && !set.walk.ignored.some(isIgnoreFile);
+}
+
+function entriesOf(set: LocalSet, prefix: string, role: LocalEntry['role'], root: string) {
+  const { walk: w, hashes } = set;
   const entries: LocalEntry[] = w.files.map((f, i) => ({
     key: `${prefix}${f.rel}`,
     size: hashes[i].size,
@@ -127,6 +152,14 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const early = hinted ? o.services.storage(hinted, env).list(hinted.prefix, o.signal) : undefined;
   // a failed or unused early listing is dropped; the resolved folder is then listed as usual
   early?.catch(() => undefined);
+  // The DAG folder is walked and hashed while the platform answers, with the .airflowignore syntax
+  // and checksums expected from the configuration (and the previous deploy's Airflow version); it is
+  // walked again below only if the resolved destination needs another syntax that matters here
+  // (an .airflowignore was met) or other checksums.
+  const expectedCrc = env.platform === 'composer' || (env.platform === 'airflow' && /^\s*gs:/.test(env.destination ?? ''));
+  const earlyDagSet = localSet(layout.dags, o.ignoreSyntax ?? defaultIgnoreSyntax(o.hint?.airflowVersion), expectedCrc);
+  // a failure is reported by the walk below
+  earlyDagSet.catch(() => undefined);
   const { destination, mwaa } = await resolving;
   const earlyDags = early && hinted && destination.kind === 'storage' && sameLocation(hinted, destination.dags) ? early : undefined;
   const syntax = o.ignoreSyntax ?? defaultIgnoreSyntax(destination.airflowVersion);
@@ -152,7 +185,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   remoteP?.catch(() => undefined);
   o.onPhase?.('listing');
 
-  const dagSet = await entriesOf(layout.dags, destination.dags.prefix, 'dag', layout.root, syntax, withCrc);
+  const walked = await earlyDagSet.catch(() => undefined);
+  const dagSet = entriesOf(walked && walkHolds(walked, syntax, withCrc) ? walked : await localSet(layout.dags, syntax, withCrc), destination.dags.prefix, 'dag', layout.root);
   warnings.push(...dagSet.walk.warnings);
   ignored.push(...dagSet.walk.ignored.map((i) => rel(layout.root, path.join(layout.dags, i)) + (i.endsWith('/') ? '/' : '')));
   pythonFiles.push(...dagSet.walk.files.filter((f) => f.rel.endsWith('.py')).map((f) => f.abs));
@@ -202,7 +236,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
       warnings.push(`--include ${f.role}: there is no local ${f.role}/ folder next to the DAG folder; nothing to sync there.`);
       continue;
     }
-    const set = await entriesOf(folder, f.location.prefix, f.role, layout.root, syntax, withCrc);
+    const set = entriesOf(await localSet(folder, syntax, withCrc), f.location.prefix, f.role, layout.root);
     if (f.role === 'plugins') pythonFiles.push(...set.walk.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
     local.push(...set.entries);
     scope.prefixes.push(f.location.prefix);

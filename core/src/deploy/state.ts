@@ -16,6 +16,8 @@ export interface DeployState {
   version: 1;
   environment: string;
   dags: ObjectLocation;
+  /** The environment's Airflow version then: the .airflowignore syntax the local walk starts with. */
+  airflowVersion?: string;
 }
 
 /** $MANAGED_AIRFLOW_CACHE_DIR, else $XDG_CACHE_HOME/managed-airflow, else ~/.cache/managed-airflow; undefined when turned off. */
@@ -41,7 +43,8 @@ const isLocation = (x: unknown): x is ObjectLocation => {
 export function readDeployState(file: string, environment: string): DeployState | undefined {
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as DeployState;
-    return s && s.version === 1 && s.environment === environment && isLocation(s.dags) ? { version: 1, environment, dags: { scheme: s.dags.scheme, bucket: s.dags.bucket, prefix: s.dags.prefix } } : undefined;
+    if (!s || s.version !== 1 || s.environment !== environment || !isLocation(s.dags)) return undefined;
+    return { version: 1, environment, dags: { scheme: s.dags.scheme, bucket: s.dags.bucket, prefix: s.dags.prefix }, ...(typeof s.airflowVersion === 'string' ? { airflowVersion: s.airflowVersion } : {}) };
   } catch {
     return undefined;
   }
