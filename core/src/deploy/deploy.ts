@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
 import { toCloudError } from './cloud-errors';
-import { crc32cBase64, hashFiles, md5Hex } from './hash';
+import { crc32cBase64, hashFiles, md5Hex, readLocalFile } from './hash';
 import { diffEntries } from './plan';
 import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
 import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
@@ -403,7 +403,7 @@ export async function executeDeploy(p: PreparedDeploy, options: ExecuteOptions =
     async (u) => {
       const src = p.sources.get(u.key);
       if (!src) throw new ManagedAirflowError('internal', 'deploy.noSource', `no local source for ${u.key}`);
-      const bytes = 'bytes' in src ? src.bytes : await readFile(src.path);
+      const bytes = 'bytes' in src ? src.bytes : await readLocalFile(src.path);
       const md5 = md5Hex(bytes);
       const r = await withRetry(async () => {
         const put = await storage.put(u.key, bytes, { md5, signal: o.signal });
