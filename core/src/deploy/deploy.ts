@@ -149,7 +149,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   // the folder of the previous deploy, listed (read only) while the platform answers: only a
   // platform-resolved destination's storage platforms, and only used below if it is the same folder
   const hinted = o.hint && (env.platform === 'mwaa' || env.platform === 'composer') ? o.hint.dags : undefined;
-  const early = hinted ? o.services.storage(hinted, env).list(hinted.prefix, o.signal) : undefined;
+  const early = hinted ? (o.services.quickList?.(hinted, env, o.signal) ?? o.services.storage(hinted, env).list(hinted.prefix, o.signal)) : undefined;
   // a failed or unused early listing is dropped; the resolved folder is then listed as usual
   early?.catch(() => undefined);
   // The DAG folder is walked and hashed while the platform answers, with the .airflowignore syntax

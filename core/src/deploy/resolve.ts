@@ -2,7 +2,8 @@ import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
 import { astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
 import { lazyStorage, type StorageAdapter } from './storage';
-import type { ObjectLocation, ResolvedDestination } from './types';
+import { quickListS3 } from './s3-quick-list';
+import type { ObjectLocation, RemoteObject, ResolvedDestination } from './types';
 import { bucketFromArn, formatLocation, normalizePrefix, parseLocation, sameLocation } from './uri';
 
 /** Everything deploy talks to, injectable (tests, and the shared platform clients once they exist). */
@@ -16,6 +17,12 @@ export interface DeployServices {
    * platform is still being asked for the destination. Never required for correctness.
    */
   preload?(env: EnvironmentConfig): void;
+  /**
+   * Optional: list a folder without loading the storage SDK (s3-quick-list.ts), for the early
+   * listing of the previous deploy's folder; undefined when the case is left to `storage`. Its
+   * result is used only where `storage(location).list` would be, and any failure falls back to it.
+   */
+  quickList?(location: ObjectLocation, env: EnvironmentConfig, signal?: AbortSignal): Promise<RemoteObject[]> | undefined;
 }
 
 /** Turns an environment into its real destination by asking the platform. */
@@ -64,6 +71,7 @@ export function defaultServices(o: ServiceOptions): DeployServices {
         return new GcsStorage(gcsClient({ project: env.project, env: o.env }), loc.bucket);
       });
     },
+    quickList: (loc, env, signal) => (loc.scheme === 's3' ? quickListS3(loc.bucket, loc.prefix, { region: env.region, profile: env.profile, env: o.env }, signal) : undefined),
     preload: (env) => {
       const scheme = env.platform === 'mwaa' ? 's3' : env.platform === 'composer' ? 'gs' : env.platform === 'airflow' ? /^(s3|gs):/.exec(env.destination ?? '')?.[1] : undefined;
       // a failed load is reported by the call that needs the module

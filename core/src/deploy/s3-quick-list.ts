@@ -1,0 +1,121 @@
+/**
+ * The early listing of a deploy (the DAG folder the previous deploy resolved, listed while MWAA is
+ * asked; see state.ts) without the AWS SDK: a signed ListObjectsV2 GET with node:https and the
+ * deploy's page reader (s3-list.ts), so the request leaves as soon as the deploy starts instead of
+ * after the S3 client has loaded. Only for the plain cases — keys in the environment (which the
+ * deploy's credential choice prefers anyway, aws.ts), a path-style endpoint override or the standard
+ * regional endpoint — and never an authority: anything unexpected (another status, a page the reader
+ * does not take, a network error) rejects, and the deploy lists again with the SDK. It only reads.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { awsRegion, type AwsSettings } from './aws';
+import { parseListObjectsV2 } from './s3-list';
+import type { RemoteObject } from './types';
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const PLAIN_ETAG = /^"?([0-9a-f]{32})"?$/;
+
+/** RFC 3986 encoding, as SigV4 canonicalises query strings. */
+const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
+
+interface Target {
+  url: URL;
+  /** Canonical URI of the bucket (path style: /bucket, virtual host: /). */
+  path: string;
+}
+
+function target(bucket: string, s: AwsSettings): Target | undefined {
+  const custom = s.env.AWS_ENDPOINT_URL_S3 || s.env.AWS_ENDPOINT_URL;
+  if (custom) {
+    let url: URL;
+    try {
+      url = new URL(custom);
+    } catch {
+      return undefined;
+    }
+    // the deploy's S3 client uses path-style addressing against an endpoint override (s3.ts)
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) return undefined;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+    return { url: new URL(`${url.origin}/${bucket}`), path: `/${bucket}` };
+  }
+  // FIPS, dual-stack, accelerate and dotted buckets are left to the SDK's endpoint rules
+  if (s.env.AWS_USE_FIPS_ENDPOINT || s.env.AWS_USE_DUALSTACK_ENDPOINT || s.env.AWS_S3_US_EAST_1_REGIONAL_ENDPOINT) return undefined;
+  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+  const region = awsRegion(s);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return undefined;
+  return { url: new URL(`https://${bucket}.s3.${region}.amazonaws.com/`), path: '/' };
+}
+
+function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', headers, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** SigV4 for an S3 GET without a body: the canonical query string and the headers to send (with authorization). */
+export function signGet(o: { host: string; path: string; params: [string, string][]; region: string; accessKeyId: string; secret: string; token?: string; date: Date }): { query: string; headers: Record<string, string> } {
+  const query = o.params.map(([k, v]) => [enc(k), enc(v)]).sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
+  const amzDate = o.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = { host: o.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate, ...(o.token ? { 'x-amz-security-token': o.token } : {}) };
+  const names = Object.keys(headers).sort();
+  const canonical = ['GET', o.path, query, ...names.map((n) => `${n}:${headers[n].trim()}`), '', names.join(';'), EMPTY_SHA256].join('\n');
+  const scope = `${day}/${o.region}/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${o.secret}`, day), o.region), 's3'), 'aws4_request');
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  return { query, headers: { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${o.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` } };
+}
+
+/**
+ * Every object under `prefix` of `bucket` (all pages), or undefined when this case is left to the
+ * SDK. The promise rejects on anything unexpected.
+ */
+export function quickListS3(bucket: string, prefix: string, s: AwsSettings, signal?: AbortSignal, now: () => Date = () => new Date()): Promise<RemoteObject[]> | undefined {
+  const accessKeyId = s.env.AWS_ACCESS_KEY_ID;
+  const secret = s.env.AWS_SECRET_ACCESS_KEY;
+  const token = s.env.AWS_SESSION_TOKEN;
+  if (!accessKeyId || !secret) return undefined;
+  const t = target(bucket, s);
+  if (!t) return undefined;
+  const region = awsRegion(s);
+  const page = async (continuation: string | undefined) => {
+    const params: [string, string][] = [['list-type', '2'], ['max-keys', '1000']];
+    if (prefix) params.push(['prefix', prefix]);
+    if (continuation) params.push(['continuation-token', continuation]);
+    const { query, headers } = signGet({ host: t.url.host, path: t.path, params, region, accessKeyId, secret, token, date: now() });
+    const url = new URL(t.url);
+    url.search = query;
+    const r = await get(url, headers, signal);
+    if (r.status !== 200) throw new Error(`quick listing: HTTP ${r.status}`);
+    const p = parseListObjectsV2(r.body);
+    if (!p) throw new Error('quick listing: a page the reader does not take');
+    return p;
+  };
+  return (async () => {
+    const out: RemoteObject[] = [];
+    let token_: string | undefined;
+    do {
+      const p = await page(token_);
+      for (const o of p.Contents ?? []) {
+        if (!o.Key) continue;
+        const m = PLAIN_ETAG.exec(o.ETag ?? '');
+        out.push({ key: o.Key, size: o.Size ?? 0, ...(m ? { md5: m[1], md5Source: 'etag' as const } : {}) });
+      }
+      if (p.IsTruncated && !p.NextContinuationToken) throw new Error('quick listing: a truncated page without a continuation token');
+      token_ = p.IsTruncated ? p.NextContinuationToken : undefined;
+    } while (token_);
+    return out;
+  })();
+}
