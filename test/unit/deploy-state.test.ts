@@ -241,3 +241,118 @@ describe('deploy state file', () => {
     assert.doesNotThrow(() => writeDeployState(path.join(file, 'deploy', 'x.json'), { version: 1, environment: 'prod', dags: { scheme: 's3', bucket: 'b', prefix: '' } }));
   });
 });
+
+describe('deploy: the hash cache (local MD5s of the previous deploy)', () => {
+  const real: ObjectLocation = { scheme: 's3', bucket: 'real-bucket', prefix: 'dags/' };
+  const later = () => Date.now() + 60_000;
+  const plan = async (dir: string, b: Buckets, hashCache?: Awaited<ReturnType<typeof prepareDeploy>>['hashCache'], now?: () => number) => {
+    const services = { storage: (l: ObjectLocation) => b.adapter(l.bucket) } as unknown as DeployServices;
+    return prepareDeploy({ env, dir, services, resolver: resolverFor(real, []), hashCache, now, delete: true });
+  };
+  const fill = (b: Buckets, files: Record<string, string>) => {
+    for (const [k, v] of Object.entries(files)) b.bucket('real-bucket').set(`dags/${k}`, Buffer.from(v));
+  };
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('files changed within 2 s of the walk are not cached (a later write in the same timestamp tick could keep the stat)', async () => {
+    dir = project({ 'a.py': 'a' });
+    const p = await plan(dir, new Buckets());
+    assert.deepEqual(p.hashCache, {});
+    const old = await plan(dir, new Buckets(), undefined, later);
+    assert.deepEqual(Object.values(old.hashCache!).map((e) => e[4]), [md5Hex(Buffer.from('a'))]);
+  });
+
+  it('an unchanged file is not read when the listing shows its cached MD5 (white box: a wrong cached MD5 that the listing echoes stands)', async () => {
+    dir = project({ 'a.py': 'a' });
+    const b = new Buckets();
+    const cache = (await plan(dir, b, undefined, later)).hashCache!;
+    const fake = 'f'.repeat(32);
+    for (const k of Object.keys(cache)) cache[k][4] = fake;
+    // the listing reports the fake MD5 for a one-byte object: the cache is trusted, the file not read
+    const bucket = b.bucket('real-bucket');
+    bucket.set('dags/a.py', Buffer.from('z'));
+    const adapter = b.adapter('real-bucket');
+    const services = { storage: () => ({ ...adapter, list: async () => [{ key: 'dags/a.py', size: 1, md5: fake, md5Source: 'etag' as const }] }) } as unknown as DeployServices;
+    const p = await prepareDeploy({ env, dir, services, resolver: resolverFor(real, []), hashCache: cache });
+    assert.equal(p.plan.uploads.length, 0);
+    assert.equal(p.plan.unchanged, 1);
+  });
+
+  it('remote changed behind our back: the listing disagrees with the cache, the file is read and uploaded', async () => {
+    dir = project({ 'a.py': 'a', 'b.py': 'b' });
+    const b = new Buckets();
+    fill(b, { 'a.py': 'a', 'b.py': 'b' });
+    const cache = (await plan(dir, b, undefined, later)).hashCache!;
+    assert.equal(Object.keys(cache).length, 2);
+    b.bucket('real-bucket').set('dags/b.py', Buffer.from('X')); // same size, other content
+    const p = await plan(dir, b, cache);
+    assert.deepEqual(p.plan.uploads.map((u) => [u.key, u.md5]), [['dags/b.py', md5Hex(Buffer.from('b'))]]);
+    b.bucket('real-bucket').delete('dags/a.py');
+    assert.deepEqual((await plan(dir, b, cache)).plan.uploads.map((u) => u.key).sort(), ['dags/a.py', 'dags/b.py']);
+  });
+
+  it('a wrong cached MD5 (a rewrite the stat did not show) is caught whenever the listing disagrees: the file is read', async () => {
+    dir = project({ 'a.py': 'a', 'b.py': 'b' });
+    const b = new Buckets();
+    fill(b, { 'a.py': 'a' });
+    const cache = (await plan(dir, b, undefined, later)).hashCache!;
+    for (const k of Object.keys(cache)) cache[k][4] = 'f'.repeat(32);
+    const p = await plan(dir, b, cache, later);
+    assert.deepEqual(p.plan.uploads.map((u) => [u.key, u.md5]), [['dags/b.py', md5Hex(Buffer.from('b'))]]);
+    assert.equal(p.plan.unchanged, 1, 'a.py: read, and the same as remote');
+    assert.deepEqual(Object.values(p.hashCache!).map((e) => e[4]).sort(), [md5Hex(Buffer.from('a')), md5Hex(Buffer.from('b'))].sort(), 'the next cache has what was read');
+  });
+
+  it('a local edit that keeps size and mtime still changes ctime: the file is read', async () => {
+    dir = project({ 'a.py': 'a' });
+    const b = new Buckets();
+    fill(b, { 'a.py': 'a' });
+    const file = path.join(dir, 'dags', 'a.py');
+    const { statSync, utimesSync } = await import('node:fs');
+    const before = statSync(file);
+    const cache = (await plan(dir, b, undefined, later)).hashCache!;
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(file, 'B');
+    utimesSync(file, before.atime, before.mtime);
+    const p = await plan(dir, b, cache);
+    assert.deepEqual(p.plan.uploads.map((u) => [u.key, u.md5]), [['dags/a.py', md5Hex(Buffer.from('B'))]]);
+  });
+
+  it('property: with a cache of an earlier deploy, after local and remote changes, the plan equals the plan without it', async function () {
+    this.timeout(60_000);
+    const name = fc.constantFrom('x.py', 'y.py', 'z.py', 'sub/w.py');
+    const tree = fc.dictionary(name, fc.constantFrom('a', 'b', 'cc'), { minKeys: 1, maxKeys: 4 });
+    const { utimesSync } = await import('node:fs');
+    await fc.assert(
+      fc.asyncProperty(tree, tree, tree, fc.dictionary(name, fc.constantFrom('a', 'b', 'cc', 'dd')), fc.array(fc.boolean(), { maxLength: 4 }), async (first, remote1, remote2, edits, corrupt) => {
+        dir = project(first);
+        try {
+          const b = new Buckets();
+          fill(b, remote1);
+          const cache = (await plan(dir, b, undefined, later)).hashCache!;
+          // some entries wrong (what the recency rule guards against): only a listing that echoes them could let them stand
+          Object.keys(cache).forEach((k, i) => {
+            if (corrupt[i]) cache[k][4] = 'f'.repeat(32);
+          });
+          // local edits (an edit some seconds later: another mtime) and a remote that changed behind our back
+          let t = Date.now() / 1000 + 5;
+          for (const [k, v] of Object.entries(edits)) {
+            const f = path.join(dir, 'dags', k);
+            mkdirSync(path.dirname(f), { recursive: true });
+            writeFileSync(f, v);
+            utimesSync(f, t, t++);
+          }
+          b.objects.delete('real-bucket');
+          fill(b, remote2);
+          const withCache = planOf(await plan(dir, b, cache));
+          assert.deepEqual(withCache, planOf(await plan(dir, b)));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 60 },
+    );
+    dir = mkdtempSync(path.join(tmpdir(), 'ma-state-'));
+  });
+});

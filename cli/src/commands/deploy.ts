@@ -6,7 +6,6 @@ import { normaliseDeploySettings } from '../../../core/src/protocol/settings';
 import type { DeployServices, DeploySummary, GateResult, IgnoreSyntax, ProgressEvent } from '../../../core/src/deploy';
 import type { DeployLinter } from '../../../core/src/deploy/gate';
 import { threadLinter } from '../../../core/src/deploy/lint-thread';
-import { sameLocation } from '../../../core/src/deploy/uri';
 import { deployCacheDir, deployStateFile, readDeployState, writeDeployState } from '../../../core/src/deploy/state';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../types';
@@ -36,7 +35,8 @@ Options:
   --ignore-syntax S       .airflowignore syntax: regexp or glob (default: managedAirflow.deploy.ignoreSyntax,
                           else by Airflow version: regexp before 3.0, glob since)
   --no-cache              neither read nor write the local deploy state (the DAG folder the last
-                          deploy resolved, listed early while the platform is asked; see README)
+                          deploy resolved, listed early while the platform is asked, and the MD5s
+                          of unchanged local files, used only where the listing agrees; see README)
   -h, --help              this help
 
 Endpoint overrides: AWS_ENDPOINT_URL_MWAA, AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL),
@@ -160,7 +160,7 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   const state = stateFile ? readDeployState(stateFile, env.name) : undefined;
   let prepared;
   try {
-    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency, onPhase, hint: state });
+    prepared = await prepareDeploy({ env, dir, services, delete: values.delete, include: include as ('plugins' | 'data')[], ignoreSyntax: syntax as IgnoreSyntax | undefined, signal: io.signal, concurrency, onPhase, hint: state, hashCache: state?.files });
   } catch (e) {
     if (isManagedAirflowError(e) && e.code === 'deploy.destinationMismatch') {
       // a refused plan, not a usage error: exit 1 with both destinations shown
@@ -174,9 +174,9 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
   const { plan } = prepared;
   result.plan = plan;
   mark('plan');
-  const dags = plan.destination.dags;
-  if (stateFile && (env.platform === 'mwaa' || env.platform === 'composer') && plan.destination.kind === 'storage' && !(state && sameLocation(state.dags, dags) && state.airflowVersion === plan.destination.airflowVersion)) {
-    writeDeployState(stateFile, { version: 1, environment: env.name, dags, airflowVersion: plan.destination.airflowVersion });
+  // the next deploy's head start (state.ts): the resolved folder, its Airflow version, the local MD5s
+  if (stateFile && (env.platform === 'mwaa' || env.platform === 'composer') && plan.destination.kind === 'storage') {
+    writeDeployState(stateFile, { version: 1, environment: env.name, dags: plan.destination.dags, airflowVersion: plan.destination.airflowVersion, ...(prepared.hashCache ? { files: prepared.hashCache } : {}) });
   }
 
   // lint gate against the environment's real version

@@ -11,6 +11,7 @@ import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
 import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
 import { DEFAULT_RETRY, abortError, followSignal, mapLimit, withRetry, type RetryOptions } from './retry';
 import type { StorageAdapter } from './storage';
+import { validHashEntry, type HashCache } from './state';
 import type { DeployPlan, DeploySummary, LocalEntry, ObjectLocation, ProgressEvent, RemoteObject } from './types';
 import { formatLocation, inScope, sameLocation } from './uri';
 import { defaultIgnoreSyntax, walkFolder, walkFolderSliced, type IgnoreSyntax } from './walk';
@@ -75,6 +76,10 @@ export interface PrepareOptions {
    * otherwise it is dropped and the resolved folder is listed. Never written to.
    */
   hint?: { dags: ObjectLocation; airflowVersion?: string };
+  /** MD5s of an earlier deploy (state.ts): files whose identity is unchanged are not read, unless the listing disagrees. */
+  hashCache?: HashCache;
+  /** The clock of the hash cache's recency rule (tests). */
+  now?: () => number;
 }
 
 export interface PreparedDeploy {
@@ -92,6 +97,8 @@ export interface PreparedDeploy {
   pendingVersions: MwaaVersions;
   bundle?: Buffer;
   bundleDescription?: string;
+  /** The hash cache for the next deploy (S3 destinations): every local file's MD5 that may be trusted later. */
+  hashCache?: HashCache;
 }
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || '.';
@@ -102,13 +109,33 @@ interface LocalSet {
   hashes: Awaited<ReturnType<typeof hashFiles>>;
   syntax: IgnoreSyntax;
   withCrc: boolean;
+  /** Indexes of files whose MD5 came from the hash cache (to be confirmed by the listing). */
+  fromCache: Set<number>;
+  /** When the walk started (Date.now()). */
+  at: number;
 }
 
-async function localSet(folder: string, syntax: IgnoreSyntax, withCrc: boolean): Promise<LocalSet> {
+/** Files changed this recently (mtime or ctime) are not put in the hash cache: see state.ts. */
+const RACY_MS = 2000;
+
+async function localSet(folder: string, syntax: IgnoreSyntax, withCrc: boolean, cache?: HashCache, now: () => number = Date.now): Promise<LocalSet> {
+  const at = now();
   // in slices: the platform call and the remote listing are in flight, and their requests should not wait for this
   const walk = await walkFolderSliced(folder, syntax, { skipHidden: true });
-  const hashes = await hashFiles(walk.files.map((f) => f.abs), withCrc, walk.files.map((f) => f.size));
-  return { walk, hashes, syntax, withCrc };
+  const hashes: LocalSet['hashes'] = new Array(walk.files.length);
+  const fromCache = new Set<number>();
+  const toHash: number[] = [];
+  walk.files.forEach((f, i) => {
+    // CRC32Cs (GCS) are not cached
+    const c = cache && !withCrc && Object.prototype.hasOwnProperty.call(cache, f.abs) ? cache[f.abs] : undefined;
+    if (c && validHashEntry(c) && c[0] === f.size && c[1] === f.mtimeMs && c[2] === f.ctimeMs && c[3] === f.ino) {
+      hashes[i] = { md5: c[4], size: f.size };
+      fromCache.add(i);
+    } else toHash.push(i);
+  });
+  const computed = await hashFiles(toHash.map((i) => walk.files[i].abs), withCrc, toHash.map((i) => walk.files[i].size));
+  toHash.forEach((i, j) => (hashes[i] = computed[j]));
+  return { walk, hashes, syntax, withCrc, fromCache, at };
 }
 
 /**
@@ -134,7 +161,7 @@ function entriesOf(set: LocalSet, prefix: string, role: LocalEntry['role'], root
     role,
     display: rel(root, f.abs),
   }));
-  return { entries, walk: w };
+  return { entries, walk: w, set };
 }
 
 /** Build the plan: resolve the destination, walk and hash local files, list the remote side, diff. Writes nothing. */
@@ -157,7 +184,7 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   // walked again below only if the resolved destination needs another syntax that matters here
   // (an .airflowignore was met) or other checksums.
   const expectedCrc = env.platform === 'composer' || (env.platform === 'airflow' && /^\s*gs:/.test(env.destination ?? ''));
-  const earlyDagSet = localSet(layout.dags, o.ignoreSyntax ?? defaultIgnoreSyntax(o.hint?.airflowVersion), expectedCrc);
+  const earlyDagSet = localSet(layout.dags, o.ignoreSyntax ?? defaultIgnoreSyntax(o.hint?.airflowVersion), expectedCrc, o.hashCache, o.now);
   // a failure is reported by the walk below
   earlyDagSet.catch(() => undefined);
   const { destination, mwaa } = await resolving;
@@ -186,7 +213,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   o.onPhase?.('listing');
 
   const walked = await earlyDagSet.catch(() => undefined);
-  const dagSet = entriesOf(walked && walkHolds(walked, syntax, withCrc) ? walked : await localSet(layout.dags, syntax, withCrc), destination.dags.prefix, 'dag', layout.root);
+  const dagSet = entriesOf(walked && walkHolds(walked, syntax, withCrc) ? walked : await localSet(layout.dags, syntax, withCrc, o.hashCache, o.now), destination.dags.prefix, 'dag', layout.root);
+  const sets = [dagSet];
   warnings.push(...dagSet.walk.warnings);
   ignored.push(...dagSet.walk.ignored.map((i) => rel(layout.root, path.join(layout.dags, i)) + (i.endsWith('/') ? '/' : '')));
   pythonFiles.push(...dagSet.walk.files.filter((f) => f.rel.endsWith('.py')).map((f) => f.abs));
@@ -236,7 +264,8 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
       warnings.push(`--include ${f.role}: there is no local ${f.role}/ folder next to the DAG folder; nothing to sync there.`);
       continue;
     }
-    const set = entriesOf(await localSet(folder, syntax, withCrc), f.location.prefix, f.role, layout.root);
+    const set = entriesOf(await localSet(folder, syntax, withCrc, o.hashCache, o.now), f.location.prefix, f.role, layout.root);
+    sets.push(set);
     if (f.role === 'plugins') pythonFiles.push(...set.walk.files.filter((x) => x.rel.endsWith('.py')).map((x) => x.abs));
     local.push(...set.entries);
     scope.prefixes.push(f.location.prefix);
@@ -293,6 +322,20 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   o.onPhase?.('remote');
   // the same key can come from two listings (nested prefixes): keep one
   const byKey = new Map(remote.map((r) => [r.key, r]));
+  // An MD5 from the hash cache stands only where the listing shows that very MD5 and size: any
+  // other remote state (changed behind our back, missing, a non-MD5 ETag) has the file read now.
+  for (const { set, entries } of sets) {
+    for (const i of set.fromCache) {
+      const e = entries[i];
+      const r = byKey.get(e.key);
+      if (r && r.md5Source === 'etag' && r.md5 === e.md5 && r.size === e.size) continue;
+      const bytes = await readLocalFile(set.walk.files[i].abs);
+      set.hashes[i] = { md5: md5Hex(bytes), size: bytes.length };
+      e.md5 = set.hashes[i].md5;
+      e.size = bytes.length;
+      set.fromCache.delete(i);
+    }
+  }
   const diff = diffEntries(local, [...byKey.values()], scope, destination.objects.map((x) => x.key));
   // S3 ETags of KMS-encrypted or multipart objects are not MD5s: ask for our stored checksum before re-uploading
   if (diff.uncertain.length) {
@@ -341,7 +384,19 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     if (src && 'path' in src && src.path.endsWith('.py')) changedPythonFiles.push(src.path);
     if (u.role === 'plugins' && !(src && 'path' in src)) changedPythonFiles.push(...pluginPythonFiles);
   }
-  return { plan, env, layout, storage, sources, pythonFiles, changedPythonFiles, mwaa, pendingVersions };
+  // the next deploy's hash cache: files not changed within RACY_MS before this walk, as read
+  const hashCache: HashCache = {};
+  if (!withCrc) {
+    for (const { set } of sets) {
+      set.walk.files.forEach((f, i) => {
+        const h = set.hashes[i];
+        if (f.mtimeMs === undefined || f.ctimeMs === undefined || f.ino === undefined || h.size !== f.size) return;
+        if (Math.max(f.mtimeMs, f.ctimeMs) >= set.at - RACY_MS) return;
+        hashCache[f.abs] = [f.size, f.mtimeMs, f.ctimeMs, f.ino, h.md5];
+      });
+    }
+  }
+  return { plan, env, layout, storage, sources, pythonFiles, changedPythonFiles, mwaa, pendingVersions, ...(withCrc ? {} : { hashCache }) };
 }
 
 /** The last line of defence against the wrong-bucket accident: every key the plan touches is inside the resolved scope. */

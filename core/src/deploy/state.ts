@@ -18,6 +18,22 @@ export interface DeployState {
   dags: ObjectLocation;
   /** The environment's Airflow version then: the .airflowignore syntax the local walk starts with. */
   airflowVersion?: string;
+  /** MD5s of local files by absolute path, with what identified the content (see HashCache). */
+  files?: HashCache;
+}
+
+/**
+ * [size, mtimeMs, ctimeMs, inode, md5] of local files as a deploy hashed them. A file whose size,
+ * mtime, ctime and inode are all unchanged is not read again — only entries whose mtime and ctime
+ * were over 2 s older than the walk are kept, so a write in the same timestamp tick as the hashing
+ * cannot hide behind an equal ctime — and its MD5 is used only when the remote listing shows the
+ * same MD5 and size for its key; otherwise the file is hashed after all (deploy.ts).
+ */
+export type HashCache = Record<string, [number, number, number, number, string]>;
+
+/** Entries of a hash cache from disk that have the expected shape. */
+export function validHashEntry(e: unknown): e is HashCache[string] {
+  return Array.isArray(e) && e.length === 5 && e.slice(0, 4).every((x) => typeof x === 'number') && typeof e[4] === 'string' && /^[0-9a-f]{32}$/.test(e[4]);
 }
 
 /** $MANAGED_AIRFLOW_CACHE_DIR, else $XDG_CACHE_HOME/managed-airflow, else ~/.cache/managed-airflow; undefined when turned off. */
@@ -44,7 +60,8 @@ export function readDeployState(file: string, environment: string): DeployState 
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as DeployState;
     if (!s || s.version !== 1 || s.environment !== environment || !isLocation(s.dags)) return undefined;
-    return { version: 1, environment, dags: { scheme: s.dags.scheme, bucket: s.dags.bucket, prefix: s.dags.prefix }, ...(typeof s.airflowVersion === 'string' ? { airflowVersion: s.airflowVersion } : {}) };
+    const files = s.files && typeof s.files === 'object' && !Array.isArray(s.files) ? s.files : undefined;
+    return { version: 1, environment, dags: { scheme: s.dags.scheme, bucket: s.dags.bucket, prefix: s.dags.prefix }, ...(typeof s.airflowVersion === 'string' ? { airflowVersion: s.airflowVersion } : {}), ...(files ? { files } : {}) };
   } catch {
     return undefined;
   }

@@ -10,6 +10,10 @@ export interface WalkedFile {
   rel: string;
   abs: string;
   size: number;
+  /** For the deploy's hash cache (state.ts): the file's identity besides its size. */
+  mtimeMs?: number;
+  ctimeMs?: number;
+  ino?: number;
 }
 
 export interface WalkResult {
@@ -150,7 +154,8 @@ function* walkSteps(root: string, syntax: IgnoreSyntax, opts: { skipHidden?: boo
           ignored.push(rel);
           continue;
         }
-        files.push({ rel, abs, size: statSync(abs).size });
+        const st = statSync(abs);
+        files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
       }
     }
   }
