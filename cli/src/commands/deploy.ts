@@ -179,6 +179,8 @@ async function runDeploy(argv: string[], io: CliIO): Promise<number> {
     writeDeployState(stateFile, { version: 1, environment: env.name, dags: plan.destination.dags, airflowVersion: plan.destination.airflowVersion, ...(prepared.hashCache ? { files: prepared.hashCache } : {}) });
   }
 
+  // the upload's SDK client is set up while the lint thread answers (the listing may not have needed it)
+  if (plan.uploads.length && !values.plan) prepared.storage?.prepare?.();
   // lint gate against the environment's real version
   const reqText = readRequirements(prepared);
   let gate: GateResult;

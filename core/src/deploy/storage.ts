@@ -14,6 +14,8 @@ export interface StorageAdapter {
    */
   put(key: string, body: Buffer, opts: { md5: string; contentType?: string; signal?: AbortSignal }): Promise<{ version?: string; storedMd5?: string }>;
   delete(keys: string[], signal?: AbortSignal): Promise<void>;
+  /** Optional: load and set up what the first request needs (its SDK and client) now, while nothing waits on it. */
+  prepare?(): void;
 }
 
 /** The content checksum stored in object metadata, so multipart/KMS objects still compare by content. */
@@ -43,5 +45,7 @@ export function lazyStorage(label: string, load: () => Promise<StorageAdapter>):
     head: async (key, signal) => (await get()).head(key, signal),
     put: async (key, body, opts) => (await get()).put(key, body, opts),
     delete: async (keys, signal) => (await get()).delete(keys, signal),
+    // a failed load is reported by the first real call
+    prepare: () => void get().catch(() => undefined),
   };
 }
