@@ -171,12 +171,15 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   const layout = localLayout(o.dir, env);
   const resolver = o.resolver ?? platformResolver(o.services);
   const resolving = resolver.resolve(env, o.signal);
-  // after resolve() has started: the platform call goes out first, the storage SDK loads meanwhile
-  o.services.preload?.(env);
   // the folder of the previous deploy, listed (read only) while the platform answers: only a
   // platform-resolved destination's storage platforms, and only used below if it is the same folder
   const hinted = o.hint && (env.platform === 'mwaa' || env.platform === 'composer') ? o.hint.dags : undefined;
-  const early = hinted ? (o.services.quickList?.(hinted, env, o.signal) ?? o.services.storage(hinted, env).list(hinted.prefix, o.signal)) : undefined;
+  const quick = hinted ? o.services.quickList?.(hinted, env, o.signal) : undefined;
+  // After resolve() has started: the platform call goes out first, the storage SDK loads meanwhile —
+  // unless the listing went out without it: then the SDK is first needed for the uploads, and it
+  // loads later (the caller's storage.prepare()) instead of competing with the lint thread now.
+  if (!quick) o.services.preload?.(env);
+  const early = hinted ? (quick ?? o.services.storage(hinted, env).list(hinted.prefix, o.signal)) : undefined;
   // a failed or unused early listing is dropped; the resolved folder is then listed as usual
   early?.catch(() => undefined);
   // The DAG folder is walked and hashed while the platform answers, with the .airflowignore syntax
