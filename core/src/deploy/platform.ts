@@ -9,6 +9,7 @@ import { ManagedAirflowError } from '../errors';
 import { ASTRO_API_DEFAULT } from '../platforms/astro-url';
 import type { EnvironmentConfig } from '../protocol/environments';
 import type { AwsSettings } from './aws';
+import { quickGetEnvironment } from './mwaa-quick';
 import { toCloudError } from './cloud-errors';
 
 // The AWS and Google SDKs load on first use, with import() of the modules that use them: in the
@@ -46,7 +47,18 @@ export function mwaaApi(envName: string, s: AwsSettings): MwaaApi {
   let api: Promise<MwaaApi> | undefined;
   const load = () => (api ??= import('./mwaa-api.js').then((m) => m.createMwaaApi(envName, s)));
   return {
-    getEnvironment: async (name, signal) => (await load()).getEnvironment(name, signal),
+    getEnvironment: async (name, signal) => {
+      // without the SDK when the case is plain (mwaa-quick.ts); anything unexpected is asked again through it
+      const quick = quickGetEnvironment(name, s, signal);
+      if (quick) {
+        try {
+          return await quick;
+        } catch {
+          /* the SDK client below reports what is wrong */
+        }
+      }
+      return (await load()).getEnvironment(name, signal);
+    },
     updateEnvironment: async (name, versions, signal) => (await load()).updateEnvironment(name, versions, signal),
   };
 }

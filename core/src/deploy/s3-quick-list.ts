@@ -50,7 +50,7 @@ function target(bucket: string, s: AwsSettings): Target | undefined {
   return { url: new URL(`https://${bucket}.s3.${region}.amazonaws.com/`), path: '/' };
 }
 
-function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+export function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', headers, signal }, (res) => {
       const chunks: Buffer[] = [];
@@ -63,17 +63,18 @@ function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): P
   });
 }
 
-/** SigV4 for an S3 GET without a body: the canonical query string and the headers to send (with authorization). */
-export function signGet(o: { host: string; path: string; params: [string, string][]; region: string; accessKeyId: string; secret: string; token?: string; date: Date }): { query: string; headers: Record<string, string> } {
+/** SigV4 for a GET without a body (S3 unless `service` says otherwise): the canonical query string and the headers to send (with authorization). */
+export function signGet(o: { host: string; path: string; params: [string, string][]; region: string; accessKeyId: string; secret: string; token?: string; date: Date; service?: string }): { query: string; headers: Record<string, string> } {
   const query = o.params.map(([k, v]) => [enc(k), enc(v)]).sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
   const amzDate = o.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = { host: o.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate, ...(o.token ? { 'x-amz-security-token': o.token } : {}) };
   const names = Object.keys(headers).sort();
   const canonical = ['GET', o.path, query, ...names.map((n) => `${n}:${headers[n].trim()}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-  const scope = `${day}/${o.region}/s3/aws4_request`;
+  const service = o.service ?? 's3';
+  const scope = `${day}/${o.region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${o.secret}`, day), o.region), 's3'), 'aws4_request');
+  const key = hmac(hmac(hmac(hmac(`AWS4${o.secret}`, day), o.region), service), 'aws4_request');
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   return { query, headers: { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${o.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` } };
 }
