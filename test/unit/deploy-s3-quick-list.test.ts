@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { quickListS3, signGet } from '../../core/src/deploy/s3-quick-list';
+import { QuickFallback, quickListS3, quickPutS3, quickS3Target, signGet, signPut } from '../../core/src/deploy/s3-quick-list';
+import { isRetryable } from '../../core/src/deploy/retry';
 
 const vectorKeys = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -65,6 +66,59 @@ describe('deploy: early listing without the SDK (s3-quick-list)', () => {
       await assert.rejects(quickListS3('bucket', 'dags/', s)!, /HTTP 403/);
       mode = 'odd';
       await assert.rejects(quickListS3('bucket', 'dags/', s)!, /does not take/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('property: PUT signatures (payload hash, Content-MD5, type, metadata, session) are the SDK signer\'s', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), fc.constantFrom('/b/dags/a.py', '/dags/x%20y.py', '/b/k%2B1'), fc.option(fc.constantFrom('FwoGZXIvYXdzE')), async (bytes, path, token) => {
+        const body = Buffer.from(bytes);
+        const date = new Date('2026-03-04T05:06:07Z');
+        const extra = { 'content-md5': 'MTIzNA==', 'content-type': 'text/x-python', 'x-amz-meta-managed-airflow-md5': 'abc' };
+        const ours = signPut({ host: '127.0.0.1:9000', path, region: 'us-east-1', ...vectorKeys, token: token ?? undefined, date, body, extra });
+        const signer = new SignatureV4({ service: 's3', region: 'us-east-1', sha256: Sha256, uriEscapePath: false, applyChecksum: true, credentials: { accessKeyId: vectorKeys.accessKeyId, secretAccessKey: vectorKeys.secret, ...(token ? { sessionToken: token } : {}) } });
+        const { createHash } = await import('node:crypto');
+        const signed = await signer.sign(
+          { method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 9000, path, query: {}, body, headers: { host: '127.0.0.1:9000', ...extra, 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } },
+          { signingDate: date },
+        );
+        assert.equal(ours.authorization, signed.headers.authorization);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('PUT: 200 gives the stored MD5 and version; throttling is retryable like the SDK\'s; other refusals fall back to the SDK', async () => {
+    let status = 200;
+    const seen: { url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+        if (status === 200) return res.writeHead(200, { etag: '"0cc175b9c0f1b6a831c399e269772661"', 'x-amz-version-id': 'v7' }).end();
+        res.writeHead(status).end(status === 503 ? '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' : '<Error><Code>AccessDenied</Code></Error>');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const s = { region: 'us-east-1', env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } };
+    const t = quickS3Target('bucket', s)!;
+    const o = { md5: '0cc175b9c0f1b6a831c399e269772661', contentType: 'text/x-python', metadataKey: 'managed-airflow-md5' };
+    try {
+      assert.deepEqual(await quickPutS3(t, 'dags/a b.py', Buffer.from('a'), o, s), { version: 'v7', storedMd5: '0cc175b9c0f1b6a831c399e269772661' });
+      assert.equal(seen[0].url, '/bucket/dags/a%20b.py');
+      assert.equal(seen[0].body, 'a');
+      assert.equal(seen[0].headers['content-md5'], Buffer.from(o.md5, 'hex').toString('base64'));
+      assert.equal(seen[0].headers['x-amz-meta-managed-airflow-md5'], o.md5);
+      status = 503;
+      const e = await quickPutS3(t, 'dags/a.py', Buffer.from('a'), o, s).catch((x) => x);
+      assert.equal(e.name, 'SlowDown');
+      assert.ok(isRetryable(e));
+      status = 403;
+      await assert.rejects(quickPutS3(t, 'dags/a.py', Buffer.from('a'), o, s), QuickFallback);
+      assert.equal(quickS3Target('bucket', { env: {} }), undefined, 'no keys in the environment');
     } finally {
       server.close();
     }

@@ -1,8 +1,8 @@
 import { ManagedAirflowError } from '../errors';
 import type { EnvironmentConfig } from '../protocol/environments';
 import { astroApi, composerApi, mwaaApi, type AstroApi, type ComposerApi, type MwaaApi, type MwaaEnvironmentInfo } from './platform';
-import { lazyStorage, type StorageAdapter } from './storage';
-import { quickListS3 } from './s3-quick-list';
+import { MD5_METADATA_KEY, contentTypeFor, lazyStorage, type StorageAdapter } from './storage';
+import { QuickFallback, quickListS3, quickPutS3, quickS3Target } from './s3-quick-list';
 import type { ObjectLocation, RemoteObject, ResolvedDestination } from './types';
 import { bucketFromArn, formatLocation, normalizePrefix, parseLocation, sameLocation } from './uri';
 
@@ -58,13 +58,32 @@ export function defaultServices(o: ServiceOptions): DeployServices {
     // loaded on first use (start-up time): only the store a deploy talks to is loaded
     storage: (loc, env) => {
       if (loc.scheme === 's3') {
-        return lazyStorage(`s3://${loc.bucket}`, async () => {
+        const sdk = lazyStorage(`s3://${loc.bucket}`, async () => {
           const { S3Storage, s3Client } = await loadS3();
           const k = `${env.region ?? ''}|${env.profile ?? ''}`;
           let c = s3Clients.get(k);
           if (!c) s3Clients.set(k, (c = s3Client({ region: env.region, profile: env.profile, env: o.env })));
           return new S3Storage(c, loc.bucket);
         });
+        // Uploads without the SDK where the case is plain (s3-quick-list.ts): throttling, server and
+        // network errors go to the executor's retries as the SDK's do, any other refusal is sent again
+        // through the SDK, which reports it. HEADs, listings and deletes always use the SDK.
+        const settings = { region: env.region, profile: env.profile, env: o.env };
+        const quick = quickS3Target(loc.bucket, settings);
+        if (!quick) return sdk;
+        return {
+          ...sdk,
+          put: async (key, body, opts) => {
+            try {
+              return await quickPutS3(quick, key, body, { md5: opts.md5, contentType: opts.contentType ?? contentTypeFor(key), metadataKey: MD5_METADATA_KEY }, settings, opts.signal);
+            } catch (e) {
+              if (e instanceof QuickFallback) return sdk.put(key, body, opts);
+              throw e;
+            }
+          },
+          // the SDK is then needed only when something goes wrong
+          prepare: undefined,
+        };
       }
       return lazyStorage(`gs://${loc.bucket}`, async () => {
         const { GcsStorage, gcsClient } = await loadGcs();

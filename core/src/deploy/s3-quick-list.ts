@@ -28,6 +28,12 @@ interface Target {
   path: string;
 }
 
+/** Where the quick calls go for `bucket`, or undefined when the SDK's endpoint rules are needed. */
+export function quickS3Target(bucket: string, s: AwsSettings): Target | undefined {
+  if (!s.env.AWS_ACCESS_KEY_ID || !s.env.AWS_SECRET_ACCESS_KEY) return undefined;
+  return target(bucket, s);
+}
+
 function target(bucket: string, s: AwsSettings): Target | undefined {
   const custom = s.env.AWS_ENDPOINT_URL_S3 || s.env.AWS_ENDPOINT_URL;
   if (custom) {
@@ -50,33 +56,75 @@ function target(bucket: string, s: AwsSettings): Target | undefined {
   return { url: new URL(`https://${bucket}.s3.${region}.amazonaws.com/`), path: '/' };
 }
 
-export function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+export function get(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return request('GET', url, headers, undefined, signal);
+}
+
+function request(method: string, url: URL, headers: Record<string, string>, body: Buffer | undefined, signal?: AbortSignal): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', headers, signal }, (res) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
+}
+
+/** A definitive answer the quick call does not interpret: the caller sends the request through the SDK, which reports it. */
+export class QuickFallback extends Error {
+  override name = 'QuickFallback';
+}
+
+/**
+ * PutObject without the SDK, as S3Storage.put sends it (Content-MD5, content type, the MD5 in
+ * metadata): resolves with the stored MD5 (a plain ETag) and version on a 200; throttling and server errors
+ * reject as the SDK's would (the executor retries them), network errors as they are; any other
+ * answer rejects with QuickFallback, and the caller uploads through the SDK, which reports it.
+ */
+export async function quickPutS3(t: Target, key: string, body: Buffer, o: { md5: string; contentType: string; metadataKey: string }, s: AwsSettings, signal?: AbortSignal, now: () => Date = () => new Date()): Promise<{ version?: string; storedMd5?: string }> {
+  const path = `${t.path === '/' ? '' : t.path}/${key.split('/').map(enc).join('/')}`;
+  const headers = signPut({
+    host: t.url.host, path, region: awsRegion(s), accessKeyId: s.env.AWS_ACCESS_KEY_ID!, secret: s.env.AWS_SECRET_ACCESS_KEY!, token: s.env.AWS_SESSION_TOKEN, date: now(), body,
+    extra: { 'content-md5': Buffer.from(o.md5, 'hex').toString('base64'), 'content-type': o.contentType, [`x-amz-meta-${o.metadataKey}`]: o.md5 },
+  });
+  const r = await request('PUT', new URL(`${t.url.origin}${path}`), headers, body, signal);
+  if (r.status === 429 || (r.status >= 500 && r.status <= 599)) {
+    // throttling and server errors as the SDK reports them (the executor's retries go by the status)
+    const code = /<Code>([^<]{1,64})<\/Code>/.exec(r.body)?.[1] ?? (r.status === 503 ? 'ServiceUnavailable' : 'InternalError');
+    throw Object.assign(new Error(/<Message>([^<]{0,500})<\/Message>/.exec(r.body)?.[1] ?? code), { name: code, $metadata: { httpStatusCode: r.status }, $fault: 'server' });
+  }
+  if (r.status !== 200) throw new QuickFallback(`quick PutObject: HTTP ${r.status}`);
+  const etag = PLAIN_ETAG.exec(String(r.headers.etag ?? ''));
+  const version = r.headers['x-amz-version-id'];
+  return { ...(typeof version === 'string' && version && version !== 'null' ? { version } : {}), ...(etag ? { storedMd5: etag[1] } : {}) };
 }
 
 /** SigV4 for a GET without a body (S3 unless `service` says otherwise): the canonical query string and the headers to send (with authorization). */
 export function signGet(o: { host: string; path: string; params: [string, string][]; region: string; accessKeyId: string; secret: string; token?: string; date: Date; service?: string }): { query: string; headers: Record<string, string> } {
+  return sign({ ...o, method: 'GET', payloadHash: EMPTY_SHA256 });
+}
+
+function sign(o: { method: string; host: string; path: string; params: [string, string][]; region: string; accessKeyId: string; secret: string; token?: string; date: Date; service?: string; payloadHash: string; extra?: Record<string, string> }): { query: string; headers: Record<string, string> } {
   const query = o.params.map(([k, v]) => [enc(k), enc(v)]).sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
   const amzDate = o.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = { host: o.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate, ...(o.token ? { 'x-amz-security-token': o.token } : {}) };
+  const headers: Record<string, string> = { ...o.extra, host: o.host, 'x-amz-content-sha256': o.payloadHash, 'x-amz-date': amzDate, ...(o.token ? { 'x-amz-security-token': o.token } : {}) };
   const names = Object.keys(headers).sort();
-  const canonical = ['GET', o.path, query, ...names.map((n) => `${n}:${headers[n].trim()}`), '', names.join(';'), EMPTY_SHA256].join('\n');
+  const canonical = [o.method, o.path, query, ...names.map((n) => `${n}:${headers[n].trim().replace(/\s+/g, ' ')}`), '', names.join(';'), o.payloadHash].join('\n');
   const service = o.service ?? 's3';
   const scope = `${day}/${o.region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${o.secret}`, day), o.region), service), 'aws4_request');
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   return { query, headers: { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${o.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` } };
+}
+
+/** SigV4 for an S3 PUT of `body` with these extra (lower-case) headers, all signed; the payload hash is signed too. */
+export function signPut(o: { host: string; path: string; region: string; accessKeyId: string; secret: string; token?: string; date: Date; body: Buffer; extra: Record<string, string> }): Record<string, string> {
+  return sign({ ...o, method: 'PUT', params: [], payloadHash: createHash('sha256').update(o.body).digest('hex') }).headers;
 }
 
 /**
