@@ -37,6 +37,10 @@ describe('parallel lint pool', function () {
     assert.equal(chooseThreads(10), 1);
     assert.equal(chooseThreads(PARALLEL_THRESHOLD - 1), 1);
     assert.ok(chooseThreads(5000) >= 1);
+    assert.equal(chooseThreads(5000, undefined, 2), 1, 'two cores: one thread (measured faster)');
+    assert.equal(chooseThreads(5000, undefined, 4), 4);
+    assert.equal(chooseThreads(5000, undefined, 32), 8);
+    assert.equal(chooseThreads(5000, 2, 2), 2, '--jobs still forces threads');
     assert.equal(chooseThreads(20, 8), 2); // 20 files make 2 batches of 16
     assert.equal(chooseThreads(1000, 3), 3);
   });

@@ -23,7 +23,7 @@ Options:
   --select CODES    only these codes or prefixes, comma-separated (e.g. AF1,AF201)
   --ignore CODES    never report these codes or prefixes
   --fix             apply the preferred quick fixes in place, then report what is left
-  --jobs N          lint on N threads (default: one below 200 files, else one per core)
+  --jobs N          lint on N threads (default: one below 200 files or 4 cores, else one per core, at most 8)
   -h, --help        this help
 
 Exit codes: 0 no error-severity diagnostics, 1 some, 2 usage/configuration errors.`;
