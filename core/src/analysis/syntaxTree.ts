@@ -331,6 +331,47 @@ export function buildSyntaxTree(tree: Tree, text: string, direct = true): Syntax
   }
 }
 
+/** The cursor moves the copy needs, and `make` for the node the cursor is on. */
+interface CopyCursor {
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  up(): void;
+  make(parent: SyntaxNode | null, index: number): SyntaxNode;
+}
+
+/**
+ * Depth-first copy. Children collect on one stack and are sliced off when their parent is done:
+ * exact-size arrays (pushing onto a fresh array would leave ~17 empty slots on each of ~10,000 arrays).
+ */
+function copyTree(c: CopyCursor): SyntaxNode {
+  const pending: SyntaxNode[] = [];
+  const marks: number[] = [];
+  const root = c.make(null, 0);
+  let node = root;
+  for (;;) {
+    if (c.firstChild()) {
+      marks.push(pending.length);
+      node = c.make(node, 0);
+      pending.push(node);
+      continue;
+    }
+    for (;;) {
+      const parent = node.parent;
+      if (!parent) return root;
+      if (c.nextSibling()) {
+        node = c.make(parent, node.index + 1);
+        pending.push(node);
+        break;
+      }
+      c.up();
+      const m = marks.pop()!;
+      parent.children = pending.slice(m);
+      pending.length = m;
+      node = parent;
+    }
+  }
+}
+
 function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { handles: number[] }): SyntaxNode {
   // `walk()` left the new cursor's state in the transfer buffer; every call below reads and
   // updates it there. Nothing else touches the buffer until the walk ends.
@@ -342,38 +383,13 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { hand
   const nodeId = w._ts_tree_cursor_current_node_id_wasm;
   const start = w._ts_tree_cursor_start_index_wasm;
   const end = w._ts_tree_cursor_end_index_wasm;
-  const make = (parent: SyntaxNode | null, index: number): SyntaxNode => {
-    return new SyntaxNode(doc, nodeId(tp), typeId(tp), start(tp), end(tp), parent ? fieldId(tp) : 0, parent, index);
-  };
-  // Children collect on one stack and are sliced off when their parent is done: exact-size
-  // arrays (pushing onto a fresh array would leave ~17 empty slots on each of ~10,000 arrays).
-  const pending: SyntaxNode[] = [];
-  const marks: number[] = [];
   try {
-    const root = make(null, 0);
-    let node = root;
-    for (;;) {
-      if (firstChild(tp)) {
-        marks.push(pending.length);
-        node = make(node, 0);
-        pending.push(node);
-        continue;
-      }
-      for (;;) {
-        const parent = node.parent;
-        if (!parent) return root;
-        if (nextSibling(tp)) {
-          node = make(parent, node.index + 1);
-          pending.push(node);
-          break;
-        }
-        up(tp);
-        const m = marks.pop()!;
-        parent.children = pending.slice(m);
-        pending.length = m;
-        node = parent;
-      }
-    }
+    return copyTree({
+      firstChild: () => firstChild(tp) !== 0,
+      nextSibling: () => nextSibling(tp) !== 0,
+      up: () => void up(tp),
+      make: (parent, index) => new SyntaxNode(doc, nodeId(tp), typeId(tp), start(tp), end(tp), parent ? fieldId(tp) : 0, parent, index),
+    });
   } finally {
     // The cursor's stack may have been reallocated: hand its final state back for delete().
     const h = w.HEAP32;
@@ -383,33 +399,10 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { hand
 
 /** Same copy through the public TreeCursor API (when the wasm module is not at hand). */
 function walkPublic(doc: SyntaxDoc, cursor: ReturnType<TsNode['walk']>): SyntaxNode {
-  const make = (parent: SyntaxNode | null, index: number): SyntaxNode => {
-    return new SyntaxNode(doc, cursor.nodeId, cursor.nodeTypeId, cursor.startIndex, cursor.endIndex, parent ? cursor.currentFieldId : 0, parent, index);
-  };
-  const pending: SyntaxNode[] = [];
-  const marks: number[] = [];
-  const root = make(null, 0);
-  let node = root;
-  for (;;) {
-    if (cursor.gotoFirstChild()) {
-      marks.push(pending.length);
-      node = make(node, 0);
-      pending.push(node);
-      continue;
-    }
-    for (;;) {
-      const parent = node.parent;
-      if (!parent) return root;
-      if (cursor.gotoNextSibling()) {
-        node = make(parent, node.index + 1);
-        pending.push(node);
-        break;
-      }
-      cursor.gotoParent();
-      const m = marks.pop()!;
-      parent.children = pending.slice(m);
-      pending.length = m;
-      node = parent;
-    }
-  }
+  return copyTree({
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    up: () => void cursor.gotoParent(),
+    make: (parent, index) => new SyntaxNode(doc, cursor.nodeId, cursor.nodeTypeId, cursor.startIndex, cursor.endIndex, parent ? cursor.currentFieldId : 0, parent, index),
+  });
 }

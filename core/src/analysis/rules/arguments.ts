@@ -437,12 +437,17 @@ const unknownMemo = new WeakMap<object, Map<string, { accepted: string[]; guesse
 
 /** The accepted name at edit distance ≤ 2 (≤ 1 for short names), if exactly one is that close. */
 export function closest(name: string, names: string[]): string | undefined {
+  return closestBy(name, names, editDistance);
+}
+
+/** `closest` over a given distance (`distance(a, b, max)` may stop at max + 1); exported for the property test. */
+export function closestBy(name: string, names: string[], distance: (a: string, b: string, max: number) => number): string | undefined {
   const max = name.length <= 4 ? 1 : 2;
   let best: string | undefined;
   let bestD = max + 1;
   let tie = false;
   for (const n of names) {
-    const d = editDistance(name, n, max);
+    const d = distance(name, n, max);
     if (d < bestD) {
       best = n;
       bestD = d;
