@@ -32,6 +32,21 @@ function applyFix(src: string, d: Diagnostic): string {
 const BASH_1X = `from airflow.operators.bash_operator import BashOperator\n\nt = BashOperator(task_id="t", bash_command="echo hi")\n`;
 
 describe('version rules: imports (AF101 / AF102 / AF103)', () => {
+  it('a removal quotes the older deprecation warning as history; a deprecation states it plainly', async () => {
+    const src = 'from datetime import datetime\nfrom airflow import DAG\nfrom airflow.utils.dates import days_ago\nDAG("d", start_date=datetime(2024, 1, 1), schedule_interval=None)\n';
+    const on3 = await lint(src, 'mwaa:3.0.6');
+    for (const code of ['AF101', 'AF111']) {
+      const d = one(on3, code);
+      assert.match(d.message, /was removed in Airflow 3\.0\.0; .*Earlier releases warned: "[^"]*deprecated/, d.message);
+    }
+    const on2 = await lint(src, 'mwaa:2.10.3');
+    for (const code of ['AF103', 'AF112']) {
+      const d = one(on2, code);
+      assert.match(d.message, /is deprecated in Airflow 2\.10\.3/, d.message);
+      assert.doesNotMatch(d.message, /Earlier releases warned/, d.message);
+    }
+  });
+
   it('airflow.operators.bash_operator: clean on 1.10, AF103 warning on 2.10, AF101 error on 3.0', async () => {
     assert.deepEqual(await lint(BASH_1X, 'mwaa:1.10.12'), []);
     const w = one(await lint(BASH_1X, 'mwaa:2.10.3'), 'AF103');

@@ -4,7 +4,7 @@ import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass 
 import type { ArgFact, CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
-import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -364,7 +364,7 @@ function checkName(ctx: RuleContext, chain: string[], label: string, name: strin
   // have yet they would point past the target (e.g. `schedule` on 2.0), so they are left out.
   const forward = status !== 'notYet';
   const instead = rep && forward && repOk ? ` Use \`${rep}\` instead.` : '';
-  const note = av.note && forward ? ` ${av.note}` : '';
+  const note = forward ? noteFor(av.note, status) : '';
   const fixes =
     renameable && repOk
       ? [{ title: `Rename \`${name}\` to \`${rep}\``, edits: [{ range, newText: inDefaultArgs ? rep! : rep! }], isPreferred: true }]

@@ -5,7 +5,7 @@ import type { CallFact, FunctionFact, StringFact } from '../facts';
 import { rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
-import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
 import type { Range } from '../types';
 
 /**
@@ -165,7 +165,7 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   const repAv = av.replacement && /^[A-Za-z_]\w*$/.test(av.replacement) ? ctx.kb.contextKey(av.replacement) : undefined;
   const repOk = !repAv || ['available', 'deprecated'].includes(cachedStatus(repAv, v));
   const instead = av.replacement && forward && repOk ? ` Use \`${av.replacement}\` instead.` : '';
-  const note = av.note && forward ? ` ${av.note}` : '';
+  const note = forward ? noteFor(av.note, status) : '';
   const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const simple = av.replacement && /^[A-Za-z_]\w*$/.test(av.replacement);
   const fixes = simple && forward && repOk && where !== 'parameter' ? [{ title: `Replace \`${key}\` with \`${av.replacement}\``, edits: [{ range, newText: av.replacement! }], isPreferred: true }] : undefined;

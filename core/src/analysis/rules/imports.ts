@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { ImportFact } from '../facts';
-import { addedBetweenScans, uncertainNote, cachedStatus } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
 import type { Rule, RuleContext } from '../rule';
 import { closest } from './arguments';
 import type { Fix, Range } from '../types';
@@ -82,7 +82,7 @@ function checkAttributeCalls(ctx: RuleContext) {
     const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
     const range = attr ? { start: { line: attr.startPosition.row, character: attr.startPosition.column }, end: { line: attr.endPosition.row, character: attr.endPosition.column } } : call.calleeRange;
     const evidence = av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
-    const note = av.note && status !== 'notYet' ? ` ${av.note}` : '';
+    const note = status !== 'notYet' ? noteFor(av.note, status) : '';
     if (status === 'deprecated') {
       let rep = finalReplacement(ctx, av.replacement, false);
       if (rep === key || (rep && !replacementWorks(ctx, rep, false))) rep = undefined;
@@ -252,7 +252,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   }
   const evidence = verdict.av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const data = { symbol: verdict.key, isModule: verdict.isModule };
-  const note = verdict.av.note && verdict.status !== 'notYet' ? ` ${verdict.av.note}` : '';
+  const note = verdict.status !== 'notYet' ? noteFor(verdict.av.note, verdict.status) : '';
   if (verdict.status === 'removed' || verdict.status === 'unavailable') {
     const gone = removedIn(verdict.av, v);
     ctx.report({

@@ -43,3 +43,14 @@ export function cachedStatus(av: Availability, version: string): AvailabilitySta
   if (!st) m.set(version, (st = statusAt(av, version)));
   return st;
 }
+
+/**
+ * A fact's note in a message. For something the target no longer has, a note that is Airflow's own
+ * deprecation warning ("… is deprecated and will be removed …") is quoted as what earlier releases
+ * said, so a removal verdict does not read like a deprecation.
+ */
+export function noteFor(note: string | undefined, status: string): string {
+  if (!note) return '';
+  if ((status === 'removed' || status === 'unavailable') && /deprecated|will be removed/i.test(note)) return ` Earlier releases warned: "${note.trim()}"`;
+  return ` ${note}`;
+}
