@@ -8,7 +8,7 @@
  */
 import { awsRegion, type AwsSettings } from './aws';
 import type { MwaaEnvironmentInfo } from './platform';
-import { get, signGet } from './s3-quick-list';
+import { get, plainEndpoint, signGet, standardRegion } from './s3-quick-list';
 
 const str = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
 
@@ -18,20 +18,15 @@ export function quickGetEnvironment(name: string, s: AwsSettings, signal?: Abort
   if (!accessKeyId || !secret || !/^[a-zA-Z][0-9a-zA-Z_-]{0,79}$/.test(name)) return undefined;
   const region = awsRegion(s);
   const override = s.env.AWS_ENDPOINT_URL_MWAA || s.env.AWS_ENDPOINT_URL;
-  let base: URL;
+  let base: URL | undefined;
   if (override) {
-    try {
-      base = new URL(override);
-    } catch {
-      return undefined;
-    }
     // the SDK client with an override sends to it as it is (disableHostPrefix, platforms/mwaa-client.ts)
-    if ((base.protocol !== 'http:' && base.protocol !== 'https:') || (base.pathname !== '/' && base.pathname !== '') || base.search || base.username) return undefined;
-  } else {
-    if (s.env.AWS_USE_FIPS_ENDPOINT || s.env.AWS_USE_DUALSTACK_ENDPOINT || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return undefined;
+    base = plainEndpoint(override);
+  } else if (standardRegion(s)) {
     // control-plane operations go to the "api." host of the regional endpoint
     base = new URL(`https://api.airflow.${region}.amazonaws.com`);
   }
+  if (!base) return undefined;
   const url = new URL(`${base.origin}/environments/${name}`);
   const { headers } = signGet({ host: url.host, path: url.pathname, params: [], region, accessKeyId, secret, token: s.env.AWS_SESSION_TOKEN, date: now(), service: 'airflow' });
   return (async () => {

@@ -8,6 +8,7 @@
  * every error response.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { RemoteObject } from './types';
 
 export interface ListPageObject {
   Key: string;
@@ -30,6 +31,17 @@ export interface ListPage {
   Delimiter?: string;
   Contents?: ListPageObject[];
   CommonPrefixes?: { Prefix: string }[];
+}
+
+/** The MD5 in an ETag, when the ETag is a plain MD5 (not a multipart or encrypted object's). */
+export function plainEtagMd5(etag: string | undefined): string | undefined {
+  return /^"?([0-9a-f]{32})"?$/.exec(etag ?? '')?.[1];
+}
+
+/** A listed object as the deploy compares it (the SDK's listing and the SDK-less one alike). */
+export function listedObject(o: ListPageObject): RemoteObject {
+  const md5 = plainEtagMd5(o.ETag);
+  return { key: o.Key, size: o.Size ?? 0, ...(md5 ? { md5, md5Source: 'etag' as const } : {}) };
 }
 
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;

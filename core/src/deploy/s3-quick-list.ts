@@ -11,11 +11,10 @@ import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { awsRegion, type AwsSettings } from './aws';
-import { parseListObjectsV2 } from './s3-list';
+import { listedObject, parseListObjectsV2, plainEtagMd5 } from './s3-list';
 import type { RemoteObject } from './types';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const PLAIN_ETAG = /^"?([0-9a-f]{32})"?$/;
 
 /** RFC 3986 encoding, as SigV4 canonicalises query strings. */
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -34,25 +33,40 @@ export function quickS3Target(bucket: string, s: AwsSettings): Target | undefine
   return target(bucket, s);
 }
 
+/**
+ * An endpoint override the quick calls can send to as it is (an http(s) origin; the SDK clients send
+ * there without host prefixes or virtual hosts), or undefined for anything else, left to the SDK.
+ */
+export function plainEndpoint(raw: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) return undefined;
+  return url;
+}
+
+/** The region when the standard regional endpoint applies (no FIPS/dual-stack variants, a usual region name). */
+export function standardRegion(s: AwsSettings): string | undefined {
+  if (s.env.AWS_USE_FIPS_ENDPOINT || s.env.AWS_USE_DUALSTACK_ENDPOINT) return undefined;
+  const region = awsRegion(s);
+  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+}
+
 function target(bucket: string, s: AwsSettings): Target | undefined {
   const custom = s.env.AWS_ENDPOINT_URL_S3 || s.env.AWS_ENDPOINT_URL;
   if (custom) {
-    let url: URL;
-    try {
-      url = new URL(custom);
-    } catch {
-      return undefined;
-    }
     // the deploy's S3 client uses path-style addressing against an endpoint override (s3.ts)
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) return undefined;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+    const url = plainEndpoint(custom);
+    if (!url || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
     return { url: new URL(`${url.origin}/${bucket}`), path: `/${bucket}` };
   }
   // FIPS, dual-stack, accelerate and dotted buckets are left to the SDK's endpoint rules
-  if (s.env.AWS_USE_FIPS_ENDPOINT || s.env.AWS_USE_DUALSTACK_ENDPOINT || s.env.AWS_S3_US_EAST_1_REGIONAL_ENDPOINT) return undefined;
-  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
-  const region = awsRegion(s);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return undefined;
+  if (s.env.AWS_S3_US_EAST_1_REGIONAL_ENDPOINT || !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+  const region = standardRegion(s);
+  if (!region) return undefined;
   return { url: new URL(`https://${bucket}.s3.${region}.amazonaws.com/`), path: '/' };
 }
 
@@ -97,9 +111,9 @@ export async function quickPutS3(t: Target, key: string, body: Buffer, o: { md5:
     throw Object.assign(new Error(/<Message>([^<]{0,500})<\/Message>/.exec(r.body)?.[1] ?? code), { name: code, $metadata: { httpStatusCode: r.status }, $fault: 'server' });
   }
   if (r.status !== 200) throw new QuickFallback(`quick PutObject: HTTP ${r.status}`);
-  const etag = PLAIN_ETAG.exec(String(r.headers.etag ?? ''));
+  const storedMd5 = plainEtagMd5(String(r.headers.etag ?? ''));
   const version = r.headers['x-amz-version-id'];
-  return { ...(typeof version === 'string' && version && version !== 'null' ? { version } : {}), ...(etag ? { storedMd5: etag[1] } : {}) };
+  return { ...(typeof version === 'string' && version && version !== 'null' ? { version } : {}), ...(storedMd5 ? { storedMd5 } : {}) };
 }
 
 /** SigV4 for a GET without a body (S3 unless `service` says otherwise): the canonical query string and the headers to send (with authorization). */
@@ -132,12 +146,11 @@ export function signPut(o: { host: string; path: string; region: string; accessK
  * SDK. The promise rejects on anything unexpected.
  */
 export function quickListS3(bucket: string, prefix: string, s: AwsSettings, signal?: AbortSignal, now: () => Date = () => new Date()): Promise<RemoteObject[]> | undefined {
-  const accessKeyId = s.env.AWS_ACCESS_KEY_ID;
-  const secret = s.env.AWS_SECRET_ACCESS_KEY;
-  const token = s.env.AWS_SESSION_TOKEN;
-  if (!accessKeyId || !secret) return undefined;
-  const t = target(bucket, s);
+  const t = quickS3Target(bucket, s);
   if (!t) return undefined;
+  const accessKeyId = s.env.AWS_ACCESS_KEY_ID!;
+  const secret = s.env.AWS_SECRET_ACCESS_KEY!;
+  const token = s.env.AWS_SESSION_TOKEN;
   const region = awsRegion(s);
   const page = async (continuation: string | undefined) => {
     const params: [string, string][] = [['list-type', '2'], ['max-keys', '1000']];
@@ -157,11 +170,7 @@ export function quickListS3(bucket: string, prefix: string, s: AwsSettings, sign
     let token_: string | undefined;
     do {
       const p = await page(token_);
-      for (const o of p.Contents ?? []) {
-        if (!o.Key) continue;
-        const m = PLAIN_ETAG.exec(o.ETag ?? '');
-        out.push({ key: o.Key, size: o.Size ?? 0, ...(m ? { md5: m[1], md5Source: 'etag' as const } : {}) });
-      }
+      for (const o of p.Contents ?? []) if (o.Key) out.push(listedObject(o));
       if (p.IsTruncated && !p.NextContinuationToken) throw new Error('quick listing: a truncated page without a continuation token');
       token_ = p.IsTruncated ? p.NextContinuationToken : undefined;
     } while (token_);

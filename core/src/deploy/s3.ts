@@ -1,7 +1,7 @@
 import { S3Client, ListObjectsV2Command, HeadObjectCommand, PutObjectCommand, DeleteObjectsCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { ManagedAirflowError } from '../errors';
 import { hexToBase64 } from './hash';
-import { useFastListObjectsV2 } from './s3-list';
+import { listedObject, plainEtagMd5, useFastListObjectsV2 } from './s3-list';
 import { MD5_METADATA_KEY, contentTypeFor, type StorageAdapter } from './storage';
 import type { RemoteObject } from './types';
 import { awsCredentials, awsRegion, type AwsSettings } from './aws';
@@ -26,8 +26,6 @@ export function s3Client(s: AwsSettings): S3Client {
   return client;
 }
 
-const PLAIN_ETAG = /^"?([0-9a-f]{32})"?$/;
-
 export class S3Storage implements StorageAdapter {
   readonly label: string;
   constructor(
@@ -42,11 +40,7 @@ export class S3Storage implements StorageAdapter {
     let token: string | undefined;
     do {
       const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 }), { abortSignal: signal });
-      for (const o of r.Contents ?? []) {
-        if (!o.Key) continue;
-        const m = PLAIN_ETAG.exec(o.ETag ?? '');
-        out.push({ key: o.Key, size: o.Size ?? 0, ...(m ? { md5: m[1], md5Source: 'etag' as const } : {}) });
-      }
+      for (const o of r.Contents ?? []) if (o.Key) out.push(listedObject({ ...o, Key: o.Key }));
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
     return out;
@@ -56,11 +50,11 @@ export class S3Storage implements StorageAdapter {
     try {
       const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
       const meta = r.Metadata?.[MD5_METADATA_KEY];
-      const m = PLAIN_ETAG.exec(r.ETag ?? '');
+      const etagMd5 = plainEtagMd5(r.ETag);
       return {
         key,
         size: r.ContentLength ?? 0,
-        ...(meta ? { md5: meta, md5Source: 'metadata' as const } : m ? { md5: m[1], md5Source: 'etag' as const } : {}),
+        ...(meta ? { md5: meta, md5Source: 'metadata' as const } : etagMd5 ? { md5: etagMd5, md5Source: 'etag' as const } : {}),
         ...(r.VersionId && r.VersionId !== 'null' ? { version: r.VersionId } : {}),
       };
     } catch (e) {
@@ -86,8 +80,8 @@ export class S3Storage implements StorageAdapter {
       }),
       { abortSignal: opts.signal },
     );
-    const m = PLAIN_ETAG.exec(r.ETag ?? '');
-    return { ...(r.VersionId && r.VersionId !== 'null' ? { version: r.VersionId } : {}), ...(m ? { storedMd5: m[1] } : {}) };
+    const storedMd5 = plainEtagMd5(r.ETag);
+    return { ...(r.VersionId && r.VersionId !== 'null' ? { version: r.VersionId } : {}), ...(storedMd5 ? { storedMd5 } : {}) };
   }
 
   async delete(keys: string[], signal?: AbortSignal): Promise<void> {
