@@ -11,7 +11,7 @@ import type { MwaaEnvironmentInfo, MwaaVersions } from './platform';
 import { platformResolver, type DeployServices, type DestinationResolver } from './resolve';
 import { DEFAULT_RETRY, abortError, followSignal, mapLimit, withRetry, type RetryOptions } from './retry';
 import type { StorageAdapter } from './storage';
-import { validHashEntry, type HashCache } from './state';
+import { cachedMd5, hashCacheEntry, type HashCache } from './state';
 import type { DeployPlan, DeploySummary, LocalEntry, ObjectLocation, ProgressEvent, RemoteObject } from './types';
 import { formatLocation, inScope, sameLocation } from './uri';
 import { defaultIgnoreSyntax, walkFolder, walkFolderSliced, type IgnoreSyntax } from './walk';
@@ -115,9 +115,6 @@ interface LocalSet {
   at: number;
 }
 
-/** Files changed this recently (mtime or ctime) are not put in the hash cache: see state.ts. */
-const RACY_MS = 2000;
-
 async function localSet(folder: string, syntax: IgnoreSyntax, withCrc: boolean, cache?: HashCache, now: () => number = Date.now): Promise<LocalSet> {
   const at = now();
   // in slices: the platform call and the remote listing are in flight, and their requests should not wait for this
@@ -127,9 +124,9 @@ async function localSet(folder: string, syntax: IgnoreSyntax, withCrc: boolean, 
   const toHash: number[] = [];
   walk.files.forEach((f, i) => {
     // CRC32Cs (GCS) are not cached
-    const c = cache && !withCrc && Object.prototype.hasOwnProperty.call(cache, f.abs) ? cache[f.abs] : undefined;
-    if (c && validHashEntry(c) && c[0] === f.size && c[1] === f.mtimeMs && c[2] === f.ctimeMs && c[3] === f.ino) {
-      hashes[i] = { md5: c[4], size: f.size };
+    const md5 = withCrc ? undefined : cachedMd5(cache, f.abs, f);
+    if (md5) {
+      hashes[i] = { md5, size: f.size };
       fromCache.add(i);
     } else toHash.push(i);
   });
@@ -328,16 +325,18 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
   // An MD5 from the hash cache stands only where the listing shows that very MD5 and size: any
   // other remote state (changed behind our back, missing, a non-MD5 ETag) has the file read now.
   for (const { set, entries } of sets) {
-    for (const i of set.fromCache) {
+    const reread = [...set.fromCache].filter((i) => {
       const e = entries[i];
       const r = byKey.get(e.key);
-      if (r && r.md5Source === 'etag' && r.md5 === e.md5 && r.size === e.size) continue;
-      const bytes = await readLocalFile(set.walk.files[i].abs);
-      set.hashes[i] = { md5: md5Hex(bytes), size: bytes.length };
-      e.md5 = set.hashes[i].md5;
-      e.size = bytes.length;
+      return !(r && r.md5Source === 'etag' && r.md5 === e.md5 && r.size === e.size);
+    });
+    const computed = await hashFiles(reread.map((i) => set.walk.files[i].abs));
+    reread.forEach((i, j) => {
+      set.hashes[i] = computed[j];
+      entries[i].md5 = computed[j].md5;
+      entries[i].size = computed[j].size;
       set.fromCache.delete(i);
-    }
+    });
   }
   const diff = diffEntries(local, [...byKey.values()], scope, destination.objects.map((x) => x.key));
   // S3 ETags of KMS-encrypted or multipart objects are not MD5s: ask for our stored checksum before re-uploading
@@ -387,15 +386,13 @@ export async function prepareDeploy(options: PrepareOptions): Promise<PreparedDe
     if (src && 'path' in src && src.path.endsWith('.py')) changedPythonFiles.push(src.path);
     if (u.role === 'plugins' && !(src && 'path' in src)) changedPythonFiles.push(...pluginPythonFiles);
   }
-  // the next deploy's hash cache: files not changed within RACY_MS before this walk, as read
+  // the next deploy's hash cache: files not changed just before this walk, as read (state.ts)
   const hashCache: HashCache = {};
   if (!withCrc) {
     for (const { set } of sets) {
       set.walk.files.forEach((f, i) => {
-        const h = set.hashes[i];
-        if (f.mtimeMs === undefined || f.ctimeMs === undefined || f.ino === undefined || h.size !== f.size) return;
-        if (Math.max(f.mtimeMs, f.ctimeMs) >= set.at - RACY_MS) return;
-        hashCache[f.abs] = [f.size, f.mtimeMs, f.ctimeMs, f.ino, h.md5];
+        const entry = hashCacheEntry(f, set.hashes[i].md5, set.hashes[i].size, set.at);
+        if (entry) hashCache[f.abs] = entry;
       });
     }
   }

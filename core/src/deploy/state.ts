@@ -36,6 +36,30 @@ export function validHashEntry(e: unknown): e is HashCache[string] {
   return Array.isArray(e) && e.length === 5 && e.slice(0, 4).every((x) => typeof x === 'number') && typeof e[4] === 'string' && /^[0-9a-f]{32}$/.test(e[4]);
 }
 
+/** What identifies a local file's content for the hash cache (the walk's stat fields). */
+export interface FileIdentity {
+  size: number;
+  mtimeMs?: number;
+  ctimeMs?: number;
+  ino?: number;
+}
+
+/** Files changed this recently (mtime or ctime) before the walk are not put in the hash cache. */
+const RACY_MS = 2000;
+
+/** The cached MD5 of a file whose size, mtime, ctime and inode are all unchanged, else undefined. */
+export function cachedMd5(cache: HashCache | undefined, abs: string, f: FileIdentity): string | undefined {
+  const c = cache && Object.prototype.hasOwnProperty.call(cache, abs) ? cache[abs] : undefined;
+  return c && validHashEntry(c) && c[0] === f.size && c[1] === f.mtimeMs && c[2] === f.ctimeMs && c[3] === f.ino ? c[4] : undefined;
+}
+
+/** The hash-cache entry for a file hashed as `md5` (of `hashedSize` bytes) by a walk started at `walkStart`, or undefined when it may not be trusted later. */
+export function hashCacheEntry(f: FileIdentity, md5: string, hashedSize: number, walkStart: number): HashCache[string] | undefined {
+  if (f.mtimeMs === undefined || f.ctimeMs === undefined || f.ino === undefined || hashedSize !== f.size) return undefined;
+  if (Math.max(f.mtimeMs, f.ctimeMs) >= walkStart - RACY_MS) return undefined;
+  return [f.size, f.mtimeMs, f.ctimeMs, f.ino, md5];
+}
+
 /** $MANAGED_AIRFLOW_CACHE_DIR, else $XDG_CACHE_HOME/managed-airflow, else ~/.cache/managed-airflow; undefined when turned off. */
 export function deployCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   const set = env.MANAGED_AIRFLOW_CACHE_DIR;
