@@ -144,6 +144,13 @@ function insideScope(n: Node): boolean {
   return false;
 }
 
+/** The name a parameter of a `def` binds (`x`, `x: int`, `x=1`, `x: int = 1`, `*args`, `**kw`), if it has one. */
+export function parameterName(p: Node): string | undefined {
+  if (p.type === 'identifier') return p.text;
+  if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') return p.namedChildren.find((c) => c?.type === 'identifier')?.text;
+  return p.childForFieldName('name')?.text;
+}
+
 export function rangeOf(n: Node): Range {
   return n.doc.range(n.startIndex, n.endIndex);
 }

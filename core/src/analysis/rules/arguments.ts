@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
-import type { ArgFact, CallFact } from '../facts';
+import { parameterName, type ArgFact, type CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
@@ -116,7 +116,7 @@ function signatureOf(fn: Node): Signature | undefined {
         sig.varKw = true;
         continue;
     }
-    const name = p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier')?.text : p.childForFieldName('name')?.text;
+    const name = parameterName(p);
     if (!name) return undefined;
     if (!kwOnly) sig.positional.push(name);
     sig.keyword.add(name);

@@ -1,4 +1,4 @@
-import { nodesOf, rangeOf } from '../facts';
+import { nodesOf, parameterName, rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range } from '../types';
@@ -165,8 +165,7 @@ function compileError(ctx: RuleContext, root: Node) {
     const names = new Set<string>();
     for (const p of params?.namedChildren ?? []) {
       if (!p || p.type === 'comment') continue;
-      const nameNode = p.type === 'identifier' ? p : p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.namedChildren.find((c) => c?.type === 'identifier') ?? null : p.childForFieldName('name');
-      const name = nameNode?.text;
+      const name = parameterName(p);
       if (name) {
         if (names.has(name)) consider(p, `duplicate argument '${name}' in function definition`);
         names.add(name);
