@@ -352,6 +352,17 @@ describe('version rules: providers (AF141)', () => {
     assert.deepEqual(await lint(SNOW, 'mwaa:2.10.3', { extraPackages: new Set(['apache-airflow-providers-snowflake']) }), []);
   });
 
+  it('on Airflow 1.10 the package to add is the backport one, and it counts when requirements.txt lists it', async () => {
+    const w = (await lint(SNOW, 'mwaa:1.10.12')).find((d) => d.code === 'AF141' && d.range.start.line === 0)!;
+    assert.match(w.message, /backport package apache-airflow-backport-providers-snowflake/);
+    assert.equal(w.data?.distribution, 'apache-airflow-backport-providers-snowflake');
+    const both = new Set(['apache-airflow-backport-providers-snowflake', 'apache-airflow-backport-providers-amazon']);
+    assert.deepEqual(await lint(SNOW, 'airflow:1.10.15', { extraPackages: both }), []);
+    // the 2.x distribution cannot be installed on 1.10: listing it does not silence the warning
+    const twoX = new Set(['apache-airflow-providers-snowflake', 'apache-airflow-providers-amazon']);
+    assert.equal((await lint(SNOW, 'airflow:1.10.15', { extraPackages: twoX })).filter((d) => d.code === 'AF141').length, 2);
+  });
+
   it('the standard provider ships with Airflow 3 on MWAA', async () => {
     assert.deepEqual(await lint('from airflow.providers.standard.operators.bash import BashOperator\n', 'mwaa:3.0.6'), []);
   });

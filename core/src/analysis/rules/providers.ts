@@ -17,6 +17,15 @@ export function providerDistribution(module: string): string | undefined {
 }
 
 /**
+ * On Airflow 1.10, `airflow.providers.<name>` comes from the backport package
+ * apache-airflow-backport-providers-<name> (apache-airflow-providers-* need Airflow 2.0):
+ * https://airflow.apache.org/docs/1.10.13/backport-providers.html ("Installing Airflow 2.0 operators in Airflow 1.10").
+ */
+export function backportDistribution(dist: string): string {
+  return dist.replace(/^apache-airflow-providers-/, 'apache-airflow-backport-providers-');
+}
+
+/**
  * AF141: import from a provider distribution that the target platform does not preinstall and
  * the project's requirements.txt does not add. Silent when the KB has no provider list for the
  * target (no guessing).
@@ -30,17 +39,21 @@ export const providersRule: Rule = {
     if (!installed) return;
     const extra = ctx.options.extraPackages ?? new Set<string>();
     const seen = new Set<string>();
+    const backport = semver.lt(normaliseVersion(ctx.target.airflow), '2.0.0');
     for (const imp of ctx.facts.imports) {
       if (imp.guarded || imp.relative) continue;
       const module = imp.kind === 'from' && imp.module === 'airflow.providers' && imp.name ? `airflow.providers.${imp.name}` : imp.module;
-      const dist = providerDistribution(module);
+      const provider = providerDistribution(module);
+      const dist = provider && backport ? backportDistribution(provider) : provider;
       if (!dist || installed.has(dist) || extra.has(dist)) continue;
       const key = `${dist}@${imp.statementRange.start.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
       ctx.report({
         code: 'AF141',
-        message: `\`${module}\` comes from ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (within the platform's constraints).`,
+        message: backport
+          ? `\`${module}\` comes from the backport package ${dist} on Airflow ${ctx.target.airflow} (${provider} needs Airflow 2.0), which ${ctx.target.label} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (backport packages need Python 3.6+), or import the class from its Airflow 1.10 module.`
+          : `\`${module}\` comes from ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (within the platform's constraints).`,
         range: imp.moduleRange,
         data: { distribution: dist },
       });
