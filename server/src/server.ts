@@ -29,6 +29,7 @@ import { detectTarget, defaultTarget, resolveTargetLabel, type ResolvedTarget } 
 import { toManagedError } from '../../core/src/errors';
 import { toLspDiagnostic } from './handlers/convert';
 import { describeScheduleHover } from './handlers/scheduleHover';
+import { addRequirementAction } from './handlers/requirementsAction';
 
 /** One open document: its text, parser and last tree (incremental re-parse), last analysis. */
 interface DocState {
@@ -45,12 +46,16 @@ export function startServer(connection: Connection): void {
   const docs = new Map<string, DocState>();
   const workspaceFolders: string[] = [];
   let hasConfigurationCapability = false;
+  /** The client applies workspace edits that create files (the AF141 fix may create requirements.txt). */
+  let canCreateFiles = false;
   /** dag ids of workspace files that are not open (for AF223), by absolute path. */
   const workspaceDagIds = new Map<string, { id: string; range: import('../../core/src/analysis/types').Range }[]>();
   const settingsCache = new Map<string, Promise<LintSettings>>();
 
   connection.onInitialize((params: InitializeParams) => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+    const we = params.capabilities.workspace?.workspaceEdit;
+    canCreateFiles = !!we?.documentChanges && !!we.resourceOperations?.includes('create');
     for (const f of params.workspaceFolders ?? []) workspaceFolders.push(fileURLToPath(f.uri));
     if (!workspaceFolders.length && params.rootUri) workspaceFolders.push(fileURLToPath(params.rootUri));
     return {
@@ -327,8 +332,12 @@ export function startServer(connection: Connection): void {
       for (const lspDiag of params.context.diagnostics) {
         const idx = (lspDiag.data as { index?: number } | undefined)?.index;
         const d = idx !== undefined ? a.diagnostics[idx] : undefined;
-        if (!d || d.code !== lspDiag.code || !d.fixes) continue;
-        for (const fix of d.fixes) {
+        if (!d || d.code !== lspDiag.code) continue;
+        const dist = d.code === 'AF141' ? (d.data?.distribution as string | undefined) : undefined;
+        const dagFile = filePath(state.doc.uri);
+        const add = dist && dagFile ? addRequirementAction(lspDiag, dist, dagFile, rootFor(dagFile), canCreateFiles) : undefined;
+        if (add) actions.push(add);
+        for (const fix of d.fixes ?? []) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LspTestClient } from '../support/lspClient';
@@ -94,5 +94,63 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.ok(hover, 'a hover');
     assert.match(hover.contents.value, /airflow\.operators\.bash_operator/);
     assert.match(hover.contents.value, /mwaa:3\.0\.6/);
+  });
+});
+
+describe('language server: AF141 "add to requirements.txt" quick fix', function () {
+  this.timeout(60000);
+  const SNOW = 'from airflow.providers.snowflake.operators.snowflake import SnowflakeOperator\n';
+  let dir: string;
+  let client: LspTestClient | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ma-lsp-req-'));
+    mkdirSync(path.join(dir, 'dags'));
+    writeFileSync(path.join(dir, 'dags', 'snow.py'), SNOW);
+  });
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openAndAsk(workspaceCapabilities: Record<string, unknown> = {}) {
+    client = new LspTestClient(SERVER);
+    client.configuration = { target: 'mwaa:2.10.3', lint: { debounceMs: 10 } };
+    await client.initialize(dir, workspaceCapabilities);
+    const uri = `file://${path.join(dir, 'dags', 'snow.py')}`;
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: SNOW } });
+    const diag = (await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF141'))).find((d) => d.code === 'AF141');
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } })) as any[];
+    return { uri, actions: actions.filter((a) => /^Add apache-airflow-providers-snowflake to /.test(a.title)) };
+  }
+
+  it('appends the provider to the existing requirements.txt; once saved the warning goes away', async () => {
+    const req = path.join(dir, 'requirements.txt');
+    writeFileSync(req, 'apache-airflow-providers-amazon'); // no final newline
+    const { uri, actions } = await openAndAsk();
+    assert.equal(actions.length, 1, 'one action');
+    assert.equal(actions[0].title, 'Add apache-airflow-providers-snowflake to requirements.txt');
+    const reqUri = `file://${req}`;
+    const edits = actions[0].edit.changes[reqUri];
+    assert.ok(edits, `edits requirements.txt: ${JSON.stringify(actions[0].edit)}`);
+    writeFileSync(req, applyEdits(readFileSync(req, 'utf8'), edits).text);
+    assert.equal(readFileSync(req, 'utf8'), 'apache-airflow-providers-amazon\napache-airflow-providers-snowflake\n');
+    await client!.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: reqUri, type: 2 }] });
+    await client!.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'AF141'));
+  });
+
+  it('creates requirements.txt at the workspace folder when there is none and the client can create files', async () => {
+    const { actions } = await openAndAsk({ workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } });
+    assert.equal(actions.length, 1);
+    const [create, change] = actions[0].edit.documentChanges;
+    const reqUri = `file://${path.join(dir, 'requirements.txt')}`;
+    assert.deepEqual(create, { kind: 'create', uri: reqUri, options: { ignoreIfExists: true } });
+    assert.equal(change.textDocument.uri, reqUri);
+    assert.equal(applyEdits('', change.edits).text, 'apache-airflow-providers-snowflake\n');
+  });
+
+  it('offers nothing to create when the client cannot create files', async () => {
+    const { actions } = await openAndAsk();
+    assert.deepEqual(actions, []);
   });
 });

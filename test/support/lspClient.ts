@@ -33,13 +33,13 @@ export class LspTestClient {
     this.conn.listen();
   }
 
-  async initialize(rootDir: string) {
+  async initialize(rootDir: string, workspaceCapabilities: Record<string, unknown> = {}) {
     const rootUri = `file://${rootDir}`;
     const res = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'ws' }],
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: {}, codeAction: {}, hover: {} } },
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...workspaceCapabilities }, textDocument: { publishDiagnostics: {}, codeAction: {}, hover: {} } },
     });
     await this.conn.sendNotification('initialized', {});
     return res as any;

@@ -39,3 +39,17 @@ export function readRequirementsPackages(file: string | undefined): Set<string> 
     return new Set();
   }
 }
+
+/**
+ * The edit that adds `dist` to a requirements file whose text is `existing` (undefined: the file does not exist
+ * yet): one line at the end, after a newline if the file lacks a final one. Undefined when the file already lists
+ * the distribution (any spelling, any version specifier).
+ */
+export function requirementAddition(existing: string | undefined, dist: string): { line: number; character: number; newText: string } | undefined {
+  const text = existing ?? '';
+  if (parseRequirements(text).has(normaliseDist(dist))) return undefined;
+  const lines = text.split('\n');
+  const line = lines.length - 1;
+  const character = lines[line].length;
+  return { line, character, newText: `${text.length && !text.endsWith('\n') ? '\n' : ''}${dist}\n` };
+}
