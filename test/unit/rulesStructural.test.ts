@@ -190,8 +190,17 @@ describe('AF211 heavy top-level code', () => {
     assert.deepEqual(await lines(src, 'mwaa:2.10.3', 'AF211'), []);
   });
   it('aliases resolve: from requests import get as fetch', async () => {
-    assert.deepEqual(await lines(`from requests import get as fetch\nfetch("http://x")\n`, 'mwaa:2.10.3', 'AF211'), [2]);
-    assert.deepEqual(await lines(`def fetch(u):\n    return u\nfetch("http://x")\n`, 'mwaa:2.10.3', 'AF211'), []);
+    assert.deepEqual(await lines(`from requests import get as fetch\nfetch("http://x")  # airflow dag\n`, 'mwaa:2.10.3', 'AF211'), [2]);
+    assert.deepEqual(await lines(`def fetch(u):\n    return u\nfetch("http://x")  # airflow dag\n`, 'mwaa:2.10.3', 'AF211'), []);
+  });
+  it('silent for files the DAG processor never imports (safe mode: no "dag" and "airflow"; case-sensitive "DAG" on 1.10)', async () => {
+    const script = `import requests\nrequests.post("http://localhost:8080/api/v1/datasets/events")\n`;
+    assert.deepEqual(await lines(script, 'mwaa:2.10.3', 'AF211'), []);
+    assert.deepEqual(await lines(`${script}# refreshes the Airflow dataset\n`, 'mwaa:2.10.3', 'AF211'), [], '"dataset" holds no "dag"');
+    const mentions = `${script}# triggers the Airflow dag\n`;
+    assert.deepEqual(await lines(mentions, 'mwaa:2.10.3', 'AF211'), [2], 'case-insensitive from 2.0');
+    assert.deepEqual(await lines(mentions, 'mwaa:1.10.12', 'AF211'), [], '1.10 looks for "DAG" exactly');
+    assert.deepEqual(await lines(`${script}# triggers the airflow DAG\n`, 'mwaa:1.10.12', 'AF211'), [2]);
   });
 });
 

@@ -21,6 +21,7 @@ export const topLevelRule: Rule = {
   ],
   run(ctx) {
     const { facts } = ctx;
+    if (!scannedAsDagFile(facts.text, ctx.target.airflow)) return;
     const parseTimeFns = new Set<number>();
     for (const f of facts.functions) {
       if (f.decorators.some((d) => {
@@ -41,6 +42,21 @@ export const topLevelRule: Rule = {
     }
   },
 };
+
+/**
+ * Whether the DAG processor imports the file at all. With `dag_discovery_safe_mode` (on by default since 1.10.3)
+ * it skips files that do not contain both "DAG" and "airflow": case-sensitively in 1.10
+ * (airflow/utils/dag_processing.py list_py_file_paths, arenadata/airflow 1.10.12: `all([s in content for s in
+ * (b'DAG', b'airflow')])`), case-insensitively from 2.0 (airflow/utils/file.py might_contain_dag, 2.0.2 and
+ * might_contain_dag_via_default_heuristic, 2.10.3: `content.lower()` … `(b"dag", b"airflow")`; 3.x re-exports the
+ * same heuristic from airflow._shared.module_loading, apache/airflow airflow-core/src/airflow/utils/file.py at 003178ea9b). A script the
+ * scheduler never imports (an API client kept in include/, a one-off tool) has no parse-time cost.
+ */
+export function scannedAsDagFile(text: string, airflowVersion: string): boolean {
+  if (/^1\./.test(airflowVersion)) return text.includes('DAG') && text.includes('airflow');
+  const lower = text.toLowerCase();
+  return lower.includes('dag') && lower.includes('airflow');
+}
 
 /**
  * Plain module-level functions called while the file is imported (a DAG factory `build_dag()`
