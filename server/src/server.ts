@@ -178,7 +178,10 @@ export function startServer(connection: Connection): void {
         const p = filePath(s.doc.uri);
         if (s !== state && p && s.analysis) entries.push({ file: p, dagIds: s.analysis.dagIds });
       }
-      const dup = duplicateDagIdDiagnostics(entries).get(file) ?? [];
+      const dup = duplicateDagIdDiagnostics(entries, (f) => {
+        const root = rootFor(f);
+        return root ? path.relative(root, f) : f;
+      }).get(file) ?? [];
       for (const d of dup) {
         const sev = settings.severity.AF223;
         all.push(sev && sev !== 'off' ? { ...d, severity: sev } : d);

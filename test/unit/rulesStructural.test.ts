@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { strict as assert } from 'node:assert';
 import { lintText } from '../../core/src/analysis/engine';
 import type { Diagnostic } from '../../core/src/analysis/types';
 import { resolveTargetLabel } from '../../core/src/targets';
-import { duplicateDagIdDiagnostics } from '../../core/src/analysis/workspace';
+import { dagFolderOf, duplicateDagIdDiagnostics } from '../../core/src/analysis/workspace';
 import { describeSchedule, validateCron } from '../../core/src/analysis/schedule';
 
 /** Diagnostics of one code for `src` on a target, as "CODE:line[:severity]". */
@@ -375,6 +376,18 @@ describe('AF223 duplicate dag_id across the workspace', () => {
     assert.match(m.get('dags/a.py')![0].message, /dags\/b\.py:3/);
     assert.equal(m.get('dags/b.py')![0].range.start.line, 2);
     assert.equal(m.has('dags/c.py'), false);
+  });
+  it('only DAGs of the same DAG folder collide (dags/, tests/dags/, docs listings are separate bags)', async () => {
+    const src = `${HEAD}with DAG("shared", start_date=datetime(2024, 1, 1)) as dag:\n    pass\n`;
+    const at = async (file: string) => ({ file, dagIds: (await lintText(src, file, { target: resolveTargetLabel('mwaa:2.10.3') })).dagIds });
+    const files = await Promise.all(['/p/dags/a.py', '/p/dags/team/b.py', '/p/tests/dags/fixture.py', '/p/docs/listing_1.py', '/p/docs/listing_2.py'].map(at));
+    const m = duplicateDagIdDiagnostics(files, (f) => path.relative('/p', f));
+    assert.deepEqual([...m.keys()].sort(), ['/p/dags/a.py', '/p/dags/team/b.py', '/p/docs/listing_1.py', '/p/docs/listing_2.py']);
+    assert.match(m.get('/p/dags/a.py')![0].message, /also defined at dags\/team\/b\.py:\d+;/);
+    assert.match(m.get('/p/docs/listing_1.py')![0].message, /also defined at docs\/listing_2\.py:\d+;/);
+    assert.equal(dagFolderOf('/p/dags/team/b.py'), '/p/dags');
+    assert.equal(dagFolderOf('C:\\p\\dags\\x.py'), 'C:/p/dags');
+    assert.equal(dagFolderOf('/p/x/dags.py'), '');
   });
 });
 

@@ -121,7 +121,7 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
     return { file, abs, target: options.target, diagnostics: r.diagnostics, dagIds: r.dagIds };
   });
   // Workspace-wide rule: duplicate dag_id across the linted files.
-  const dupes = duplicateDagIdDiagnostics(results.map((r) => ({ file: r.abs, dagIds: r.dagIds })));
+  const dupes = duplicateDagIdDiagnostics(results.map((r) => ({ file: r.abs, dagIds: r.dagIds })), (abs) => path.relative(cwd, abs) || abs);
   for (const r of results) {
     const extra = dupes.get(r.abs);
     if (extra?.length) {
