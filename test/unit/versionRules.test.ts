@@ -412,6 +412,17 @@ describe('version rules: what to use instead on an older target', () => {
   });
 });
 
+describe('version rules: one older module for names that live together', () => {
+  it('from airflow.sdk import dag, task on 2.10 → from airflow.decorators import dag, task', async () => {
+    const src = 'from airflow.sdk import dag, task\n';
+    const e = one(await lint(src, 'mwaa:2.10.3'), 'AF102');
+    assert.match(e.message, /use `airflow\.decorators\.dag`, `airflow\.decorators\.task` instead/);
+    const fixed = applyFix(src, e);
+    assert.equal(fixed, 'from airflow.decorators import dag, task\n');
+    assert.deepEqual(await lint(fixed, 'mwaa:2.10.3'), []);
+  });
+});
+
 describe('version rules: removed modules with renamed classes', () => {
   it('DummyOperator on 3.0: the fix imports EmptyOperator under the old local name, then nothing is left', async () => {
     const src = 'from airflow.operators.dummy import DummyOperator\n\nDummyOperator(task_id="start")\n';

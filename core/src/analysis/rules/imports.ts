@@ -345,6 +345,11 @@ function reverseIndex(ctx: RuleContext): Map<string, { path: string; isModule: b
 
 /** An older path that does what `dotted` does and works on the target (available preferred). */
 function backport(ctx: RuleContext, dotted: string, isModule: boolean): string | undefined {
+  return backportCandidates(ctx, dotted, isModule)[0];
+}
+
+/** The older paths the target has for `dotted`, best first (see backport). */
+function backportCandidates(ctx: RuleContext, dotted: string, isModule: boolean): string[] {
   const v = ctx.target.airflow;
   const seen = new Set<string>([dotted]);
   let frontier = [dotted];
@@ -365,10 +370,27 @@ function backport(ctx: RuleContext, dotted: string, isModule: boolean): string |
         }
       }
     }
-    if (found.length) return found.sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path))[0].path;
+    if (found.length) return found.sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path)).map((x) => x.path);
     frontier = next;
   }
-  return undefined;
+  return [];
+}
+
+/**
+ * One older home per name of a statement. Where a module holds several of the names, it wins over each
+ * name's own first choice (`from airflow.sdk import dag, task` on 2.x → `from airflow.decorators import dag,
+ * task`, not `airflow.models.dag.dag` beside `airflow.decorators.task`).
+ */
+function backportStatement(ctx: RuleContext, dotted: string[]): (string | undefined)[] {
+  const candidates = dotted.map((d) => backportCandidates(ctx, d, false));
+  const moduleOf = (p: string) => p.slice(0, p.lastIndexOf('.'));
+  const holds = new Map<string, number>();
+  for (const list of candidates) for (const m of new Set(list.map(moduleOf))) holds.set(m, (holds.get(m) ?? 0) + 1);
+  return candidates.map((list) => {
+    let best = list[0];
+    for (const p of list) if ((holds.get(moduleOf(p)) ?? 0) > (holds.get(moduleOf(best)) ?? 0)) best = p;
+    return best;
+  });
 }
 
 /**
@@ -386,8 +408,9 @@ function backportFixes(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[]
   const moduleLevel = verdict.isModule && verdict.range === imp.moduleRange;
   const items = moduleLevel ? siblings.filter((s) => s.kind === 'from' && s.name) : [imp];
   const mapped: { from: string; name: string; local: string }[] = [];
-  for (const it of items) {
-    const b = backport(ctx, `${it.module}.${it.name}`, false);
+  const homes = backportStatement(ctx, items.map((it) => `${it.module}.${it.name}`));
+  for (const [k, it] of items.entries()) {
+    const b = homes[k];
     if (!b) return undefined;
     const i = b.lastIndexOf('.');
     mapped.push({ from: b.slice(0, i), name: b.slice(i + 1), local: it.alias ?? it.name! });
