@@ -217,6 +217,17 @@ describe('targets: detection from the project', () => {
     assert.equal(t?.airflow, '2.9.2');
   });
 
+  it('without a constraints URL an exact apache-airflow pin names the Airflow version (providers and ranges do not)', () => {
+    const t = detectFromRequirements('# via pip-compile\napache-airflow-providers-amazon==8.24.0\napache-airflow[celery,postgres] == 2.9.2  # pinned\n', 'requirements/requirements.txt');
+    assert.equal(t?.label, 'airflow:2.9.2');
+    assert.equal(t?.source, 'requirements');
+    assert.equal(t?.sourceDetail, 'requirements/requirements.txt');
+    assert.equal(detectFromRequirements('apache-airflow>=2.9\napache-airflow-providers-http==4.0.0\n', 'r.txt'), undefined);
+    const constrained = detectFromRequirements('apache-airflow==2.9.2\n-c https://raw.githubusercontent.com/apache/airflow/constraints-2.10.3/constraints-3.11.txt\n', 'r.txt');
+    assert.equal(constrained?.label, 'airflow:2.10.3', 'the constraints URL wins');
+    assert.throws(() => detectFromRequirements('apache-airflow==2.99.0\n', 'r.txt'), /2\.99\.0/);
+  });
+
   it('a requirements.txt without a constraint detects nothing', () => {
     assert.equal(detectFromRequirements('pandas==2.2.2\n# --constraint in a comment\n', 'r.txt'), undefined);
   });

@@ -285,13 +285,22 @@ const CONSTRAINT = /constraints-(\d+\.\d+\.\d+)\/constraints-(?:no-providers-|so
 
 /** Detect from a requirements.txt `--constraint`/`-c` URL naming constraints-<airflow>/constraints-<py>.txt. */
 export function detectFromRequirements(text: string, file: string): ResolvedTarget | undefined {
-  for (const line of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  for (const line of lines) {
     if (!/^\s*(--constraint|-c)\b/.test(line)) continue;
     const m = CONSTRAINT.exec(line);
     if (m) return resolveTargetLabel(`airflow:${m[1]}`, { python: m[2], source: 'requirements', sourceDetail: file });
   }
+  // No constraints URL: an exact pin of Airflow itself (pip-compile output, self-hosted images).
+  for (const line of lines) {
+    const m = AIRFLOW_PIN.exec(line);
+    if (m) return resolveTargetLabel(`airflow:${m[1]}`, { source: 'requirements', sourceDetail: file });
+  }
   return undefined;
 }
+
+/** `apache-airflow==2.9.2` or `apache-airflow[celery,postgres] == 2.9.2` (PEP 503 spellings), not a provider. */
+const AIRFLOW_PIN = /^\s*apache[-_.]airflow\s*(?:\[[^\]]*\])?\s*===?\s*(\d+\.\d+\.\d+)\s*(?:[;#].*)?$/i;
 
 const REQUIREMENTS_FILES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
 
