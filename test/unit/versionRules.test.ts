@@ -578,3 +578,15 @@ describe('version rules: fail_stop → fail_fast', () => {
     assert.deepEqual(await lint(fixed, 'mwaa:3.0.6'), []);
   });
 });
+
+describe('version rules: Airflow 1.10 plugin imports', () => {
+  const src = 'from airflow.hooks import SSHHook\nfrom airflow.operators import MyCustomOperator\nfrom airflow.operators.my_plugin import OtherOperator\nimport airflow.sensors.bahs\n';
+  it('names and modules plugins merge into airflow.{operators,sensors,hooks,…} are no typos on 1.10', async () => {
+    assert.deepEqual(codes(await lint(src, 'mwaa:1.10.12')), []);
+  });
+  it('on 2.x those packages take no plugins: near misses are typos again', async () => {
+    const d = await lint(src, 'mwaa:2.0.2');
+    assert.deepEqual(codes(d), ['AF101:4']);
+    assert.match(d[0].message, /Did you mean `airflow\.sensors\.bash`/);
+  });
+});

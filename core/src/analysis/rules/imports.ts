@@ -127,7 +127,7 @@ function moduleVerdict(ctx: RuleContext, module: string, range: Range): Verdict 
  * record non-Airflow names a module happens to import (`os`, `datetime` …).
  */
 function misspeltName(ctx: RuleContext, imp: ImportFact): boolean {
-  if (!ctx.kb.module(imp.module) || imp.name === '*') return false;
+  if (!ctx.kb.module(imp.module) || imp.name === '*' || pluginPackage(ctx, imp.module)) return false;
   const v = ctx.target.airflow;
   const known = [...ctx.kb.namesOf(imp.module, v), ...ctx.kb.submodulesOf(imp.module, v)];
   const guess = closest(imp.name!, known.filter((n) => n !== imp.name));
@@ -143,6 +143,17 @@ function misspeltName(ctx: RuleContext, imp: ImportFact): boolean {
   return true;
 }
 
+/**
+ * Airflow 1.10 merges plugins into these packages: `from airflow.operators import MyPluginOperator` and
+ * `airflow.operators.<plugin name>` are how 1.x DAGs import plugin code (`_integrate_plugins` in
+ * airflow/{operators,sensors,hooks,executors,macros}/__init__.py, arenadata/airflow 1.10.12; gone in 2.0.2),
+ * so a name or module the KB does not know there is no typo.
+ */
+const PLUGIN_PACKAGES_1X = new Set(['airflow.operators', 'airflow.sensors', 'airflow.hooks', 'airflow.executors', 'airflow.macros']);
+function pluginPackage(ctx: RuleContext, module: string): boolean {
+  return ctx.target.airflow.startsWith('1.') && PLUGIN_PACKAGES_1X.has(module);
+}
+
 /** `from airflow.operators.bahs import …`: the last segment is a near miss of a sibling module (ModuleNotFoundError). */
 function misspeltModule(ctx: RuleContext, imp: ImportFact, reportedModules: Set<string>): boolean {
   if (ctx.kb.module(imp.module)) return false;
@@ -150,7 +161,7 @@ function misspeltModule(ctx: RuleContext, imp: ImportFact, reportedModules: Set<
   const parent = imp.module.slice(0, i);
   const parentAv = i > 0 ? ctx.kb.module(parent) : undefined;
   const v = ctx.target.airflow;
-  if (!parentAv || !['available', 'deprecated'].includes(cachedStatus(parentAv, v))) return false;
+  if (!parentAv || !['available', 'deprecated'].includes(cachedStatus(parentAv, v)) || pluginPackage(ctx, parent)) return false;
   const last = imp.module.slice(i + 1);
   // packages the KB deliberately does not scan (docs/knowledge-base.md "Skipped modules")
   if (last.startsWith('_') || /^(www|ui|api|api_connexion|api_fastapi|api_internal|migrations|tests?|example_dags)$/.test(last)) return false;
