@@ -584,9 +584,34 @@ describe('version rules: Airflow 1.10 plugin imports', () => {
   it('names and modules plugins merge into airflow.{operators,sensors,hooks,…} are no typos on 1.10', async () => {
     assert.deepEqual(codes(await lint(src, 'mwaa:1.10.12')), []);
   });
-  it('on 2.x those packages take no plugins: near misses are typos again', async () => {
+  it('on 2.x those packages take no plugins: plugin-style imports fail, near misses are typos again', async () => {
     const d = await lint(src, 'mwaa:2.0.2');
-    assert.deepEqual(codes(d), ['AF101:4']);
-    assert.match(d[0].message, /Did you mean `airflow\.sensors\.bash`/);
+    assert.deepEqual(codes(d), ['AF101:1', 'AF101:2', 'AF101:3', 'AF101:4']);
+    assert.match(d[3].message, /Did you mean `airflow\.sensors\.bash`/);
+  });
+});
+
+describe('version rules: 1.10 plugin-style imports on Airflow 2+', () => {
+  const src = [
+    'from airflow.operators import MyCustomOperator',
+    'from airflow.operators.my_plugin import OtherOperator',
+    'from airflow.hooks.my_plugin import MyHook',
+    'from airflow.sensors import MySensor',
+    'from airflow.macros.my_plugin import helper',
+    'from airflow.operators import bash_operator',
+    'from airflow.operators.bahs import BashOperator',
+    '',
+  ].join('\n');
+  it('every plugin-style import fails on 2.x and 3.x; macro plugins still work; a near miss keeps its did-you-mean', async () => {
+    // line 6: bash_operator is a deprecated alias on 2.x (AF103, filtered out here) and gone in 3.0
+    for (const [t, six] of [['mwaa:2.10.3', []], ['mwaa:3.0.6', ['AF101:6']]] as const) {
+      const d = await lint(src, t);
+      assert.deepEqual(codes(d).filter((c) => !c.startsWith('AF103')), ['AF101:1', 'AF101:2', 'AF101:3', 'AF101:4', ...six, 'AF101:7'], t);
+      assert.match(d[0].message, /no longer exposes plugin operators, sensors and hooks/);
+      assert.match(d.find((x) => x.range.start.line === 6)!.message, /Did you mean `airflow\.operators\.bash`/);
+    }
+  });
+  it('all fine on 1.10 (plugins are merged there), except the 2.x-only typo target', async () => {
+    assert.deepEqual(codes(await lint(src, 'mwaa:1.10.12')).filter((c) => !c.startsWith('AF103')), []);
   });
 });

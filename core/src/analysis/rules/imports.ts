@@ -154,6 +154,46 @@ function pluginPackage(ctx: RuleContext, module: string): boolean {
   return ctx.target.airflow.startsWith('1.') && PLUGIN_PACKAGES_1X.has(module);
 }
 
+/**
+ * 1.10-style plugin imports on Airflow 2+: `from airflow.operators.my_plugin import MyOperator`,
+ * `from airflow.hooks import MyHook`. Airflow 2.0 stopped merging plugin operators, sensors and hooks into
+ * these packages (UPDATING.md of 2.0.2, "Adding Operators and Sensors via plugins is no longer supported",
+ * "Importing Hooks via plugins is no longer supported"; plugins_manager.py keeps only executor and macro
+ * integration), so a module or name no Airflow version has there fails to import.
+ */
+const PLUGIN_PACKAGES_GONE_2 = new Set(['airflow.operators', 'airflow.sensors', 'airflow.hooks']);
+const PLUGIN_ADVICE = 'Airflow 2 no longer exposes plugin operators, sensors and hooks there (Airflow 1.10 did); import the class from the module that defines it, e.g. `from my_plugin import MyOperator` (plugins/ is on sys.path).';
+
+function pluginModuleImport(ctx: RuleContext, imp: ImportFact, reportedModules: Set<string>): boolean {
+  const parts = imp.module.split('.');
+  const pkg = parts.slice(0, 2).join('.');
+  if (ctx.target.airflow.startsWith('1.') || parts.length < 3 || !PLUGIN_PACKAGES_GONE_2.has(pkg)) return false;
+  const sub = parts.slice(0, 3).join('.');
+  if (ctx.kb.module(sub) || ctx.kb.name(pkg, parts[2])) return false;
+  const k = `${sub}@${imp.statementRange.start.line}`;
+  if (reportedModules.has(k)) return true;
+  reportedModules.add(k);
+  ctx.report({
+    code: 'AF101',
+    message: `\`${sub}\` is not an Airflow module (ModuleNotFoundError); ${ctx.target.label} runs Airflow ${ctx.target.airflow}. ${PLUGIN_ADVICE}`,
+    range: imp.moduleRange,
+    data: { symbol: sub, isModule: true, unknown: true },
+  });
+  return true;
+}
+
+function pluginNameImport(ctx: RuleContext, imp: ImportFact): boolean {
+  if (ctx.target.airflow.startsWith('1.') || !imp.name || imp.name === '*' || !PLUGIN_PACKAGES_GONE_2.has(imp.module)) return false;
+  if (ctx.kb.name(imp.module, imp.name) || ctx.kb.module(`${imp.module}.${imp.name}`)) return false;
+  ctx.report({
+    code: 'AF101',
+    message: `\`${imp.module}.${imp.name}\` is not an Airflow name (ImportError); ${ctx.target.label} runs Airflow ${ctx.target.airflow}. ${PLUGIN_ADVICE}`,
+    range: imp.nameRange ?? imp.itemRange,
+    data: { symbol: `${imp.module}.${imp.name}`, isModule: false, unknown: true },
+  });
+  return true;
+}
+
 /** `from airflow.operators.bahs import …`: the last segment is a near miss of a sibling module (ModuleNotFoundError). */
 function misspeltModule(ctx: RuleContext, imp: ImportFact, reportedModules: Set<string>): boolean {
   if (ctx.kb.module(imp.module)) return false;
@@ -200,7 +240,7 @@ function pickVerdict(moduleV: Verdict | undefined, nameV: Verdict | undefined): 
 
 function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], reportedModules: Set<string>) {
   const v = ctx.target.airflow;
-  if (misspeltModule(ctx, imp, reportedModules)) return;
+  if (misspeltModule(ctx, imp, reportedModules) || pluginModuleImport(ctx, imp, reportedModules)) return;
   let verdict: Verdict | undefined;
   if (imp.kind === 'from' && imp.name) {
     const moduleV = moduleVerdict(ctx, imp.module, imp.moduleRange);
@@ -216,7 +256,7 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
       nameV = { key: `${imp.module}.${imp.name}`, av: sub, status: subStatus!, range, isModule: true };
     } else if (nameAv) nameV = { key: `${imp.module}.${imp.name}`, av: nameAv, status: nameStatus!, range, isModule: false };
     verdict = pickVerdict(moduleV, nameV);
-    if (!nameV && (!moduleV || moduleV.status === 'available' || moduleV.status === 'deprecated') && misspeltName(ctx, imp)) return;
+    if (!nameV && (!moduleV || moduleV.status === 'available' || moduleV.status === 'deprecated') && (misspeltName(ctx, imp) || pluginNameImport(ctx, imp))) return;
   } else {
     verdict = moduleVerdict(ctx, imp.module, imp.moduleRange);
   }
