@@ -597,7 +597,7 @@ describe('version rules: 1.10 plugin-style imports on Airflow 2+', () => {
     'from airflow.operators.my_plugin import OtherOperator',
     'from airflow.hooks.my_plugin import MyHook',
     'from airflow.sensors import MySensor',
-    'from airflow.macros.my_plugin import helper',
+    'from airflow.macros.hive2 import helper  # a macros plugin named like a module (airflow.macros.hive)',
     'from airflow.operators import bash_operator',
     'from airflow.operators.bahs import BashOperator',
     '',

@@ -151,7 +151,8 @@ function misspeltName(ctx: RuleContext, imp: ImportFact): boolean {
  */
 const PLUGIN_PACKAGES_1X = new Set(['airflow.operators', 'airflow.sensors', 'airflow.hooks', 'airflow.executors', 'airflow.macros']);
 function pluginPackage(ctx: RuleContext, module: string): boolean {
-  return ctx.target.airflow.startsWith('1.') && PLUGIN_PACKAGES_1X.has(module);
+  // From 2.0 only macros and executors are still merged (plugins_manager.integrate_{macros,executor}_plugins).
+  return ctx.target.airflow.startsWith('1.') ? PLUGIN_PACKAGES_1X.has(module) : module === 'airflow.macros' || module === 'airflow.executors';
 }
 
 /**
