@@ -397,3 +397,12 @@ describe('AF201 binding forms', () => {
     assert.deepEqual(await lines(src, 'mwaa:2.10.3', 'AF201'), [1, 2, 4, 5]);
   });
 });
+
+describe('AF001 parameters with annotated splats', () => {
+  it('`*args: Any` and `**kw: Any` after defaults are valid (found in a real DAG repository utility)', async () => {
+    const src = 'from typing import Any\n\ndef f(a: int, b: str = "x", *args: Any, c: int, d: int = 1, **kw: Any) -> None:\n    pass\n\ndef g(a, b=1, **kw: Any):\n    pass\n\ndef h(m: str = "gpt", **kw: Any) -> dict:\n    return {}\n';
+    assert.deepEqual(await lines(src, 'mwaa:2.10.3', 'AF001'), []);
+    assert.deepEqual(await lines('def k(a=1, b: int):\n    pass\n', 'mwaa:2.10.3', 'AF001'), [1], 'a typed parameter without default after a default is still an error');
+    assert.deepEqual(await lines('def k(a=1, *r: int, b: int):\n    pass\n', 'mwaa:2.10.3', 'AF001'), [], 'keyword-only after a typed *args');
+  });
+});

@@ -170,7 +170,10 @@ function compileError(ctx: RuleContext, root: Node) {
         if (names.has(name)) consider(p, `duplicate argument '${name}' in function definition`);
         names.add(name);
       }
-      if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern') keywordOnly = true;
+      // `*args: int` / `**kw: Any` are typed_parameter nodes holding the splat pattern
+      const splat = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern')?.type : p.type;
+      if (p.type === 'keyword_separator' || splat === 'list_splat_pattern') keywordOnly = true;
+      else if (splat === 'dictionary_splat_pattern') continue;
       else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaults = true;
       else if ((p.type === 'identifier' || p.type === 'typed_parameter') && defaults && !keywordOnly) consider(p, 'non-default argument follows default argument');
     }
