@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { normaliseDist, parseRequirements, requirementAddition } from '../../core/src/analysis/requirements';
+import { installedDistributions, normaliseDist, parseRequirements, requirementAddition } from '../../core/src/analysis/requirements';
 
 describe('requirements.txt', () => {
   it('reads distribution names whatever the spelling, pins, extras, options and comments', () => {
@@ -19,5 +19,11 @@ describe('requirements.txt', () => {
     assert.deepEqual(requirementAddition(undefined, 'x'), { line: 0, character: 0, newText: 'x\n' });
     assert.deepEqual(requirementAddition('', 'x'), { line: 0, character: 0, newText: 'x\n' });
     assert.equal(requirementAddition('Apache_Airflow_Providers_Snowflake>=5\n', 'apache-airflow-providers-snowflake'), undefined);
+  });
+
+  it('extras of apache-airflow and of providers install providers (AF141 counts them)', () => {
+    const d = installedDistributions('apache-airflow[async,amazon,cncf.kubernetes,microsoft.mssql,providers-common-sql]==2.10.5\napache-airflow-providers-mysql[amazon] # extra\npandas[excel]\n');
+    for (const p of ['apache-airflow', 'apache-airflow-providers-amazon', 'apache-airflow-providers-cncf-kubernetes', 'apache-airflow-providers-microsoft-mssql', 'apache-airflow-providers-common-sql', 'apache-airflow-providers-mysql', 'pandas']) assert.ok(d.has(p), p);
+    assert.ok(!d.has('apache-airflow-providers-excel'), 'extras of other packages are not providers');
   });
 });

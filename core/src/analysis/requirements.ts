@@ -34,10 +34,34 @@ export function findRequirements(startDir: string, rootDir?: string): string | u
 export function readRequirementsPackages(file: string | undefined): Set<string> {
   if (!file) return new Set();
   try {
-    return new Set(parseRequirements(readFileSync(file, 'utf8')).keys());
+    return installedDistributions(readFileSync(file, 'utf8'));
   } catch {
     return new Set();
   }
+}
+
+/**
+ * The distributions a requirements file installs, as far as AF141 cares: every listed name plus the
+ * provider distributions that extras pull in — `apache-airflow[amazon,cncf.kubernetes]` installs
+ * apache-airflow-providers-amazon and -cncf-kubernetes, and a provider's extras name the other providers
+ * it depends on (`apache-airflow-providers-mysql[amazon]`). Extras that are no provider (`async`,
+ * `statsd` …) add names no import maps to, which is harmless.
+ */
+export function installedDistributions(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*\[([^\]]*)\]/.exec(line);
+    if (!m) continue;
+    const dist = normaliseDist(m[1]);
+    if (dist !== 'apache-airflow' && !dist.startsWith('apache-airflow-providers-')) continue;
+    for (const extra of m[2].split(',')) {
+      const e = normaliseDist(extra).replace(/^apache-airflow-providers-|^providers-/, '');
+      if (e) out.add(`apache-airflow-providers-${e}`);
+    }
+  }
+  for (const name of parseRequirements(text).keys()) out.add(name);
+  return out;
 }
 
 /**
