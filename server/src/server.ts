@@ -108,7 +108,7 @@ export function startServer(connection: Connection): void {
     const file = filePath(uri);
     if (file) {
       const detected = detectTarget(path.dirname(file), rootFor(file));
-      if (detected) return python ? resolveTargetLabel(detected.label, { python, source: detected.source, sourceDetail: detected.sourceDetail }) : detected;
+      if (detected) return python ? { ...resolveTargetLabel(detected.label, { python, source: detected.source, sourceDetail: detected.sourceDetail }), image: detected.image } : detected;
     }
     const d = defaultTarget();
     return python ? { ...resolveTargetLabel(d.label, { python }), source: 'default', sourceDetail: d.sourceDetail } : d;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lintText } from '../../core/src/analysis/engine';
 import { applyEdits, fixAll } from '../../core/src/analysis/fixes';
 import type { Diagnostic, LintOptions } from '../../core/src/analysis/types';
-import { resolveTargetLabel } from '../../core/src/targets';
+import { detectFromDockerfile, resolveTargetLabel } from '../../core/src/targets';
 import { addedBetweenScans } from '../../core/src/analysis/rules/scanGaps';
 
 /** Lint `src` against a target label; returns the version-rule diagnostics (AF1xx). */
@@ -361,6 +361,18 @@ describe('version rules: providers (AF141)', () => {
     // the 2.x distribution cannot be installed on 1.10: listing it does not silence the warning
     const twoX = new Set(['apache-airflow-providers-snowflake', 'apache-airflow-providers-amazon']);
     assert.equal((await lint(SNOW, 'airflow:1.10.15', { extraPackages: twoX })).filter((d) => d.code === 'AF141').length, 2);
+  });
+
+  it('FROM apache/airflow:<v> (not slim): the image extras count as installed, and the message names the image', async () => {
+    const src = 'from airflow.providers.amazon.aws.hooks.s3 import S3Hook\nfrom airflow.providers.snowflake.hooks.snowflake import SnowflakeHook\nfrom airflow.providers.databricks.hooks.databricks import DatabricksHook\n';
+    const image = detectFromDockerfile('FROM apache/airflow:2.10.2-python3.11\n', 'Dockerfile')!;
+    assert.equal(image.image, 'apache/airflow:2.10.2-python3.11');
+    const d = (await lintText(src, 'x.py', { target: image })).diagnostics.filter((x) => x.code === 'AF141');
+    assert.deepEqual(d.map((x) => x.range.start.line), [2], 'databricks is no image extra');
+    assert.match(d[0].message, /which the apache\/airflow:2\.10\.2-python3\.11 image \(airflow:2\.10\.2\) does not install/);
+    const slim = detectFromDockerfile('FROM apache/airflow:slim-2.10.2\n', 'Dockerfile')!;
+    assert.equal(slim.image, undefined, 'the slim image has no extras');
+    assert.equal((await lintText(src, 'x.py', { target: slim })).diagnostics.filter((x) => x.code === 'AF141').length, 3);
   });
 
   it('the standard provider ships with Airflow 3 on MWAA', async () => {

@@ -1,5 +1,5 @@
 import type {
-  ArgumentsData, Availability, ContextData, FeaturesData, ModulesData, PlatformSeries, PlatformsData, ProvidersData, ReleaseInfo, ReleasesData,
+  ArgumentsData, Availability, ContextData, FeaturesData, ImagesData, ModulesData, PlatformSeries, PlatformsData, ProvidersData, ReleaseInfo, ReleasesData,
 } from './types';
 import modulesJson from './data/modules.json';
 import argumentsJson from './data/arguments.json';
@@ -8,6 +8,7 @@ import featuresJson from './data/features.json';
 import releasesJson from './data/releases.json';
 import platformsJson from './data/platforms.json';
 import providersJson from './data/providers.json';
+import imagesJson from './data/images.json';
 import { inRange } from './availability';
 import { hydrateArguments, hydrateContext, hydrateModules } from './compact';
 
@@ -36,6 +37,7 @@ export class KnowledgeBase {
     private readonly releasesData: ReleasesData,
     private readonly platformsData: PlatformsData,
     private readonly providersData: ProvidersData,
+    private readonly imagesData: ImagesData = { format: 1, note: '', runs: [] },
   ) {}
 
   /** Airflow versions whose sources were scanned for modules/arguments/context. */
@@ -142,6 +144,18 @@ export class KnowledgeBase {
   providerKeys(): string[] {
     return Object.keys(this.providersData.installed);
   }
+  /**
+   * Provider distributions the official apache/airflow image of an Airflow release adds on top of
+   * the pip install (its Dockerfile AIRFLOW_EXTRAS, scripts/kb/image-extras.ts); releases after the
+   * last scanned one keep its extras. Undefined before 2.0 (1.10 extras are not providers).
+   */
+  imageProviders(airflow: string): { packages: string[]; evidence: ImagesData['runs'][number]['evidence'] } | undefined {
+    const key = (v: string) => v.split('.').map((x) => x.padStart(4, '0')).join('.');
+    let run: ImagesData['runs'][number] | undefined;
+    for (const r of this.imagesData.runs) if (key(r.from) <= key(airflow)) run = r;
+    if (!run || key(airflow.split('.')[0]) < key('2')) return undefined;
+    return { packages: run.extras.map((e) => `apache-airflow-providers-${e}`), evidence: run.evidence };
+  }
 }
 
 let instance: KnowledgeBase | undefined;
@@ -154,6 +168,7 @@ export function getKnowledgeBase(): KnowledgeBase {
     releasesJson as unknown as ReleasesData,
     platformsJson as unknown as PlatformsData,
     providersJson as unknown as ProvidersData,
+    imagesJson as unknown as ImagesData,
   );
   return instance;
 }

@@ -141,3 +141,10 @@ export interface ProviderSet {
   confidence?: Confidence;
   evidence: Evidence[];
 }
+
+/** images.json: providers the official apache/airflow image installs (its Dockerfile AIRFLOW_EXTRAS), per run of releases. */
+export interface ImagesData {
+  format: number;
+  note: string;
+  runs: { from: string; to: string; extras: string[]; evidence: { repo: string; path: string; ref: string; commit: string; note?: string }[] }[];
+}

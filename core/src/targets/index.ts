@@ -257,18 +257,24 @@ export function detectFromDockerfile(text: string, file: string): ResolvedTarget
     if (!tag) continue;
     let label: string | undefined;
     let python: string | undefined;
+    let official: string | undefined;
     const pyTag = /-python-?(3\.\d+)/.exec(tag);
     if (pyTag) python = pyTag[1];
     if (/astro-runtime$|astrocrpublic\.azurecr\.io\/runtime$|\/runtime$/.test(repo)) {
       label = `astro:${tag.replace(/-(?:python-\d+\.\d+|base|slim)/g, '')}`;
     } else if (/(^|\/)apache\/airflow$/.test(repo)) {
-      const v = /^(?:slim-)?(\d+\.\d+\.\d+)/.exec(tag);
-      if (v) label = `airflow:${v[1]}`;
+      const v = /^(slim-)?(\d+\.\d+\.\d+)/.exec(tag);
+      if (v) label = `airflow:${v[2]}`;
+      // the slim image has no extras, so no providers beyond the pip install's
+      if (v && !v[1]) official = `apache/airflow:${tag}`;
     } else if (/mwaa/.test(repo)) {
       const v = /(\d+)[._](\d+)[._](\d+)/.exec(tag);
       if (v) label = `mwaa:${v[1]}.${v[2]}.${v[3]}`;
     }
-    if (label) return resolveTargetLabel(label, { python, source: 'dockerfile', sourceDetail: file });
+    if (label) {
+      const t = resolveTargetLabel(label, { python, source: 'dockerfile', sourceDetail: file });
+      return official ? { ...t, image: official } : t;
+    }
   }
   return undefined;
 }
@@ -352,7 +358,7 @@ export function resolveTarget(opts: { flag?: string; setting?: string; settingNa
   if (opts.projectDir) {
     const detected = detectTarget(opts.projectDir, opts.rootDir);
     if (detected) {
-      if (opts.python) return resolveTargetLabel(detected.label, { python: opts.python, source: detected.source, sourceDetail: detected.sourceDetail });
+      if (opts.python) return { ...resolveTargetLabel(detected.label, { python: opts.python, source: detected.source, sourceDetail: detected.sourceDetail }), image: detected.image };
       return detected;
     }
   }

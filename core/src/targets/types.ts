@@ -19,4 +19,6 @@ export interface ResolvedTarget {
   sourceDetail?: string;
   /** Caveats, e.g. "Airflow patch version approximated from runtime major 13". */
   notes: string[];
+  /** The official image the project builds on (`FROM apache/airflow:2.10.2`): its providers count as installed. */
+  image?: string;
 }

@@ -52,8 +52,8 @@ export const providersRule: Rule = {
       ctx.report({
         code: 'AF141',
         message: backport
-          ? `\`${module}\` comes from the backport package ${dist} on Airflow ${ctx.target.airflow} (${provider} needs Airflow 2.0), which ${ctx.target.label} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (backport packages need Python 3.6+), or import the class from its Airflow 1.10 module.`
-          : `\`${module}\` comes from ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (within the platform's constraints).`,
+          ? `\`${module}\` comes from the backport package ${dist} on Airflow ${ctx.target.airflow} (${provider} needs Airflow 2.0), which ${installer(ctx)} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (backport packages need Python 3.6+), or import the class from its Airflow 1.10 module.`
+          : `\`${module}\` comes from ${dist}, which ${installer(ctx)} does not install and requirements.txt does not list. Add ${dist} to requirements.txt (within the platform's constraints).`,
         range: imp.moduleRange,
         data: { distribution: dist },
       });
@@ -86,7 +86,7 @@ function checkTaskDecorators(ctx: RuleContext, installed: Set<string>, extra: Se
     if (!dist || installed.has(normaliseDist(dist)) || extra.has(normaliseDist(dist))) continue;
     ctx.report({
       code: 'AF141',
-      message: `@${name} is registered by ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list: importing the file raises AttributeError ("task decorator '${m![1]}' not found"). Add ${dist} to requirements.txt (within the platform's constraints).`,
+      message: `@${name} is registered by ${dist}, which ${installer(ctx)} does not install and requirements.txt does not list: importing the file raises AttributeError ("task decorator '${m![1]}' not found"). Add ${dist} to requirements.txt (within the platform's constraints).`,
       range: d.range,
       data: { distribution: normaliseDist(dist) },
     });
@@ -113,7 +113,7 @@ function checkShims(ctx: RuleContext, installed: Set<string>, extra: Set<string>
     seen.add(key);
     ctx.report({
       code: 'AF141',
-      message: `\`${shim.path}\` is a deprecated alias that imports \`${shim.replacement}\` from ${dist}, which ${ctx.target.label} does not install and requirements.txt does not list, so the import fails. Add ${dist} to requirements.txt (within the platform's constraints) and import from \`${shim.replacement}\`.`,
+      message: `\`${shim.path}\` is a deprecated alias that imports \`${shim.replacement}\` from ${dist}, which ${installer(ctx)} does not install and requirements.txt does not list, so the import fails. Add ${dist} to requirements.txt (within the platform's constraints) and import from \`${shim.replacement}\`.`,
       range: imp.kind === 'from' && shim.path !== imp.module ? imp.nameRange ?? imp.moduleRange : imp.moduleRange,
       evidence: shim.av.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref })),
       data: { distribution: dist },
@@ -134,9 +134,17 @@ function shimOf(ctx: RuleContext, module: string, name: string | undefined): { p
   return undefined;
 }
 
+/** Who installs the providers: the target, or the official image the project builds on. */
+function installer(ctx: RuleContext): string {
+  return ctx.target.image ? `the ${ctx.target.image} image (${ctx.target.label})` : ctx.target.label;
+}
+
 function installedFor(ctx: RuleContext): Set<string> | undefined {
   const t = ctx.target;
   const entry = ctx.kb.providersFor(t.label) ?? (t.platform === 'airflow' ? ctx.kb.providersFor(`airflow:${t.airflow}`) : undefined);
   if (!entry) return undefined;
-  return new Set(Object.keys(entry.packages).map(normaliseDist));
+  const installed = new Set(Object.keys(entry.packages).map(normaliseDist));
+  // `FROM apache/airflow:<v>`: the image's extras install their providers too
+  if (t.platform === 'airflow' && t.image) for (const p of ctx.kb.imageProviders(t.airflow)?.packages ?? []) installed.add(p);
+  return installed;
 }
