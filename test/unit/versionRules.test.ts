@@ -627,3 +627,25 @@ describe('version rules: 1.10 plugin-style imports on Airflow 2+', () => {
     assert.deepEqual(codes(await lint(src, 'mwaa:1.10.12')).filter((c) => !c.startsWith('AF103')), []);
   });
 });
+
+describe('version rules: defensive context lookups (AF121)', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow.decorators import task',
+    'from airflow.operators.python import get_current_context',
+    '@task',
+    'def a():',
+    '    context = get_current_context()',
+    '    one = context.get("logical_date") or context.get("execution_date") or datetime.utcnow()',
+    '    two = context.get("execution_date", None)',
+    '    three = (context.get("execution_date")) or None',
+    '    four = context.get("execution_date")',
+    '    five = context["execution_date"]',
+    '    return one, two, three, four, five',
+    '',
+  ].join('\n');
+  it('a .get with a default or an `or` fallback expects the key may be missing; plain lookups are still reported', async () => {
+    assert.deepEqual(codes((await lint(src, 'mwaa:3.0.6')).filter((d) => d.code === 'AF121')), ['AF121:10', 'AF121:11']);
+    assert.deepEqual(codes((await lint(src, 'mwaa:2.0.2')).filter((d) => d.code === 'AF121')), [], 'logical_date on 2.0 is behind the or-fallback');
+  });
+});

@@ -328,6 +328,19 @@ function callbackNames(v: Node): string[] {
 }
 
 /** `ctx["k"] if "k" in ctx else …` / `if "k" in ctx: … ctx["k"]`: the code already handles a missing key. */
+/**
+ * `context.get("execution_date", fallback)` and `context.get("logical_date") or context.get("execution_date")`:
+ * the code expects the key may be missing (compat code for several Airflow versions), so a missing key is
+ * no failure there.
+ */
+function defensiveGet(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  if (args.length >= 2) return true;
+  let p = call.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'boolean_operator' && p.childForFieldName('operator')?.text === 'or';
+}
+
 function membershipGuarded(n: Node, key: string, obj: string, stop: Node): boolean {
   const test = new RegExp(`["']${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']\\s+in\\s+${obj}\\b`);
   for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
@@ -441,7 +454,7 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
     const empty = emptyKwargs.has(obj.text) && !contextNames.has(obj.text);
     if (!contextNames.has(obj.text) && !empty) continue;
     const content = keyNode.namedChildren.find((c) => c?.type === 'string_content');
-    if (!content || membershipGuarded(n, content.text, obj.text, body)) continue;
+    if (!content || membershipGuarded(n, content.text, obj.text, body) || (n.type === 'call' && defensiveGet(n))) continue;
     if (empty) {
       // `kwargs.get("ds")` returns None rather than raising; still never the context value.
       if (ctx.kb.contextKey(content.text)) reportNoTaskflowContext(ctx, content.text, rangeOf(content), 'lookup');
