@@ -6,7 +6,7 @@ import semver from 'semver';
 import { ManagedAirflowError } from '../../core/src/errors';
 import { getKnowledgeBase, normaliseVersion } from '../../core/src/knowledge';
 import {
-  defaultTarget, describeTarget, detectFromDockerfile, detectFromRequirements, detectTarget, listTargets, resolveTarget, resolveTargetLabel,
+  defaultTarget, describeTarget, detectFromDockerfile, detectFromPyproject, detectFromRequirements, detectTarget, listTargets, resolveTarget, resolveTargetLabel,
 } from '../../core/src/targets';
 
 /** Run `fn`, expect a ManagedAirflowError of kind "target", return it. */
@@ -226,6 +226,12 @@ describe('targets: detection from the project', () => {
     const constrained = detectFromRequirements('apache-airflow==2.9.2\n-c https://raw.githubusercontent.com/apache/airflow/constraints-2.10.3/constraints-3.11.txt\n', 'r.txt');
     assert.equal(constrained?.label, 'airflow:2.10.3', 'the constraints URL wins');
     assert.throws(() => detectFromRequirements('apache-airflow==2.99.0\n', 'r.txt'), /2\.99\.0/);
+  });
+
+  it('pyproject.toml: an exact apache-airflow pin in the dependencies', () => {
+    const t = detectFromPyproject('[project]\nname = "x"\ndependencies = [\n    "apache-airflow[celery]==3.2.0",\n    "apache-airflow-providers-databricks==7.0.0",\n]\n', 'pyproject.toml');
+    assert.equal(t?.label, 'airflow:3.2.0');
+    assert.equal(detectFromPyproject('dependencies = ["apache-airflow>=2.9", "apache-airflow-providers-http==4.0.0"]\n', 'pyproject.toml'), undefined);
   });
 
   it('a requirements.txt without a constraint detects nothing', () => {

@@ -60,7 +60,7 @@ export class LintFeature implements vscode.Disposable {
       synchronize: {
         fileEvents: [
           vscode.workspace.createFileSystemWatcher('**/*.py'),
-          vscode.workspace.createFileSystemWatcher('**/{Dockerfile,requirements.txt,.airflowignore}'),
+          vscode.workspace.createFileSystemWatcher('**/{Dockerfile,requirements.txt,pyproject.toml,.airflowignore}'),
         ],
       },
       outputChannelName: 'Managed Airflow Language Server',

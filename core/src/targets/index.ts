@@ -329,8 +329,19 @@ export function detectTarget(startDir: string, rootDir?: string): ResolvedTarget
         if (t) return t;
       }
     }
+    const pyproject = path.join(dir, 'pyproject.toml');
+    if (existsSync(pyproject)) {
+      const t = withSource(pyproject, () => detectFromPyproject(readFileSync(pyproject, 'utf8'), pyproject));
+      if (t) return t;
+    }
     return undefined;
   });
+}
+
+/** `pyproject.toml` dependencies with an exact Airflow pin: `"apache-airflow==3.2.0"` (any table, any extras). */
+export function detectFromPyproject(text: string, file: string): ResolvedTarget | undefined {
+  const m = /["']apache[-_.]airflow\s*(?:\[[^\]]*\])?\s*===?\s*(\d+\.\d+\.\d+)\s*(?:;[^"']*)?["']/i.exec(text);
+  return m ? resolveTargetLabel(`airflow:${m[1]}`, { source: 'requirements', sourceDetail: file }) : undefined;
 }
 
 function withSource<T>(file: string, fn: () => T): T {
