@@ -146,7 +146,7 @@ function stringRange(s: StringFact, offset: number, length: number): Range {
  */
 const NEVER_IN_CONTEXT: Record<string, string> = { try_number: 'ti.try_number' };
 
-function report(ctx: RuleContext, key: string, range: Range, where: 'template' | 'parameter' | 'lookup') {
+function report(ctx: RuleContext, key: string, range: Range, where: 'template' | 'parameter' | 'lookup' | 'get') {
   const av = ctx.kb.contextKey(key);
   if (!av) {
     const use = NEVER_IN_CONTEXT[key];
@@ -175,14 +175,17 @@ function report(ctx: RuleContext, key: string, range: Range, where: 'template' |
   } else if (status === 'notYet' && addedBetweenScans(ctx, av)) {
     ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` may not be available in Airflow ${v}; ${runs}.${uncertainNote(ctx, addedBetweenScans(ctx, av)!)}${instead}`, range, fixes, evidence, data: { contextKey: key, uncertain: true } });
   } else if (status === 'notYet') {
-    ctx.report({ code: 'AF121', message: `${what} \`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
+    // `.get()` does not raise, but the task goes on with None where it expects the value
+    const none = where === 'get' ? ' `.get()` returns None there.' : '';
+    ctx.report({ code: 'AF121', message: `${what} \`${key}\` is only available from Airflow ${firstAvailable(av)}; ${runs}.${none}${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
   } else if (where === 'parameter' && TYPED_NOT_SET_3X.has(key) && semver.gte(normaliseVersion(v), '3.0.0')) {
     // Airflow 3 still lists the key in KNOWN_CONTEXT_KEYS and defaults such a parameter to None
     // (Airflow's own 3.0 example_passing_params_via_test_command takes `test_mode=None`): it works, it is just never set.
     ctx.report({ code: 'AF121', severity: 'warning', message: `${what} \`${key}\` is not set by Airflow ${v}'s task runner (${ctx.target.label}); the parameter always gets None.${note}`, range, evidence, data: { contextKey: key } });
   } else {
     const gone = removedIn(av, v);
-    ctx.report({ code: 'AF121', message: `${what} \`${key}\` ${gone ? `was removed in Airflow ${gone}` : 'does not exist'}; ${runs}.${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
+    const none = where === 'get' ? ' `.get()` returns None there.' : '';
+    ctx.report({ code: 'AF121', message: `${what} \`${key}\` ${gone ? `was removed in Airflow ${gone}` : 'does not exist'}; ${runs}.${none}${instead}${note}`, range, fixes, evidence, data: { contextKey: key } });
   }
 }
 
@@ -458,6 +461,6 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
     if (empty) {
       // `kwargs.get("ds")` returns None rather than raising; still never the context value.
       if (ctx.kb.contextKey(content.text)) reportNoTaskflowContext(ctx, content.text, rangeOf(content), 'lookup');
-    } else report(ctx, content.text, rangeOf(content), 'lookup');
+    } else report(ctx, content.text, rangeOf(content), n.type === 'call' ? 'get' : 'lookup');
   }
 }
