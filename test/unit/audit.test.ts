@@ -193,6 +193,15 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'astro:3.0-4': [],
     'airflow:3.1.0': [],
   },
+  // Airflow 3.3 retry policies (AIP-105): airflow.sdk.definitions.retry_policy and BaseOperator(retry_policy=…) are
+  // new in 3.3 (apache/airflow providers/common/compat/_retry_policy.py: "Retry policies arrived in Airflow 3.3");
+  // the 3.2.0 and 3.0.4 sources have neither, and BaseOperator raises "Invalid arguments were passed" for the keyword
+  'a33_retry_policy.py': {
+    'mwaa:2.10.3': ['AF141:6:w', 'AF102:7', 'AF102:8', 'AF131:10', 'AF111:22', 'AF111:30'],
+    'mwaa:3.0.6': ['AF102:8', 'AF111:22', 'AF111:30'],
+    'mwaa:3.2.1': ['AF102:8', 'AF111:22', 'AF111:30'],
+    'mwaa:3.3.1': [],
+  },
   'a31_airflow3_models_imports.py': {
     'mwaa:2.10.3': ['AF102:3', 'AF141:8:w'],
     'mwaa:3.0.6': [],

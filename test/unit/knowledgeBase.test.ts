@@ -29,7 +29,7 @@ describe('knowledge base: modules and names', () => {
   it('covers the first and last patch release of every minor line from 1.10 to 3.x', () => {
     const v = kb.scannedVersions;
     for (const x of ['1.10.0', '1.10.15', '2.0.0', '2.0.2', '2.1.0', '2.1.4', '2.2.0', '2.2.5', '2.3.0', '2.3.4', '2.4.0', '2.4.3', '2.5.0', '2.5.3',
-      '2.6.0', '2.6.3', '2.7.0', '2.7.3', '2.8.0', '2.8.4', '2.9.0', '2.9.3', '2.10.0', '2.10.5', '2.11.0', '2.11.1', '3.0.0', '3.1.0', '3.2.0']) {
+      '2.6.0', '2.6.3', '2.7.0', '2.7.3', '2.8.0', '2.8.4', '2.9.0', '2.9.3', '2.10.0', '2.10.5', '2.11.0', '2.11.1', '3.0.0', '3.1.0', '3.1.1', '3.2.0', '3.3.0']) {
       assert.ok(v.includes(x), `version ${x} not scanned`);
     }
   });
@@ -171,6 +171,25 @@ describe('knowledge base: DAG / operator arguments', () => {
   it('SLA: accepted with a "feature removed" warning in 3.0 (sla, sla_miss_callback)', () => {
     expectStatus('BaseOperator sla', arg('BaseOperator', 'sla'), { '1.10.12': 'available', '2.10.3': 'available', '3.0.0': 'deprecated' });
     expectStatus('DAG sla_miss_callback', arg('DAG', 'sla_miss_callback'), { '2.10.3': 'available', '3.0.0': 'deprecated' });
+  });
+
+  it('SLA: sla_miss_callback left the 3.1.0 DAG and came back with a warning in 3.1.1 (#56127, override)', () => {
+    const av = arg('DAG', 'sla_miss_callback');
+    // 3.1.0 lies in the gap between two ranges: statusAt calls a fact that comes back later 'notYet'
+    expectStatus('DAG sla_miss_callback', av, { '3.0.6': 'deprecated', '3.1.0': 'notYet', '3.1.1': 'deprecated', '3.1.8': 'deprecated', '3.2.0': 'deprecated', '3.3.1': 'deprecated' });
+    assert.ok(av!.evidence.some((e) => e.commit === '9cd9c9f9f770bc21c3b0895fd67e8f735b2d5902' && /3\.1\.1/.test(e.note ?? '')));
+  });
+
+  it('retry policies (AIP-105) are new in 3.3: BaseOperator retry_policy and airflow.sdk.definitions.retry_policy (overrides)', () => {
+    const rp = arg('BaseOperator', 'retry_policy');
+    expectStatus('BaseOperator retry_policy', rp, { '2.10.3': 'notYet', '3.0.6': 'notYet', '3.2.1': 'notYet', '3.3.0': 'available', '3.3.1': 'available' });
+    assert.ok(rp!.evidence.some((e) => e.path === 'task-sdk/src/airflow/sdk/bases/operator.py' && e.repo === 'apache/airflow'));
+    expectStatus('module retry_policy', kb.module('airflow.sdk.definitions.retry_policy'), { '3.2.1': 'notYet', '3.3.1': 'available' });
+    for (const n of ['ExceptionRetryPolicy', 'RetryAction', 'RetryDecision', 'RetryPolicy', 'RetryRule']) {
+      expectStatus(`retry_policy:${n}`, kb.name('airflow.sdk.definitions.retry_policy', n), { '3.2.0': 'notYet', '3.3.1': 'available' });
+    }
+    // ChainRetryPolicy is 3.4 (providers/common/compat/_retry_policy.py): not claimed
+    assert.equal(kb.name('airflow.sdk.definitions.retry_policy', 'ChainRetryPolicy'), undefined);
   });
 
   it('BaseOperator task_concurrency → max_active_tis_per_dag; PythonOperator provide_context dropped from the signature in 2.0', () => {
