@@ -57,8 +57,12 @@ function main() {
   const records = new Map<string, ImageExtrasRecord>();
   const snapshots = new Map<string, GitSnapshot | undefined>();
   let read = 0;
+  const refsSeen = new Set<string>();
   for (const v of versions) {
     if (semver.lt(v.version, '2.0.0')) continue; // 1.10 extras install libraries, not provider distributions
+    // a release scanned at another release's commit (3.1.1 = 3.1.0 source …) says nothing of its own image
+    if (refsSeen.has(`${v.repo}@${v.ref}`)) continue;
+    refsSeen.add(`${v.repo}@${v.ref}`);
     if (!snapshots.has(v.repo)) {
       const dir = path.join(mirrorRoot, v.repo.replace('/', '+'), 'repo');
       snapshots.set(v.repo, existsSync(dir) ? new GitSnapshot(existsSync(path.join(dir, '.git')) ? path.join(dir, '.git') : dir) : undefined);
@@ -78,7 +82,8 @@ function main() {
     if (c) records.set(v.version, c);
   }
   const manual = existsSync(MANUAL) ? (JSON.parse(readFileSync(MANUAL, 'utf8')) as { records: ImageExtrasRecord[] }).records : [];
-  for (const r of manual) if (!records.has(r.version)) records.set(r.version, { ...r, extras: [...r.extras].sort() });
+  // a file read at the release itself beats a stand-in snapshot
+  for (const r of manual) records.set(r.version, { ...r, extras: [...r.extras].sort() });
   const all = [...records.values()].sort((a, b) => semver.compare(a.version, b.version));
   writeFileSync(CACHE, JSON.stringify(all.filter((r) => !manual.some((m) => m.version === r.version)), null, 1) + '\n');
   const data = {
