@@ -600,6 +600,16 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.deepEqual(await run('mwaa:2.5.1'), []);
   });
 
+  it('Airflow 1.10: airflow.providers.* comes from the backport packages (apache-airflow-backport-providers-*)', async () => {
+    const src = 'from airflow.providers.google.cloud.operators.bigquery import BigQueryInsertJobOperator\n';
+    const run = async (label: string, extra?: string[]) => (await lintText(src, 'x.py', { target: resolveTargetLabel(label), extraPackages: extra && new Set(extra) })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}:${d.data?.distribution}`);
+    assert.deepEqual(await run('mwaa:1.10.12'), ['AF141:1:apache-airflow-backport-providers-google']);
+    // listed in requirements.txt: installed; the Airflow 2 distribution does not install on 1.10
+    assert.deepEqual(await run('mwaa:1.10.12', ['apache-airflow-backport-providers-google']), []);
+    assert.deepEqual(await run('mwaa:1.10.12', ['apache-airflow-providers-google']), ['AF141:1:apache-airflow-backport-providers-google']);
+    assert.deepEqual(await run('mwaa:2.0.2'), ['AF141:1:apache-airflow-providers-google']);
+  });
+
   it('misspelt imports: AF101 with a did-you-mean, only for near misses of existing modules/names', async () => {
     const src = [
       'from airflow.operators.bahs import BashOperator',

@@ -17,6 +17,20 @@ export function providerDistribution(module: string): string | undefined {
 }
 
 /**
+ * On Airflow 1.10 `airflow.providers.…` comes from the backport packages ("Back-ported
+ * airflow.providers.google.* package for Airflow 1.10.*": pip install
+ * apache-airflow-backport-providers-google); apache-airflow-providers-* install on Airflow 2 only.
+ */
+function backportDistribution(module: string): string | undefined {
+  const dist = providerDistribution(module);
+  return dist?.replace(/^apache-airflow-providers-/, 'apache-airflow-backport-providers-');
+}
+function onAirflow1(ctx: RuleContext): boolean {
+  const v = semver.coerce(ctx.target.airflow);
+  return !!v && v.major < 2;
+}
+
+/**
  * AF141: import from a provider distribution that the target platform does not preinstall and
  * the project's requirements.txt does not add. Silent when the KB has no provider list for the
  * target (no guessing).
@@ -33,7 +47,7 @@ export const providersRule: Rule = {
     for (const imp of ctx.facts.imports) {
       if (imp.guarded || imp.relative) continue;
       const module = imp.kind === 'from' && imp.module === 'airflow.providers' && imp.name ? `airflow.providers.${imp.name}` : imp.module;
-      const dist = providerDistribution(module);
+      const dist = onAirflow1(ctx) ? backportDistribution(module) : providerDistribution(module);
       if (!dist || installed.has(dist) || extra.has(dist)) continue;
       const key = `${dist}@${imp.statementRange.start.line}`;
       if (seen.has(key)) continue;
