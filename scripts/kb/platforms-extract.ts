@@ -230,6 +230,8 @@ const PROBES: Probe[] = [
   { id: 'method:partial', pattern: '^def partial\\(|^    def partial\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
   { id: 'method:override', pattern: '^    def override\\(', paths: ['airflow/decorators/base.py'] },
   { id: 'method:expand_kwargs', pattern: '^    def expand_kwargs\\(', paths: ['airflow/models/baseoperator.py', 'airflow/models/mappedoperator.py', 'airflow/decorators/base.py'] },
+  // @task_group functions: 2.3 declares expand/partial as stubs (`...`), 2.4 raises NotImplementedError; 2.5 builds a MappedTaskGroup
+  { id: 'method:task_group.expand', pattern: 'functools\\.partial\\(MappedTaskGroup', paths: ['airflow/decorators/task_group.py'] },
   { id: 'method:map', pattern: '^    def map\\(self, f', paths: ['airflow/models/xcom_arg.py'] },
   { id: 'method:zip', pattern: '^    def zip\\(', paths: ['airflow/models/xcom_arg.py'] },
   { id: 'method:concat', pattern: '^    def concat\\(', paths: ['airflow/models/xcom_arg.py'] },

@@ -402,7 +402,7 @@ interface FeatureProbe { id: string; firstTag: string | null; goneTag: string | 
 interface CatalogueEntry {
   title: string;
   probes: string[];
-  detect: ({ decorator: string } | { method: string } | { name: string } | { operands: string })[];
+  detect: ({ decorator: string } | { method: string; receiver?: 'task_group' } | { name: string } | { operands: string })[];
   from?: string;
   deprecatedFrom?: string;
   replacement?: string;

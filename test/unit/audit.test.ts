@@ -441,6 +441,103 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.10.3': ['AF101:7', 'AF121:14', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:37', 'AF111:42', 'AF111:42', 'AF111:44'],
     'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF101:7', 'AF103:8:w', 'AF121:14', 'AF111:23', 'AF111:24', 'AF111:32', 'AF111:34', 'AF111:34', 'AF111:37', 'AF111:42', 'AF111:42', 'AF111:44'],
   },
+  // Round 3, Airflow 1.10 → 2.5 era (MWAA 1.10.12/2.0.2/2.2.2/2.4.3/2.5.1, Composer 1 on 1.10.15/2.4.3, Astro 3–7),
+  // also linted on newer targets. Before 2.4 `airflow.sensors.sql_sensor` imports the core `airflow.sensors.sql`
+  // (no common-sql provider needed); @task_group `.expand()` needs 2.5.0 (2.4.x raises NotImplementedError).
+  'e110_subdag_branch.py': {
+    'airflow:1.10.15': [],
+    'composer:composer-1.20.12-airflow-1.10.15': [],
+    'mwaa:2.0.2': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF111:36', 'AF112:64:w', 'AF112:74:w'],
+    'mwaa:2.10.3': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF112:30:w', 'AF121:35:w', 'AF121:35:w', 'AF111:36', 'AF121:43:w', 'AF121:51:w', 'AF112:57:w', 'AF112:60:w', 'AF112:64:w', 'AF112:74:w', 'AF112:76:w'],
+    'mwaa:3.0.6': ['AF101:5', 'AF101:6', 'AF101:7', 'AF101:8', 'AF101:9', 'AF112:19:w', 'AF112:20:w', 'AF111:30', 'AF121:35', 'AF121:35', 'AF111:36', 'AF121:43', 'AF121:51', 'AF111:57', 'AF111:60', 'AF111:64', 'AF111:74', 'AF111:76'],
+  },
+  'e110_contrib_k8s_hooks.py': {
+    'mwaa:1.10.12': ['AF211:13:w'],
+    'composer:composer-1.20.12-airflow-1.10.15': ['AF211:13:w'],
+    'mwaa:2.0.2': ['AF103:6:w', 'AF141:6:w', 'AF103:7:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF211:13:w', 'AF103:17:w', 'AF141:17:w', 'AF103:30:w', 'AF141:30:w', 'AF112:70:w'],
+    'mwaa:2.10.3': ['AF103:6:w', 'AF141:6:w', 'AF103:7:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF211:13:w', 'AF103:17:w', 'AF141:17:w', 'AF121:22:w', 'AF103:30:w', 'AF141:30:w', 'AF112:42:w', 'AF112:68:w', 'AF112:70:w'],
+    'mwaa:3.0.6': ['AF101:6', 'AF101:7', 'AF101:9', 'AF101:10', 'AF101:11', 'AF211:13:w', 'AF101:17', 'AF121:22', 'AF101:30', 'AF111:42', 'AF112:43:w', 'AF111:68', 'AF111:70'],
+  },
+  'e110_sensors_venv.py': {
+    'mwaa:1.10.12': ['AF221:32:w'],
+    'airflow:1.10.15': ['AF221:32:w'],
+    'mwaa:2.0.2': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF221:32:w', 'AF112:38:w', 'AF111:57'],
+    'mwaa:2.2.2': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF221:32:w', 'AF112:38:w', 'AF111:57'],
+    'mwaa:2.10.3': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF221:32:w', 'AF112:33:w', 'AF112:38:w', 'AF111:57'],
+    'mwaa:3.0.6': ['AF101:6', 'AF101:7', 'AF101:8', 'AF101:9', 'AF101:10', 'AF101:11', 'AF221:32:w', 'AF111:33', 'AF112:34:w', 'AF111:38', 'AF111:57'],
+  },
+  'e20_taskflow_groups.py': {
+    'mwaa:2.0.2': ['AF102:9', 'AF121:36'],
+    'astro:3.0.4': ['AF121:36'],
+    'mwaa:2.2.2': [],
+    'mwaa:2.10.3': ['AF103:7:w', 'AF112:14:w'],
+    'mwaa:3.0.6': ['AF101:7', 'AF103:8:w', 'AF103:8:w', 'AF111:14'],
+  },
+  'e21_trigger_conf_templates.py': {
+    'mwaa:2.0.2': ['AF121:37'],
+    'astro:3.0.4': ['AF121:37'],
+    'mwaa:2.2.2': ['AF121:15:w', 'AF121:19:w', 'AF121:48:w'],
+    'mwaa:2.10.3': ['AF121:15:w', 'AF121:19:w', 'AF112:25:w', 'AF112:48:w', 'AF121:48:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF121:15', 'AF121:19', 'AF111:25', 'AF111:48', 'AF121:48'],
+  },
+  'e21_native_jinja_fstrings.py': {
+    'mwaa:2.0.2': ['AF111:28'],
+    'astro:3.0.4': [],
+    'mwaa:2.2.2': ['AF121:44:w'],
+    'mwaa:2.10.3': ['AF112:27:w', 'AF121:44:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:7:w', 'AF111:27', 'AF121:44'],
+  },
+  'e22_timetable_plugin.py': {
+    'mwaa:2.0.2': ['AF102:12', 'AF121:44', 'AF121:44', 'AF151:46', 'AF111:52', 'AF121:59', 'AF121:59'],
+    'mwaa:2.2.2': ['AF151:46'],
+    'composer:composer-1.20.12-airflow-2.4.3': ['AF112:52:w'],
+    'mwaa:2.10.3': ['AF112:52:w'],
+    'mwaa:3.0.6': ['AF103:9:w', 'AF103:10:w', 'AF111:52'],
+  },
+  'e22_deferrable_sla_pools.py': {
+    'mwaa:2.0.2': ['AF102:7', 'AF102:9', 'AF102:12'],
+    'astro:3.0.4': ['AF102:9', 'AF102:12'],
+    'mwaa:2.2.2': ['AF112:29:w', 'AF121:35:w', 'AF112:46:w'],
+    'mwaa:2.10.3': ['AF103:6:w', 'AF112:27:w', 'AF112:29:w', 'AF121:35:w', 'AF112:46:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF101:6', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF101:13', 'AF111:27', 'AF111:29', 'AF112:30:w', 'AF112:31:w', 'AF121:35', 'AF111:46'],
+  },
+  'e23_mapping_mwaa.py': {
+    'mwaa:2.0.2': ['AF102:7', 'AF111:16', 'AF121:17', 'AF131:35', 'AF131:36'],
+    'mwaa:2.2.2': ['AF102:7', 'AF131:35', 'AF131:36'],
+    'mwaa:2.4.3': ['AF112:30:w'],
+    'mwaa:2.5.1': ['AF112:30:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF111:30'],
+    'mwaa:3.3.1': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w', 'AF111:30'],
+  },
+  'e23_astro5_branching.py': {
+    'mwaa:2.2.2': ['AF102:6', 'AF131:28', 'AF131:36', 'AF111:41'],
+    'astro:5.0.0': ['AF131:36'],
+    'mwaa:2.4.3': ['AF112:19:w'],
+    'mwaa:2.10.3': ['AF112:19:w'],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:7:w', 'AF103:7:w', 'AF111:19'],
+  },
+  'e24_datasets_sensor.py': {
+    'mwaa:2.2.2': ['AF102:4', 'AF102:6', 'AF111:11', 'AF131:13', 'AF131:17', 'AF111:32', 'AF121:37'],
+    'mwaa:2.4.3': ['AF131:13'],
+    'mwaa:2.5.1': [],
+    'astro:7.0.0': [],
+    'mwaa:3.0.6': ['AF103:4:w', 'AF121:37'],
+    'mwaa:3.3.1': ['AF103:4:w', 'AF103:5:w', 'AF103:6:w', 'AF121:37'],
+  },
+  'e24_k8s_cncf_astro.py': {
+    'mwaa:2.2.2': ['AF102:7', 'AF141:8:w', 'AF111:13', 'AF131:31', 'AF131:38', 'AF131:39', 'AF131:42'],
+    'astro:6.0.0': ['AF131:42'],
+    'mwaa:2.4.3': ['AF141:8:w', 'AF131:42'],
+    'astro:7.0.0': [],
+    'mwaa:2.10.3': ['AF141:8:w'],
+    'mwaa:3.0.6': ['AF103:7:w', 'AF141:8:w'],
+  },
+  'e24_composer1_af2.py': {
+    'composer:composer-1.20.12-airflow-2.4.3': ['AF211:11:w', 'AF221:15:w', 'AF112:26:w'],
+    'composer:composer-2.9.7-airflow-2.9.3': ['AF211:11:w', 'AF221:15:w', 'AF112:26:w'],
+    'mwaa:2.5.1': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF211:11:w', 'AF221:15:w', 'AF112:26:w'],
+    'mwaa:3.0.6': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF103:8:w', 'AF211:11:w', 'AF221:15:w', 'AF111:26'],
+  },
 };
 
 describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines per target)', () => {
@@ -479,6 +576,47 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.deepEqual(await lint('def f(a,\n      a):\n    pass\n'), ['AF001:2']);
     assert.deepEqual(await lint('if x:\n    return 1\n'), ['AF001:2']);
     assert.deepEqual(await lint('f(a=1, *b)\nf(*a, b)\nf(**k, a=1)\ndef g(a, /, b=1, *args, c, d=2, **kw):\n    return 1\ndef h(*, a=1, b):\n    pass\n'), []);
+  });
+
+  it('SQL shims: before 2.4 they lead to core modules (no provider); from 2.4 to apache-airflow-providers-common-sql', async () => {
+    const src = 'from airflow.sensors.sql_sensor import SqlSensor\nfrom airflow.operators.check_operator import CheckOperator\nfrom airflow.hooks.dbapi_hook import DbApiHook\n';
+    const run = async (label: string) => (await lintText(src, 'x.py', { target: resolveTargetLabel(label) })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}:${/Use `([\w.]+)`/.exec(d.message)?.[1]}`);
+    // 2.0.2–2.3.4: sql_sensor.py does `from airflow.sensors.sql import SqlSensor` (same for check_operator → operators.sql, dbapi_hook → hooks.dbapi)
+    const core = ['AF103:1:airflow.sensors.sql.SqlSensor', 'AF103:2:airflow.operators.sql.SQLCheckOperator', 'AF103:3:airflow.hooks.dbapi.DbApiHook'];
+    assert.deepEqual(await run('mwaa:2.0.2'), core);
+    assert.deepEqual(await run('mwaa:2.2.2'), core);
+    // 2.4.0: airflow/sensors/__init__.py maps sql_sensor.SqlSensor to the provider (installed on MWAA 2.4.3)
+    assert.deepEqual(await run('mwaa:2.4.3'), ['AF103:1:airflow.providers.common.sql.sensors.sql.SqlSensor', 'AF103:2:airflow.providers.common.sql.operators.sql.SQLCheckOperator', 'AF103:3:airflow.providers.common.sql.hooks.sql.DbApiHook']);
+  });
+
+  it('mapping: a @task_group .expand()/.partial() needs 2.5; operator and @task mapping 2.3', async () => {
+    const src = [
+      'from airflow.decorators import task, task_group',
+      '@task',
+      'def t(x):',
+      '    return x',
+      '@task_group',
+      'def g(x):',
+      '    t(x)',
+      'g.expand(x=[1, 2])',
+      'g.partial(x=1).expand_kwargs([{"x": 1}])',
+      't.expand(x=[1, 2])',
+    ].join('\n');
+    const run = async (label: string) => (await lintText(src, 'x.py', { target: resolveTargetLabel(label) })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}:${/needs Airflow ([\d.]+)/.exec(d.message)?.[1]}`).sort();
+    // not also "dynamic task mapping needs 2.3" on the group's lines; one report per feature and line
+    assert.deepEqual(await run('mwaa:2.2.2'), ['AF131:10:2.3.0', 'AF131:8:2.5.0', 'AF131:9:2.5.0']);
+    assert.deepEqual(await run('mwaa:2.4.3'), ['AF131:8:2.5.0', 'AF131:9:2.5.0']);
+    assert.deepEqual(await run('mwaa:2.5.1'), []);
+  });
+
+  it('Airflow 1.10: airflow.providers.* comes from the backport packages (apache-airflow-backport-providers-*)', async () => {
+    const src = 'from airflow.providers.google.cloud.operators.bigquery import BigQueryInsertJobOperator\n';
+    const run = async (label: string, extra?: string[]) => (await lintText(src, 'x.py', { target: resolveTargetLabel(label), extraPackages: extra && new Set(extra) })).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}:${d.data?.distribution}`);
+    assert.deepEqual(await run('mwaa:1.10.12'), ['AF141:1:apache-airflow-backport-providers-google']);
+    // listed in requirements.txt: installed; the Airflow 2 distribution does not install on 1.10
+    assert.deepEqual(await run('mwaa:1.10.12', ['apache-airflow-backport-providers-google']), []);
+    assert.deepEqual(await run('mwaa:1.10.12', ['apache-airflow-providers-google']), ['AF141:1:apache-airflow-backport-providers-google']);
+    assert.deepEqual(await run('mwaa:2.0.2'), ['AF141:1:apache-airflow-providers-google']);
   });
 
   it('misspelt imports: AF101 with a did-you-mean, only for near misses of existing modules/names', async () => {
@@ -525,6 +663,9 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.equal(st(kb.contextKey('expanded_ti_count'), '3.1.0'), 'removed');
     // try_number is in no version's get_template_context (only the failure e-mail template)
     assert.equal(kb.contextKey('try_number'), undefined);
+    // mapping a @task_group function: stubs in 2.3, NotImplementedError in 2.4, MappedTaskGroup from 2.5.0
+    assert.equal(statusAt(kb.feature('mapped_task_group')!, '2.4.3'), 'notYet');
+    assert.equal(statusAt(kb.feature('mapped_task_group')!, '2.5.0'), 'available');
     // TaskFlow functions receive context keys from 2.1.0
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');

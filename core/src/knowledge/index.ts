@@ -25,7 +25,8 @@ export type FeatureFact = Availability & { title: string; detect: FeatureDetecto
  * - `name`: an imported Airflow name, e.g. "airflow.datasets:Dataset".
  */
 /** `operands`: `a | b` / `a & b` where an operand is an instance of that class (`Dataset(…) | Dataset(…)`). */
-export type FeatureDetector = { decorator: string } | { method: string } | { name: string } | { operands: string };
+/** `receiver: 'task_group'`: only calls on a @task_group function (`group.expand(…)`); a plain `method` detector skips those when a receiver-specific one names the method. */
+export type FeatureDetector = { decorator: string } | { method: string; receiver?: 'task_group' } | { name: string } | { operands: string };
 
 /** Read-only query API over the generated JSON data. Loaded once per process. */
 export class KnowledgeBase {

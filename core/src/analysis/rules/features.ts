@@ -19,11 +19,14 @@ export const featuresRule: Rule = {
     const features = ctx.kb.features();
     if (!features.length) return;
     const taskish = taskishNames(ctx.facts);
+    const groups = taskGroupFunctions(ctx.facts);
+    // methods some feature detects on @task_group functions only (group.expand(…) needs 2.5, not 2.3)
+    const groupMethods = new Set(features.flatMap(([, f]) => (f.detect ?? []).flatMap((d) => ('method' in d && d.receiver === 'task_group' ? [d.method] : []))));
     const seen = new Set<string>();
     for (const [id, f] of features) {
       const status = cachedStatus(f, ctx.target.airflow);
       if (status === 'available' || status === 'deprecated') continue;
-      for (const hit of findUses(ctx, f.detect ?? [], taskish)) {
+      for (const hit of findUses(ctx, f.detect ?? [], taskish, groups, groupMethods)) {
         // One report per feature and line (a decorator and its call, `Asset(Asset(…))`…).
         const key = `${id}@${hit.range.start.line}`;
         if (seen.has(key)) continue;
@@ -65,6 +68,13 @@ function taskishNames(facts: Facts): Set<string> {
   return names;
 }
 
+/** Names of @task_group-decorated functions. */
+function taskGroupFunctions(facts: Facts): Set<string> {
+  const out = new Set<string>();
+  for (const f of facts.functions) if (f.decorators.some((d) => airflowDecoratorName(d.text, d.resolved, facts) === 'task_group')) out.add(f.name);
+  return out;
+}
+
 /** Root identifier of a receiver chain: `a.partial(x=1)` → "a", `BashOperator` → "BashOperator". */
 function rootName(n: Node | undefined): string | undefined {
   let cur: Node | null | undefined = n;
@@ -88,7 +98,7 @@ function guardedLocals(facts: Facts): Set<string> {
   return out;
 }
 
-function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<string>): { range: Range; what: string }[] {
+function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<string>, groups: Set<string>, groupMethods: Set<string>): { range: Range; what: string }[] {
   const { facts } = ctx;
   const hits: { range: Range; what: string }[] = [];
   const guarded = guardedLocals(facts);
@@ -111,6 +121,8 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
         if (call.method !== d.method) continue;
         const root = rootName(call.receiver);
         if (!root || !isTaskish(root, call, taskish)) continue;
+        const onGroup = groups.has(root);
+        if (d.receiver === 'task_group' ? !onGroup : onGroup && groupMethods.has(d.method)) continue;
         const fn = call.node.childForFieldName('function');
         const attr = fn?.childForFieldName('attribute');
         hits.push({ range: attr ? rangeOfNode(attr) : call.calleeRange, what: `.${d.method}()` });

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability, type AvailabilityStatus } from '../../knowledge';
 import type { ImportFact } from '../facts';
-import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
+import { addedBetweenScans, uncertainNote, cachedStatus, noteFor, replacementAt } from './scanGaps';
 import type { Rule, RuleContext } from '../rule';
 import { closest } from './arguments';
 import type { Fix, Range } from '../types';
@@ -273,10 +273,11 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   const fatal = verdict.status !== 'deprecated';
   // The KB's replacement is the forward migration (old → new); for an import that is not yet
   // available it would point further into the future, so it is only used when it works here.
-  let replacement = finalReplacement(ctx, verdict.av.replacement, verdict.isModule);
+  const here = replacementAt(ctx, verdict.av);
+  let replacement = finalReplacement(ctx, here.replacement, verdict.isModule);
   if (replacement === verdict.key) replacement = undefined; // a deprecation that names itself says nothing
   if (replacement && (verdict.status === 'notYet' || (fatal && !replacementWorks(ctx, replacement, verdict.isModule)))) replacement = undefined;
-  const provider = replacement && verdict.av.replacementProvider && replacement.startsWith('airflow.providers.') ? ` (from ${verdict.av.replacementProvider})` : '';
+  const provider = replacement && here.provider && replacement.startsWith('airflow.providers.') ? ` (from ${here.provider})` : '';
   let instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
   let fixes = replacement ? buildFixes(ctx, imp, siblings, verdict, replacement) : undefined;
   if (verdict.status !== 'notYet' && imp.kind === 'from' && verdict.isModule && verdict.range === imp.moduleRange) {

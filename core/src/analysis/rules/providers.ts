@@ -3,7 +3,7 @@ import { normaliseVersion, type Availability } from '../../knowledge';
 import { airflowDecoratorName } from '../airflowNames';
 import { normaliseDist } from '../requirements';
 import type { Rule, RuleContext } from '../rule';
-import { cachedStatus } from './scanGaps';
+import { cachedStatus, replacementAt } from './scanGaps';
 
 /** Provider namespaces whose distributions take two path segments (airflow.providers.apache.spark → apache-spark). */
 const TWO_LEVEL = new Set(['apache', 'atlassian', 'cncf', 'common', 'dbt', 'microsoft']);
@@ -129,7 +129,8 @@ function shimOf(ctx: RuleContext, module: string, name: string | undefined): { p
   candidates.push([module, ctx.kb.module(module)]);
   for (const [path, av] of candidates) {
     if (!av || cachedStatus(av, v) !== 'deprecated') continue;
-    if (av.replacement?.startsWith('airflow.providers.') && av.replacementProvider) return { path, replacement: av.replacement, dist: av.replacementProvider, av };
+    const { replacement, provider } = replacementAt(ctx, av);
+    if (replacement?.startsWith('airflow.providers.') && provider) return { path, replacement, dist: provider, av };
   }
   return undefined;
 }

@@ -54,3 +54,40 @@ export function noteFor(note: string | undefined, status: string): string {
   if ((status === 'removed' || status === 'unavailable') && /deprecated|will be removed/i.test(note)) return ` Earlier releases warned: "${note.trim()}"`;
   return ` ${note}`;
 }
+
+/**
+ * The knowledge base keeps one replacement per deprecated fact: the newest one. Some shims pointed
+ * elsewhere in older releases: on Airflow 2.0–2.3 `airflow.sensors.sql_sensor` imports the core
+ * `airflow.sensors.sql`, and only from 2.4 (`airflow/sensors/__init__.py` deprecation map) the
+ * common-sql provider's module, which 2.0–2.3 platforms do not install. When a core fact that is
+ * still undeprecated at the target moved to the same provider path later, that core fact is where
+ * the shim leads at the target (no provider involved); else the stored replacement stands.
+ */
+export function replacementAt(ctx: RuleContext, av: Availability): { replacement?: string; provider?: string } {
+  const r = av.replacement;
+  if (!r?.startsWith('airflow.providers.')) return { replacement: r, provider: av.replacementProvider };
+  const core = coreHomes(ctx).get(r);
+  const home = core?.find(([, c]) => cachedStatus(c, ctx.target.airflow) === 'available');
+  return home ? { replacement: home[0] } : { replacement: r, provider: av.replacementProvider };
+}
+
+const homesCache = new WeakMap<object, Map<string, [string, Availability][]>>();
+/** Provider path → the core modules/names (`a.b.Name`) whose deprecation points there. */
+function coreHomes(ctx: RuleContext): Map<string, [string, Availability][]> {
+  let m = homesCache.get(ctx.kb);
+  if (m) return m;
+  m = new Map();
+  const add = (path: string, av: Availability | undefined) => {
+    if (!av?.replacement?.startsWith('airflow.providers.') || !av.deprecated?.length) return;
+    const list = m!.get(av.replacement) ?? [];
+    list.push([path, av]);
+    m!.set(av.replacement, list);
+  };
+  for (const p of ctx.kb.modulePaths()) add(p, ctx.kb.module(p));
+  for (const k of ctx.kb.nameKeys()) {
+    const i = k.indexOf(':');
+    add(`${k.slice(0, i)}.${k.slice(i + 1)}`, ctx.kb.name(k.slice(0, i), k.slice(i + 1)));
+  }
+  homesCache.set(ctx.kb, m);
+  return m;
+}
