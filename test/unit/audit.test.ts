@@ -149,8 +149,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   'a29_conditional_datasets.py': {
     'mwaa:2.8.1': ['AF102:5', 'AF131:13', 'AF131:24'],
     'mwaa:2.9.2': [],
-    'mwaa:3.0.6': ['AF103:3:w', 'AF121:16'],
-    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF121:16'],
+    // round 3: DatasetOrTimeSchedule.__new__ warns in 3.0–3.1 (airflow-core timetables/datasets.py) → AF103:5
+    'mwaa:3.0.6': ['AF103:3:w', 'AF103:5:w', 'AF121:16'],
+    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF121:16'],
   },
   'a210_dynamic_generation.py': {
     'mwaa:2.2.2': ['AF102:6', 'AF141:7:w', 'AF111:20'],
@@ -516,6 +517,17 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     assert.equal(st(kb.contextKey('expanded_ti_count'), '3.1.0'), 'removed');
     // try_number is in no version's get_template_context (only the failure e-mail template)
     assert.equal(kb.contextKey('try_number'), undefined);
+    // round 3: a class whose __new__ warns is deprecated (3.0–3.1 DatasetOrTimeSchedule → AssetOrTimeSchedule; gone in 3.2)
+    const dots = kb.name('airflow.timetables.datasets', 'DatasetOrTimeSchedule')!;
+    assert.equal(statusAt(dots, '2.10.3'), 'available');
+    assert.equal(statusAt(dots, '3.0.4'), 'deprecated');
+    assert.equal(statusAt(dots, '3.1.0'), 'deprecated');
+    assert.equal(statusAt(dots, '3.2.0'), 'removed');
+    assert.equal(dots.replacement, 'airflow.timetables.assets.AssetOrTimeSchedule');
+    // 3.0.0/3.0.1 lazily import airflow.sdk.BaseNotifier from a module they lack (.definitions.notifier): ModuleNotFoundError
+    const notifier = kb.name('airflow.sdk', 'BaseNotifier')!;
+    assert.equal(statusAt(notifier, '3.0.1'), 'notYet');
+    assert.equal(statusAt(notifier, '3.0.2'), 'available');
     // TaskFlow functions receive context keys from 2.1.0
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');
