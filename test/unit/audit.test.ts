@@ -493,6 +493,28 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     ]);
   });
 
+  it('Variable.get keywords: airflow.sdk takes default=, airflow.models default_var= (the other is a TypeError everywhere)', async () => {
+    const src = [
+      'from airflow.sdk import Variable',
+      'from airflow import models',
+      'from airflow.models.variable import Variable as ModelsVariable',
+      'a = Variable.get("a", default_var=None)',
+      'b = Variable.get("b", default=None, deserialize_json=True)',
+      'c = models.Variable.get("c", default="x")',
+      'd = ModelsVariable.get("d", default_var="x")',
+      'e = ModelsVariable.get("e", default="x")',
+      'f = {"k": 1}.get("k", default=None)',
+      'class Variable2:',
+      '    pass',
+    ].join('\n');
+    for (const label of ['mwaa:3.0.6', 'airflow:3.2.0']) {
+      const r = await lintText(src, 'x.py', { target: resolveTargetLabel(label) });
+      const af111 = r.diagnostics.filter((d) => d.code === 'AF111');
+      assert.deepEqual(af111.map((d) => `${d.range.start.line + 1}:${d.range.start.character}`), ['4:22', '6:29', '8:28']);
+      assert.deepEqual(af111.map((d) => d.fixes?.[0]?.edits[0].newText), ['default', 'default_var', 'default_var']);
+    }
+  });
+
   it('the knowledge-base facts behind the audit fixes', () => {
     const kb = getKnowledgeBase();
     const st = (av: ReturnType<typeof kb.contextKey>, v: string) => statusAt(av!, v);
