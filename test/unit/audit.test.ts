@@ -456,6 +456,16 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:3.0.6': ['AF111:14'],
     'airflow:3.1.0': ['AF103:5:w', 'AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF111:14'],
   },
+  // schedule=<one Dataset>: 2.4–2.8 DAG.__init__ takes only a Collection of datasets or a Timetable, so the Dataset
+  // becomes schedule_interval and create_timetable raises ValueError (models/dag.py 2.4.0 l.499-508, 2.8.1 l.580-589);
+  // 2.9.0 accepts a BaseDatasetEventInput (l.602). Was: no finding.
+  'c27_single_dataset_schedule.py': {
+    'mwaa:2.4.3': ['AF222:13', 'AF222:16'],
+    'mwaa:2.8.1': ['AF222:13', 'AF222:16'],
+    'mwaa:2.9.2': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF121:14'],
+  },
   'c28_object_storage.py': {
     'mwaa:2.7.2': ['AF102:5', 'AF102:7', 'AF111:16', 'AF131:17', 'AF111:26'],
     'mwaa:2.8.1': ['AF102:7', 'AF111:16', 'AF131:17', 'AF111:26'],
