@@ -640,6 +640,46 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     }
   });
 
+  it('AF211: dag.test() at module level runs the DAG at every parse; under __main__ or in a function it does not', async () => {
+    const src = [
+      'import pendulum',
+      'from airflow.sdk import DAG, dag, task',
+      'from airflow.providers.standard.operators.empty import EmptyOperator',
+      '',
+      'with DAG("a", schedule=None, start_date=pendulum.datetime(2025, 1, 1, tz="UTC")) as dag_a:',
+      '    EmptyOperator(task_id="e")',
+      '',
+      '',
+      '@dag(schedule=None, start_date=pendulum.datetime(2025, 1, 1, tz="UTC"))',
+      'def b():',
+      '    @task',
+      '    def t():',
+      '        return 1',
+      '',
+      '    t()',
+      '',
+      '',
+      'dag_b = b()',
+      'dag_a.test()',
+      'dag_b.test(run_conf={"x": 1})',
+      'b().test()',
+      '',
+      'if __name__ == "__main__":',
+      '    dag_a.test()',
+      '    dag_b.test()',
+      '',
+      '',
+      'def run_locally():',
+      '    dag_a.test()',
+      '',
+      '',
+      'import unittest',
+      'unittest.TestCase().test = None',
+    ].join('\n');
+    const r = await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:3.0.6') });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}${d.severity === 'error' ? '' : ':w'}`), ['AF211:19:w', 'AF211:20:w', 'AF211:21:w']);
+  });
+
   it('the knowledge-base facts behind the audit fixes', () => {
     const kb = getKnowledgeBase();
     const st = (av: ReturnType<typeof kb.contextKey>, v: string) => statusAt(av!, v);
