@@ -638,6 +638,11 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
       assert.deepEqual(af111.map((d) => `${d.range.start.line + 1}:${d.range.start.character}`), ['4:22', '6:29', '8:28']);
       assert.deepEqual(af111.map((d) => d.fixes?.[0]?.edits[0].newText), ['default', 'default_var', 'default_var']);
     }
+    // try/except ImportError compat import: the first import the target has wins (sdk on 3.x, models on 2.x)
+    const compat = 'try:\n    from airflow.sdk import Variable\nexcept ImportError:\n    from airflow.models import Variable\na = Variable.get("x", default=1)\nb = Variable.get("y", default_var=1)\n';
+    const at = async (label: string) => (await lintText(compat, 'x.py', { target: resolveTargetLabel(label) })).diagnostics.filter((d) => d.code === 'AF111').map((d) => d.range.start.line + 1);
+    assert.deepEqual(await at('mwaa:2.10.3'), [5]);
+    assert.deepEqual(await at('mwaa:3.0.6'), [6]);
   });
 
   it('AF211: dag.test() at module level runs the DAG at every parse; under __main__ or in a function it does not', async () => {

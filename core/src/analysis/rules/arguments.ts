@@ -95,6 +95,23 @@ export const argumentsRule: Rule = {
  * airflow-core/src/airflow/models/variable.py 3.0.0–3.2 `get(cls, key, default_var=…, deserialize_json=False)`.
  * A migration to `from airflow.sdk import Variable` that keeps `default_var=` fails at the call.
  */
+/**
+ * What `Variable` is on the target. With `try: from airflow.sdk import Variable` / `except ImportError:
+ * from airflow.models import Variable` the first import (in source order) that the target has wins.
+ */
+function variableTarget(ctx: RuleContext, receiver: string): string | undefined {
+  const imports = ctx.facts.imports.filter((i) => i.kind === 'from' && i.name && (i.alias ?? i.name) === receiver && `${i.module}:${i.name}` in VARIABLE_GET);
+  if (imports.length > 1) {
+    for (const i of imports) {
+      const av = ctx.kb.name(i.module, i.name!);
+      const st = av ? cachedStatus(av, ctx.target.airflow) : undefined;
+      if (st === 'available' || st === 'deprecated') return `${i.module}:${i.name}`;
+    }
+    return undefined;
+  }
+  return resolveExpr(receiver, ctx.facts.bindings);
+}
+
 const VARIABLE_GET: Record<string, { wrong: string; right: string; from: string; other: string }> = {
   'airflow.sdk:Variable': { wrong: 'default_var', right: 'default', from: 'airflow.sdk', other: 'airflow.models' },
   'airflow.sdk.definitions.variable:Variable': { wrong: 'default_var', right: 'default', from: 'airflow.sdk', other: 'airflow.models' },
@@ -104,7 +121,7 @@ const VARIABLE_GET: Record<string, { wrong: string; right: string; from: string;
 };
 
 function checkVariableGet(ctx: RuleContext, call: CallFact) {
-  const sig = VARIABLE_GET[resolveExpr(call.receiver!.text, ctx.facts.bindings) ?? ''];
+  const sig = VARIABLE_GET[variableTarget(ctx, call.receiver!.text) ?? ''];
   if (!sig) return;
   for (const arg of call.args) {
     if (arg.name !== sig.wrong || !arg.nameRange) continue;
