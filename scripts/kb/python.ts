@@ -232,7 +232,13 @@ function bodyDeprecation(def: Node): string | undefined {
   if (def.type === 'class_definition') {
     for (const st of body.namedChildren) {
       const fn = st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
-      if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === '__init__') return directWarn(fn.childForFieldName('body'));
+      // a constructor that warns: `__init__`, or `__new__` for alias classes that build another
+      // class (3.0–3.1 timetables/datasets.py DatasetOrTimeSchedule.__new__ → AssetOrTimeSchedule)
+      const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+      if (name === '__init__' || name === '__new__') {
+        const w = directWarn(fn!.childForFieldName('body'));
+        if (w) return w;
+      }
     }
     return undefined;
   }

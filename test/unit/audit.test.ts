@@ -149,8 +149,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   'a29_conditional_datasets.py': {
     'mwaa:2.8.1': ['AF102:5', 'AF131:13', 'AF131:24'],
     'mwaa:2.9.2': [],
-    'mwaa:3.0.6': ['AF103:3:w', 'AF121:16'],
-    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF121:16'],
+    // round 3: DatasetOrTimeSchedule.__new__ warns in 3.0–3.1 (airflow-core timetables/datasets.py) → AF103:5
+    'mwaa:3.0.6': ['AF103:3:w', 'AF103:5:w', 'AF121:16'],
+    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF121:16'],
   },
   'a210_dynamic_generation.py': {
     'mwaa:2.2.2': ['AF102:6', 'AF141:7:w', 'AF111:20'],
@@ -538,6 +539,131 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.5.1': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF211:11:w', 'AF221:15:w', 'AF112:26:w'],
     'mwaa:3.0.6': ['AF141:5:w', 'AF141:6:w', 'AF141:7:w', 'AF103:8:w', 'AF211:11:w', 'AF221:15:w', 'AF111:26'],
   },
+  // Round 3 (c*): Airflow 2.6–3.2 era DAGs. Checked at the tags: outlet_events/inlet_events context 2.10
+  // (taskinstance.py), on_skipped_callback 2.9.0 (baseoperator.py l.261), TriggerDagRunOperator logical_date 2.9.1,
+  // DeltaTriggerTimetable 2.11.0 / MultipleCronTriggerTimetable 3.0.0 (timetables/trigger.py), DatasetOrTimeSchedule
+  // deprecated 3.0–3.1 (__new__ warns) and gone with airflow.datasets in 3.2, airflow.utils.trigger_rule a deprecated
+  // alias table in 3.1 (utils/__init__.py), airflow.sdk BaseHook/TriggerRule/timezone 3.1, asset.multi / Asset.ref 3.0
+  // (task-sdk definitions/asset), sdk Variable.get(key, default=…) vs models Variable.get(key, default_var=…),
+  // 3.x task context without next_ds/yesterday_ds/prev_execution_date (task_runner.py get_template_context),
+  // HITL operators and sdk.definitions.deadline (AsyncCallback) from 3.1, PEP 695/701 need Python 3.12
+  // (Composer 3 airflow-3.1.0 images run 3.11, MWAA 3.x and Astro 3.1 run 3.12).
+  'c26_dataset_consumer.py': {
+    'mwaa:2.2.2': ['AF102:6', 'AF102:9', 'AF131:11', 'AF131:12', 'AF111:16', 'AF121:24', 'AF131:29'],
+    'astro:8.0.0': [],
+    'mwaa:2.6.3': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:8:w', 'AF103:9:w', 'AF121:24'],
+    'airflow:3.2.0': ['AF101:6', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF121:24'],
+  },
+  'c27_setup_teardown_sql.py': {
+    'mwaa:2.6.3': ['AF111:14', 'AF131:18', 'AF131:22', 'AF111:41'],
+    'mwaa:2.7.2': [],
+    'astro:9.0.0': [],
+    'mwaa:3.0.6': ['AF111:14'],
+    'airflow:3.1.0': ['AF103:5:w', 'AF103:5:w', 'AF103:5:w', 'AF103:7:w', 'AF111:14'],
+  },
+  // schedule=<one Dataset>: 2.4–2.8 DAG.__init__ takes only a Collection of datasets or a Timetable, so the Dataset
+  // becomes schedule_interval and create_timetable raises ValueError (models/dag.py 2.4.0 l.499-508, 2.8.1 l.580-589);
+  // 2.9.0 accepts a BaseDatasetEventInput (l.602). Was: no finding.
+  'c27_single_dataset_schedule.py': {
+    'mwaa:2.4.3': ['AF222:13', 'AF222:16'],
+    'mwaa:2.8.1': ['AF222:13', 'AF222:16'],
+    'mwaa:2.9.2': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF121:14'],
+  },
+  'c28_object_storage.py': {
+    'mwaa:2.7.2': ['AF102:5', 'AF102:7', 'AF111:16', 'AF131:17', 'AF111:26'],
+    'mwaa:2.8.1': ['AF102:7', 'AF111:16', 'AF131:17', 'AF111:26'],
+    'mwaa:2.9.2': [],
+    'mwaa:3.0.6': ['AF103:3:w', 'AF103:6:w', 'AF103:7:w'],
+    'airflow:3.1.0': ['AF103:3:w', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:6:w', 'AF103:7:w'],
+    'airflow:3.2.0': ['AF101:3', 'AF103:4:w', 'AF103:4:w', 'AF103:5:w', 'AF103:6:w', 'AF101:7'],
+  },
+  'c29_bash_expand_kwargs.py': {
+    'mwaa:2.8.1': ['AF102:6', 'AF111:29', 'AF131:31', 'AF131:35', 'AF131:36', 'AF111:36', 'AF121:37', 'AF131:38'],
+    'mwaa:2.9.2': ['AF102:6', 'AF131:35', 'AF131:36', 'AF121:37', 'AF131:38'],
+    'astro:12.1.0': [],
+    'mwaa:2.10.3': [],
+    'mwaa:3.0.6': ['AF103:6:w', 'AF103:6:w', 'AF103:9:w'],
+    'airflow:3.2.0': ['AF101:6', 'AF103:7:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w'],
+  },
+  'c29_container_decorators.py': {
+    'mwaa:2.7.2': ['AF141:21:w', 'AF141:25:w', 'AF131:35', 'AF141:35:w'],
+    'astro:11.8.0': ['AF141:21:w', 'AF141:35:w'],
+    'composer:composer-3-airflow-2.10.5-build.5': [],
+    'mwaa:3.0.6': ['AF141:21:w', 'AF141:25:w', 'AF141:35:w'],
+    'astro:3.0-4': [],
+  },
+  'c210_composer3_utils.py': {
+    'mwaa:2.6.3': ['AF141:6:w', 'AF103:7:w', 'AF121:14:w', 'AF112:19:w', 'AF221:20:w', 'AF121:27:w'],
+    'composer:composer-3-airflow-2.10.5-build.5': ['AF103:7:w', 'AF121:14:w', 'AF112:19:w', 'AF221:20:w', 'AF121:27:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF141:6:w', 'AF101:7', 'AF121:14', 'AF111:19', 'AF221:20:w', 'AF121:27'],
+    'composer:composer-3-airflow-3.1.0-build.2': ['AF103:5:w', 'AF101:7', 'AF103:9:w', 'AF121:14', 'AF111:19', 'AF221:20:w', 'AF121:27'],
+  },
+  'c30_sdk_full_surface.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF141:25:w', 'AF131:27', 'AF131:28', 'AF121:60', 'AF131:70'],
+    'mwaa:3.0.6': [],
+    'airflow:3.1.0': [],
+    'airflow:3.2.0': [],
+    'mwaa:3.3.1': [],
+  },
+  'c30_asset_multi_ref.py': {
+    'mwaa:2.10.3': ['AF102:2', 'AF141:3:w', 'AF131:6', 'AF131:8', 'AF131:14', 'AF131:19', 'AF131:21', 'AF131:25', 'AF221:26', 'AF121:29'],
+    'mwaa:3.0.6': [],
+    'astro:3.0-4': [],
+    'airflow:3.1.0': [],
+    'airflow:3.2.0': [],
+  },
+  'c30_trigger_external_std.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF141:6:w', 'AF141:7:w', 'AF141:8:w', 'AF141:9:w'],
+    'mwaa:3.0.6': [],
+    'airflow:3.1.0': [],
+    'mwaa:3.2.1': [],
+  },
+  'c30_migrated_from_29.py': {
+    'mwaa:2.9.2': ['AF211:12:w', 'AF121:15:w', 'AF121:17:w', 'AF121:17:w', 'AF112:23:w', 'AF112:27:w', 'AF121:28:w', 'AF112:29:w', 'AF121:29:w'],
+    'mwaa:3.0.6': ['AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF211:12:w', 'AF121:15', 'AF121:17', 'AF121:17', 'AF111:23', 'AF112:25:w', 'AF111:27', 'AF121:28', 'AF111:29', 'AF121:29'],
+    'airflow:3.1.0': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF211:12:w', 'AF121:15', 'AF121:17', 'AF121:17', 'AF111:23', 'AF111:25', 'AF111:27', 'AF121:28', 'AF111:29', 'AF121:29'],
+    'airflow:3.2.0': ['AF103:6:w', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF211:12:w', 'AF121:15', 'AF121:17', 'AF121:17', 'AF111:23', 'AF112:25:w', 'AF111:27', 'AF121:28', 'AF111:29', 'AF121:29'],
+  },
+  'c30_half_migrated_sdk.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF103:7:w', 'AF112:13:w', 'AF111:16', 'AF111:22', 'AF121:29:w'],
+    'mwaa:3.0.6': ['AF101:7', 'AF111:13', 'AF111:22', 'AF121:29'],
+    'airflow:3.1.0': ['AF103:6:w', 'AF101:7', 'AF111:13', 'AF111:22', 'AF121:29'],
+    'airflow:3.2.0': ['AF103:6:w', 'AF101:7', 'AF111:13', 'AF111:22', 'AF121:29'],
+  },
+  'c30_py312_syntax.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF151:7', 'AF151:10', 'AF151:14', 'AF151:24'],
+    'mwaa:3.0.6': [],
+    'composer:composer-3-airflow-3.1.0-build.2': ['AF151:7', 'AF151:10', 'AF151:14', 'AF151:24'],
+    'astro:3.1-12': [],
+  },
+  'c30_dag_test_models.py': {
+    'mwaa:2.10.3': ['AF141:8:w'],
+    'mwaa:3.0.6': [],
+    'airflow:3.1.0': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w'],
+    'airflow:3.2.0': ['AF103:5:w', 'AF103:6:w', 'AF103:7:w'],
+  },
+  'c30_timetables_templates.py': {
+    'mwaa:2.10.3': ['AF102:5', 'AF102:6', 'AF102:7', 'AF102:7', 'AF141:8:w', 'AF131:10', 'AF121:28', 'AF121:35:w', 'AF121:35:w'],
+    'mwaa:2.11.0': ['AF102:5', 'AF102:6', 'AF102:7', 'AF141:8:w', 'AF131:10', 'AF121:28', 'AF121:35:w', 'AF121:35:w'],
+    'mwaa:3.0.6': ['AF121:35', 'AF121:35', 'AF121:35'],
+    'airflow:3.1.0': ['AF121:35', 'AF121:35', 'AF121:35'],
+    'airflow:3.2.0': ['AF121:35', 'AF121:35', 'AF121:35'],
+  },
+  'c31_hitl_deadline.py': {
+    'mwaa:3.0.6': ['AF102:6', 'AF141:9:w', 'AF111:21'],
+    'airflow:3.1.0': ['AF141:9:w'],
+    'astro:3.1-12': ['AF141:9:w'],
+    'airflow:3.2.0': ['AF141:9:w'],
+  },
+  'c31_sdk_additions.py': {
+    'mwaa:3.0.6': ['AF102:6', 'AF102:10', 'AF102:13'],
+    'airflow:3.1.0': [],
+    'astro:3.1-12': [],
+    'airflow:3.2.0': [],
+  },
 };
 
 describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines per target)', () => {
@@ -639,6 +765,73 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     ]);
   });
 
+  it('Variable.get keywords: airflow.sdk takes default=, airflow.models default_var= (the other is a TypeError everywhere)', async () => {
+    const src = [
+      'from airflow.sdk import Variable',
+      'from airflow import models',
+      'from airflow.models.variable import Variable as ModelsVariable',
+      'a = Variable.get("a", default_var=None)',
+      'b = Variable.get("b", default=None, deserialize_json=True)',
+      'c = models.Variable.get("c", default="x")',
+      'd = ModelsVariable.get("d", default_var="x")',
+      'e = ModelsVariable.get("e", default="x")',
+      'f = {"k": 1}.get("k", default=None)',
+      'class Variable2:',
+      '    pass',
+    ].join('\n');
+    for (const label of ['mwaa:3.0.6', 'airflow:3.2.0']) {
+      const r = await lintText(src, 'x.py', { target: resolveTargetLabel(label) });
+      const af111 = r.diagnostics.filter((d) => d.code === 'AF111');
+      assert.deepEqual(af111.map((d) => `${d.range.start.line + 1}:${d.range.start.character}`), ['4:22', '6:29', '8:28']);
+      assert.deepEqual(af111.map((d) => d.fixes?.[0]?.edits[0].newText), ['default', 'default_var', 'default_var']);
+    }
+    // try/except ImportError compat import: the first import the target has wins (sdk on 3.x, models on 2.x)
+    const compat = 'try:\n    from airflow.sdk import Variable\nexcept ImportError:\n    from airflow.models import Variable\na = Variable.get("x", default=1)\nb = Variable.get("y", default_var=1)\n';
+    const at = async (label: string) => (await lintText(compat, 'x.py', { target: resolveTargetLabel(label) })).diagnostics.filter((d) => d.code === 'AF111').map((d) => d.range.start.line + 1);
+    assert.deepEqual(await at('mwaa:2.10.3'), [5]);
+    assert.deepEqual(await at('mwaa:3.0.6'), [6]);
+  });
+
+  it('AF211: dag.test() at module level runs the DAG at every parse; under __main__ or in a function it does not', async () => {
+    const src = [
+      'import pendulum',
+      'from airflow.sdk import DAG, dag, task',
+      'from airflow.providers.standard.operators.empty import EmptyOperator',
+      '',
+      'with DAG("a", schedule=None, start_date=pendulum.datetime(2025, 1, 1, tz="UTC")) as dag_a:',
+      '    EmptyOperator(task_id="e")',
+      '',
+      '',
+      '@dag(schedule=None, start_date=pendulum.datetime(2025, 1, 1, tz="UTC"))',
+      'def b():',
+      '    @task',
+      '    def t():',
+      '        return 1',
+      '',
+      '    t()',
+      '',
+      '',
+      'dag_b = b()',
+      'dag_a.test()',
+      'dag_b.test(run_conf={"x": 1})',
+      'b().test()',
+      '',
+      'if __name__ == "__main__":',
+      '    dag_a.test()',
+      '    dag_b.test()',
+      '',
+      '',
+      'def run_locally():',
+      '    dag_a.test()',
+      '',
+      '',
+      'import unittest',
+      'unittest.TestCase().test = None',
+    ].join('\n');
+    const r = await lintText(src, 'x.py', { target: resolveTargetLabel('mwaa:3.0.6') });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}${d.severity === 'error' ? '' : ':w'}`), ['AF211:19:w', 'AF211:20:w', 'AF211:21:w']);
+  });
+
   it('the knowledge-base facts behind the audit fixes', () => {
     const kb = getKnowledgeBase();
     const st = (av: ReturnType<typeof kb.contextKey>, v: string) => statusAt(av!, v);
@@ -666,6 +859,17 @@ describe('audit: realistic DAGs across Airflow 1.10–3.x (exact codes and lines
     // mapping a @task_group function: stubs in 2.3, NotImplementedError in 2.4, MappedTaskGroup from 2.5.0
     assert.equal(statusAt(kb.feature('mapped_task_group')!, '2.4.3'), 'notYet');
     assert.equal(statusAt(kb.feature('mapped_task_group')!, '2.5.0'), 'available');
+    // round 3: a class whose __new__ warns is deprecated (3.0–3.1 DatasetOrTimeSchedule → AssetOrTimeSchedule; gone in 3.2)
+    const dots = kb.name('airflow.timetables.datasets', 'DatasetOrTimeSchedule')!;
+    assert.equal(statusAt(dots, '2.10.3'), 'available');
+    assert.equal(statusAt(dots, '3.0.4'), 'deprecated');
+    assert.equal(statusAt(dots, '3.1.0'), 'deprecated');
+    assert.equal(statusAt(dots, '3.2.0'), 'removed');
+    assert.equal(dots.replacement, 'airflow.timetables.assets.AssetOrTimeSchedule');
+    // 3.0.0/3.0.1 lazily import airflow.sdk.BaseNotifier from a module they lack (.definitions.notifier): ModuleNotFoundError
+    const notifier = kb.name('airflow.sdk', 'BaseNotifier')!;
+    assert.equal(statusAt(notifier, '3.0.1'), 'notYet');
+    assert.equal(statusAt(notifier, '3.0.2'), 'available');
     // TaskFlow functions receive context keys from 2.1.0
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.0.2'), 'notYet');
     assert.equal(statusAt(kb.feature('taskflow_context_kwargs')!, '2.1.1'), 'available');

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
-import { parameterName, type ArgFact, type CallFact } from '../facts';
+import { parameterName, resolveExpr, type ArgFact, type CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
@@ -81,9 +81,59 @@ export const argumentsRule: Rule = {
           if (arg.name && !lookup(ctx, chain, arg.name)) checkUnknown(ctx, chain, `${cls}.expand`, arg.name, arg.nameRange!);
         }
       }
+      if (call.method === 'get' && call.receiver) checkVariableGet(ctx, call);
     }
   },
 };
+
+/**
+ * The two `Variable.get` signatures: the Task SDK's (`airflow.sdk`, 3.0+) takes `default=`, the
+ * models one (1.10–3.x) `default_var=`; the other keyword is a TypeError in every version. Sources:
+ * task-sdk/src/airflow/sdk/definitions/variable.py `def get(cls, key, default=NOTSET, deserialize_json=False)`
+ * at 3.0.0, 3.1 (a6352d9fe4) and 3.2 (677e53436c); airflow/models.py 1.10.0 `get(cls, key, default_var=None,
+ * deserialize_json=False, session=None)`, airflow/models/variable.py 1.10.15–2.11 and
+ * airflow-core/src/airflow/models/variable.py 3.0.0–3.2 `get(cls, key, default_var=…, deserialize_json=False)`.
+ * A migration to `from airflow.sdk import Variable` that keeps `default_var=` fails at the call.
+ */
+/**
+ * What `Variable` is on the target. With `try: from airflow.sdk import Variable` / `except ImportError:
+ * from airflow.models import Variable` the first import (in source order) that the target has wins.
+ */
+function variableTarget(ctx: RuleContext, receiver: string): string | undefined {
+  const imports = ctx.facts.imports.filter((i) => i.kind === 'from' && i.name && (i.alias ?? i.name) === receiver && `${i.module}:${i.name}` in VARIABLE_GET);
+  if (imports.length > 1) {
+    for (const i of imports) {
+      const av = ctx.kb.name(i.module, i.name!);
+      const st = av ? cachedStatus(av, ctx.target.airflow) : undefined;
+      if (st === 'available' || st === 'deprecated') return `${i.module}:${i.name}`;
+    }
+    return undefined;
+  }
+  return resolveExpr(receiver, ctx.facts.bindings);
+}
+
+const VARIABLE_GET: Record<string, { wrong: string; right: string; from: string; other: string }> = {
+  'airflow.sdk:Variable': { wrong: 'default_var', right: 'default', from: 'airflow.sdk', other: 'airflow.models' },
+  'airflow.sdk.definitions.variable:Variable': { wrong: 'default_var', right: 'default', from: 'airflow.sdk', other: 'airflow.models' },
+  'airflow.models:Variable': { wrong: 'default', right: 'default_var', from: 'airflow.models', other: 'airflow.sdk' },
+  'airflow.models.variable:Variable': { wrong: 'default', right: 'default_var', from: 'airflow.models', other: 'airflow.sdk' },
+  'airflow:models.Variable': { wrong: 'default', right: 'default_var', from: 'airflow.models', other: 'airflow.sdk' },
+};
+
+function checkVariableGet(ctx: RuleContext, call: CallFact) {
+  const sig = VARIABLE_GET[variableTarget(ctx, call.receiver!.text) ?? ''];
+  if (!sig) return;
+  for (const arg of call.args) {
+    if (arg.name !== sig.wrong || !arg.nameRange) continue;
+    ctx.report({
+      code: 'AF111',
+      message: `\`Variable.get()\` of ${sig.from} takes \`${sig.right}=\`, not \`${sig.wrong}=\` (that is the ${sig.other} Variable's keyword): the call raises TypeError (unexpected keyword argument '${sig.wrong}') in every Airflow version.`,
+      range: arg.nameRange,
+      fixes: [{ title: `Rename \`${sig.wrong}\` to \`${sig.right}\``, edits: [{ range: arg.nameRange, newText: sig.right }], isPreferred: true }],
+      data: { argument: sig.wrong, unknown: true },
+    });
+  }
+}
 
 const TYPED_CONTEXT_KEYS = ['start_date', 'try_number', 'test_mode', 'expanded_ti_count', 'reason', 'templates_dict', 'exception'];
 

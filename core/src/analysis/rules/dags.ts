@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { extractDagModel, exclusive, literalString, type DagInfo, type TaskInfo } from '../dagModel';
 import type { ArgFact, CallFact } from '../facts';
-import { nodesOf, rangeOf } from '../facts';
+import { nodesOf, rangeOf, resolveExpr } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { validateCron } from '../schedule';
@@ -272,6 +272,14 @@ function checkSchedule(ctx: RuleContext, dag: DagInfo, values: ValueResolver, ai
     }
     if (v.type === 'call') {
       const f = v.childForFieldName('function')?.text ?? '';
+      // schedule=Dataset("…") (one dataset, not a list): 2.4–2.8 DAG.__init__ only takes a Collection of
+      // datasets or a Timetable, anything else becomes schedule_interval and create_timetable raises
+      // ValueError("Dataset(…) is not a valid interval."); 2.9.0 accepts a BaseDatasetEventInput
+      // (models/dag.py at arenadata/airflow 2.8.1 l.580-589 and 2.9.0 l.602).
+      if (a === sched && DATASET_CLASSES.has(resolveExpr(f, ctx.facts.bindings) ?? '') && semver.gte(airflow, '2.4.0') && semver.lt(airflow, '2.9.0')) {
+        ctx.report({ code: 'AF222', message: `A single Dataset as schedule= needs Airflow 2.9 or later; ${ctx.target.label} runs Airflow ${ctx.target.airflow}, where DAG reads it as a schedule interval and raises ValueError ("Dataset(…) is not a valid schedule_interval" / "interval") when the file is imported. Pass a list: schedule=[dataset].`, range: rangeOf(a.value) });
+        continue;
+      }
       if (/(^|\.)timedelta$/.test(f)) {
         const secs = timedeltaSeconds(v);
         if (secs !== undefined && secs <= 0) ctx.report({ code: 'AF222', message: `The schedule timedelta is ${secs === 0 ? 'zero' : 'negative'}; Airflow requires a positive interval ("schedule interval must be positive").`, range: rangeOf(a.value) });
@@ -279,6 +287,8 @@ function checkSchedule(ctx: RuleContext, dag: DagInfo, values: ValueResolver, ai
     }
   }
 }
+
+const DATASET_CLASSES = new Set(['airflow.datasets:Dataset', 'airflow:Dataset']);
 
 const UNIT_SECONDS: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1, milliseconds: 0.001, microseconds: 0.000001 };
 const POSITIONAL = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];

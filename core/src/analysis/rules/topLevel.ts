@@ -1,4 +1,5 @@
 import { airflowDecoratorName, isAirflowModule, splitResolved } from '../airflowNames';
+import { extractDagModel } from '../dagModel';
 import type { CallFact, Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule } from '../rule';
@@ -33,6 +34,11 @@ export const topLevelRule: Rule = {
     const found = facts.calls.map((call) => ({ call, what: heavy(call, facts) })).filter((x) => x.what);
     // `SomeHook(...).get_records(...)`: one finding for the chain (the connecting call), not two.
     const receivers = new Set(found.filter((x) => x.what!.kind === 'hook' && x.call.method).map((x) => x.call.receiver?.id));
+    // dag.test() outside `if __name__ == "__main__":` runs every task of the DAG inside the parsing process
+    for (const call of dagTestCalls(facts)) {
+      if (!runsAtParseTime(call.node, parseTimeFns)) continue;
+      ctx.report({ code: 'AF211', message: `${call.calleeText}() runs the whole DAG (every task, in the parsing process) each time the scheduler parses the file (every 30 s by default). Put it under \`if __name__ == "__main__":\` so it only runs when the file is executed directly.`, range: call.range, data: { kind: 'dag_test' } });
+    }
     for (const { call, what } of found) {
       if (!what || receivers.has(call.node.id)) continue;
       if (!runsAtParseTime(call.node, parseTimeFns)) continue;
@@ -56,6 +62,28 @@ export function scannedAsDagFile(text: string, airflowVersion: string): boolean 
   if (/^1\./.test(airflowVersion)) return text.includes('DAG') && text.includes('airflow');
   const lower = text.toLowerCase();
   return lower.includes('dag') && lower.includes('airflow');
+}
+
+/**
+ * `dag.test()` / `my_dag().test()` calls on a DAG object of the file (DAG.test, 2.5+): the variable of a
+ * `DAG(...)` / `with DAG(...) as dag`, a name bound to a @dag function's result, or that call itself.
+ */
+function dagTestCalls(facts: Facts): CallFact[] {
+  if (!facts.calls.some((c) => c.method === 'test')) return [];
+  const model = extractDagModel(facts);
+  const vars = new Set(model.dags.map((d) => d.variable).filter((v): v is string => !!v));
+  const dagFns = new Set(model.dags.filter((d) => d.kind === 'decorator' && d.fn).map((d) => d.fn!.name));
+  for (const c of facts.calls) {
+    const p = c.node.parent;
+    if (!dagFns.has(c.calleeText) || p?.type !== 'assignment' || p.childForFieldName('right')?.id !== c.node.id) continue;
+    const left = p.childForFieldName('left');
+    if (left?.type === 'identifier') vars.add(left.text);
+  }
+  return facts.calls.filter((c) => {
+    if (c.method !== 'test' || !c.receiver) return false;
+    if (c.receiver.type === 'identifier') return vars.has(c.receiver.text);
+    return c.receiver.type === 'call' && dagFns.has(c.receiver.childForFieldName('function')?.text ?? '');
+  });
 }
 
 /**
