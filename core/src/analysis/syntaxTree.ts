@@ -112,8 +112,13 @@ export class SyntaxNode {
     return this.namedChildren.length;
   }
 
+  /** Without making the other children when they are not made yet (`string` nodes are asked for their start only). */
   child(i: number): SyntaxNode | null {
-    return this.children[i] ?? null;
+    if (this._children) return this._children[i] ?? null;
+    const d = this.doc;
+    let j = i >= 0 ? d.firstChildAt(this.at) : -1;
+    for (let k = 0; k < i && j >= 0; k++) j = d.nextSiblingAt(j);
+    return j >= 0 ? d.node(j) : null;
   }
 
   namedChild(i: number): SyntaxNode | null {
@@ -121,7 +126,7 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
+    return this.child(0);
   }
 
   get lastChild(): SyntaxNode | null {
