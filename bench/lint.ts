@@ -13,7 +13,7 @@
  *   node --import tsx bench/lint.ts [--files 1000] [--edits 300]
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { analyzeText } from '../core/src/analysis/engine';
 import { createPythonParser, Edit, type Tree } from '../core/src/analysis/parser';
@@ -116,6 +116,8 @@ function pct(xs: number[], p: number): number {
 
 export async function bench() {
   const FILES = arg('files', 1000);
+  // the 1/5/15-minute load averages when the run starts and ends: timings on a shared machine mean little without them
+  const loadAtStart = loadavg().map((x) => Number(x.toFixed(2)));
   const EDITS = Math.max(200, arg('edits', 300));
   const dir = path.join(OUT, 'lint-workspace');
   rmSync(dir, { recursive: true, force: true });
@@ -272,6 +274,7 @@ export async function bench() {
     node: process.version,
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
+    loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
     workspace: {
       files: FILES,
       lines: totalLines,

@@ -173,7 +173,9 @@ export function startServer(connection: Connection): void {
     const enabled = !codeOff('AF223', settings);
     if (enabled && a.dagIds.length) {
       const entries = [{ file, dagIds: a.dagIds }];
-      for (const [f, ids] of workspaceDagIds) if (f !== file && !openPaths().has(f)) entries.push({ file: f, dagIds: ids });
+      // one set of open paths per publish (not one per workspace file: AF223 runs on every edit)
+      const open = openPaths();
+      for (const [f, ids] of workspaceDagIds) if (f !== file && !open.has(f)) entries.push({ file: f, dagIds: ids });
       for (const s of docs.values()) {
         const p = filePath(s.doc.uri);
         if (s !== state && p && s.analysis) entries.push({ file: p, dagIds: s.analysis.dagIds });

@@ -79,6 +79,21 @@ function agree(text: string, where: string, direct = true): number {
       }
     }
     assert.equal(copy.hasError, tree.rootNode.hasError, `${where}: root hasError`);
+    // A second copy asked only through child(i)/firstChild, before any children array is made
+    // (those walk the node slots), answers the same.
+    const lazy: [SyntaxNode, TsNode][] = [[buildSyntaxTree(tree, text, direct), tree.rootNode]];
+    while (lazy.length) {
+      const [a, b] = lazy.pop()!;
+      const bc = b.children;
+      const at = `${where}: ${b.type} at ${b.startIndex} (unmade children)`;
+      assert.equal(a.firstChild?.id, b.firstChild?.id, `${at}: firstChild`);
+      assert.equal(a.child(bc.length), null, `${at}: child past the end`);
+      for (let i = bc.length - 1; i >= 0; i--) {
+        const c = a.child(i);
+        assert.equal(c?.id, bc[i]!.id, `${at}: child(${i})`);
+        lazy.push([c!, bc[i]!]);
+      }
+    }
     return count;
   } finally {
     tree.delete();

@@ -332,52 +332,52 @@ export function extractFacts(tree: Tree, text: string): Facts {
     return { node: n, range: rangeOf(n), ...stringParts(nodeText) };
   };
 
-  // One pre-order walk over the JavaScript copy of the tree (source order, outer before inner).
+  // One pre-order pass over the slots of the copy (source order, outer before inner): only the
+  // nodes that become facts are made into SyntaxNode objects.
   const pendingDecorators: Node[] = [];
-  const mask = typeMask(root.doc.types);
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    const kids = n.children;
-    const m = mask[n.typeId];
-    if (m) {
-      const type = n.type;
-      if (m & 1) {
-        const l = facts.nodes.get(type);
-        if (l) l.push(n);
-        else facts.nodes.set(type, [n]);
-      }
-      switch (type) {
-        case 'import_statement':
-        case 'import_from_statement':
-        case 'future_import_statement':
-          visitImport(n);
-          continue; // nodes inside an import statement are not facts of their own
-        case 'call':
-          facts.calls.push(callFact(n));
-          break;
-        case 'string':
-          facts.strings.push(stringFact(n));
-          break;
-        case 'decorated_definition':
-          pendingDecorators.push(n);
-          break;
-        case 'function_definition': {
-          const name = n.childForFieldName('name');
-          const paramsNode = n.childForFieldName('parameters');
-          const params: FunctionFact['params'] = [];
-          for (const p of paramsNode?.namedChildren ?? []) {
-            if (!p) continue;
-            const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
-            const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
-            if (id) params.push({ name: id.text, range: rangeOf(id), kind });
-          }
-          if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: insideScope(n) });
-          break;
+  const doc = root.doc;
+  const mask = typeMask(doc.types);
+  const typeIds = doc.typeIds;
+  for (let at = 0; at < doc.count; at++) {
+    const m = mask[typeIds[at]];
+    if (!m) continue;
+    const n = doc.node(at);
+    const type = n.type;
+    if (m & 1) {
+      const l = facts.nodes.get(type);
+      if (l) l.push(n);
+      else facts.nodes.set(type, [n]);
+    }
+    switch (type) {
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        visitImport(n);
+        at = doc.subtreeEnds[at] - 1; // nodes inside an import statement are not facts of their own
+        break;
+      case 'call':
+        facts.calls.push(callFact(n));
+        break;
+      case 'string':
+        facts.strings.push(stringFact(n));
+        break;
+      case 'decorated_definition':
+        pendingDecorators.push(n);
+        break;
+      case 'function_definition': {
+        const name = n.childForFieldName('name');
+        const paramsNode = n.childForFieldName('parameters');
+        const params: FunctionFact['params'] = [];
+        for (const p of paramsNode?.namedChildren ?? []) {
+          if (!p) continue;
+          const kind = p.type === 'list_splat_pattern' ? 'args' : p.type === 'dictionary_splat_pattern' ? 'kwargs' : 'normal';
+          const id = p.type === 'identifier' ? p : p.namedChildren.find((c) => c?.type === 'identifier');
+          if (id) params.push({ name: id.text, range: rangeOf(id), kind });
         }
+        if (name) facts.functions.push({ node: n, name: name.text, nameRange: rangeOf(name), params, decorators: [], nested: insideScope(n) });
+        break;
       }
     }
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
   // Sort calls and strings by position (the walk is depth-first but rules report in order).
   facts.calls.sort((a, b) => a.node.startIndex - b.node.startIndex);

@@ -7,37 +7,63 @@ import type { Language, Node as TsNode, Point, Tree } from 'web-tree-sitter';
  * `childForFieldName`, `parent`, …) marshals the node into wasm memory, calls into wasm and
  * allocates a fresh `Node` object; the analysis reads the same properties of the same nodes many
  * times, and those round trips were most of its time. `SyntaxNode` offers the subset of the `Node`
- * API the analysis uses, answered from JavaScript fields: children, field names, types and offsets
- * are copied once (a 1,000-line DAG has ~20,000 nodes and copies in ~4 ms), positions are
- * computed from the text's line starts, `text` is a slice of the source. Node ids are
- * tree-sitter's own, so maps keyed by `id` behave as before. What the copy does not hold
- * (`hasError`, `isMissing`) is asked of the real node, found again through the child indices.
+ * API the analysis uses, answered from JavaScript: ids, types, field ids, offsets and parents are
+ * copied once into typed arrays of the `SyntaxDoc`, one slot per node in pre-order (a 1,000-line
+ * DAG has ~20,000 nodes), positions are computed from the text's line starts, `text` is a slice
+ * of the source. `SyntaxNode` objects (and their children arrays) are made only for the nodes the
+ * analysis looks at, once per node: a copy of 20,000 objects per keystroke was most of the
+ * garbage an edit left behind. Node ids are tree-sitter's own, so maps keyed by `id` behave as
+ * before. What the copy does not hold (`hasError`, `isMissing`) is asked of the real node, found
+ * again through the child indices.
  */
 export class SyntaxNode {
-  /** Set by the builder; the children of a leaf share one empty array. */
-  children: SyntaxNode[] = EMPTY;
-  /** Named children, when they differ from `children` (few fields: every field costs on ~20,000 nodes). */
+  private _children: SyntaxNode[] | undefined = undefined;
+  /** Named children, when they differ from `children`. */
   private _named: SyntaxNode[] | undefined = undefined;
 
   constructor(
     readonly doc: SyntaxDoc,
-    readonly id: number,
-    readonly typeId: number,
-    readonly startIndex: number,
-    readonly endIndex: number,
-    /** Field id of this node in its parent (0: none). */
-    readonly fieldId: number,
-    readonly parent: SyntaxNode | null,
-    /** Position in `parent.children`. */
-    readonly index: number,
+    /** Pre-order position of this node in its copy (the slot of its data in `doc`). */
+    readonly at: number,
   ) {}
+
+  get id(): number {
+    return this.doc.ids[this.at];
+  }
+
+  get typeId(): number {
+    return this.doc.typeIds[this.at];
+  }
+
+  get startIndex(): number {
+    return this.doc.starts[this.at];
+  }
+
+  get endIndex(): number {
+    return this.doc.ends[this.at];
+  }
+
+  /** Field id of this node in its parent (0: none). */
+  get fieldId(): number {
+    return this.doc.fieldIds[this.at];
+  }
+
+  get parent(): SyntaxNode | null {
+    const p = this.doc.parents[this.at];
+    return p < 0 ? null : this.doc.node(p);
+  }
+
+  /** Position in `parent.children`. */
+  get index(): number {
+    return this.doc.indices[this.at];
+  }
 
   get type(): string {
     return this.doc.types[this.typeId] ?? 'ERROR';
   }
 
   get isNamed(): boolean {
-    return this.typeId === 65535 || this.doc.named[this.typeId] === true;
+    return this.doc.isNamedAt(this.at);
   }
 
   get text(): string {
@@ -54,6 +80,18 @@ export class SyntaxNode {
 
   get tree(): Tree {
     return this.doc.tree;
+  }
+
+  /** The children, made on first use; the children of a leaf share one empty array. */
+  get children(): SyntaxNode[] {
+    let c = this._children;
+    if (!c) {
+      const d = this.doc;
+      c = EMPTY;
+      for (let j = d.firstChildAt(this.at); j >= 0; j = d.nextSiblingAt(j)) (c === EMPTY ? (c = []) : c).push(d.node(j));
+      this._children = c;
+    }
+    return c;
   }
 
   get childCount(): number {
@@ -74,8 +112,13 @@ export class SyntaxNode {
     return this.namedChildren.length;
   }
 
+  /** Without making the other children when they are not made yet (`string` nodes are asked for their start only). */
   child(i: number): SyntaxNode | null {
-    return this.children[i] ?? null;
+    if (this._children) return this._children[i] ?? null;
+    const d = this.doc;
+    let j = i >= 0 ? d.firstChildAt(this.at) : -1;
+    for (let k = 0; k < i && j >= 0; k++) j = d.nextSiblingAt(j);
+    return j >= 0 ? d.node(j) : null;
   }
 
   namedChild(i: number): SyntaxNode | null {
@@ -83,7 +126,7 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
+    return this.child(0);
   }
 
   get lastChild(): SyntaxNode | null {
@@ -120,16 +163,16 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    const f = this.doc.fieldId(name);
+    const d = this.doc;
+    const f = d.fieldId(name);
     if (!f) return null;
-    const c = this.children;
-    for (let i = 0; i < c.length; i++) if (c[i].fieldId === f) return c[i];
+    const fields = d.fieldIds;
+    for (let j = d.firstChildAt(this.at); j >= 0; j = d.nextSiblingAt(j)) if (fields[j] === f) return d.node(j);
     // tree-sitter also finds a field of a hidden rule made visible by an alias (the `case_clause`
     // alternatives of a match statement live in an aliased block): the cursor reports such a
     // field on the grandchild. When a grandchild has the field, tree-sitter decides.
-    for (let i = 0; i < c.length; i++) {
-      const g = c[i].children;
-      for (let j = 0; j < g.length; j++) if (g[j].fieldId === f) return this.doc.copyOf(this.real().childForFieldName(name));
+    for (let j = d.firstChildAt(this.at); j >= 0; j = d.nextSiblingAt(j)) {
+      for (let g = d.firstChildAt(j); g >= 0; g = d.nextSiblingAt(g)) if (fields[g] === f) return d.copyOf(this.real().childForFieldName(name));
     }
     return null;
   }
@@ -162,68 +205,124 @@ export class SyntaxNode {
 
   /** The web-tree-sitter node this one copies. */
   real(): TsNode {
-    let r = this.doc.reals.get(this);
-    if (!r) {
-      r = (this.parent ? this.parent.real().child(this.index) : this.doc.tree.rootNode) ?? undefined;
-      if (!r) throw new Error('syntax tree copy out of step with its tree');
-      this.doc.reals.set(this, r);
-    }
-    return r;
+    return this.doc.real(this.at);
   }
 }
 
 const EMPTY: SyntaxNode[] = [];
 Object.freeze(EMPTY);
 
-/** What the nodes of one copied tree share: the text, its line starts, the tree and its language. */
+/**
+ * What the nodes of one copied tree share: the text, its line starts, the tree and its language,
+ * and the node data, one slot per node in pre-order (the root at 0, a node's descendants right
+ * after it).
+ */
 export class SyntaxDoc {
   private lineStarts?: number[];
   private readonly fields: Map<string, number>;
   readonly types: string[];
   readonly named: boolean[];
-  /** tree-sitter nodes already found for copies (SyntaxNode.real). */
-  readonly reals = new Map<SyntaxNode, TsNode>();
+  /** tree-sitter nodes already found, by slot (see real). */
+  private readonly reals = new Map<number, TsNode>();
+  /** Number of nodes. */
+  readonly count: number;
+  readonly ids: Int32Array;
+  readonly typeIds: Uint16Array;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  readonly fieldIds: Uint16Array;
+  /** Slot of the parent (-1 for the root). */
+  readonly parents: Int32Array;
+  /** Position of the node among its parent's children. */
+  readonly indices: Int32Array;
+  /** Slot after the node's last descendant. */
+  readonly subtreeEnds: Int32Array;
+  /** SyntaxNode of each slot, made on first use. */
+  private readonly nodes: (SyntaxNode | undefined)[];
 
   constructor(
     readonly text: string,
     readonly tree: Tree,
+    data: NodeData,
   ) {
     this.fields = fieldIds(tree.language);
     ({ types: this.types, named: this.named } = typeTables(tree.language));
+    this.count = data.count;
+    ({ ids: this.ids, typeIds: this.typeIds, starts: this.starts, ends: this.ends, fieldIds: this.fieldIds, parents: this.parents, indices: this.indices, subtreeEnds: this.subtreeEnds } = data);
+    this.nodes = new Array(data.count);
+  }
+
+  /** The node in slot `at`. */
+  node(at: number): SyntaxNode {
+    return (this.nodes[at] ??= new SyntaxNode(this, at));
+  }
+
+  get root(): SyntaxNode {
+    return this.node(0);
+  }
+
+  isNamedAt(at: number): boolean {
+    const t = this.typeIds[at];
+    return t === 65535 || this.named[t] === true;
+  }
+
+  /** Slot of the first child of slot `at`, or -1. */
+  firstChildAt(at: number): number {
+    return at + 1 < this.subtreeEnds[at] ? at + 1 : -1;
+  }
+
+  /** Slot of the next sibling of slot `at`, or -1. */
+  nextSiblingAt(at: number): number {
+    const p = this.parents[at];
+    const next = this.subtreeEnds[at];
+    return p >= 0 && next < this.subtreeEnds[p] ? next : -1;
   }
 
   fieldId(name: string): number {
     return this.fields.get(name) ?? 0;
   }
 
-  /** The copy of a tree-sitter node of this tree (a descendant search by position, rare). */
-  copyOf(n: TsNode | null): SyntaxNode | null {
-    if (!n || !this.root) return null;
-    const stack: SyntaxNode[] = [this.root];
-    while (stack.length) {
-      const cur = stack.pop()!;
-      if (cur.id === n.id) return cur;
-      for (const c of cur.children) if (c.startIndex <= n.startIndex && n.endIndex <= c.endIndex) stack.push(c);
+  /**
+   * The tree-sitter node of slot `at`, found again from the root through child positions. All
+   * children of the parent are fetched at once (one wasm call): `child(i)` scans i siblings, and
+   * the error search asks every statement of a long block in turn.
+   */
+  real(at: number): TsNode {
+    let r = this.reals.get(at);
+    if (!r) {
+      const p = this.parents[at];
+      if (p < 0) r = this.tree.rootNode;
+      else {
+        const kids = this.real(p).children;
+        for (let j = this.firstChildAt(p), i = 0; j >= 0; j = this.nextSiblingAt(j), i++) if (kids[i]) this.reals.set(j, kids[i]!);
+        r = this.reals.get(at);
+      }
+      if (!r) throw new Error('syntax tree copy out of step with its tree');
+      this.reals.set(at, r);
     }
-    return null;
+    return r;
   }
 
-  /** Set once the copy is built. */
-  root?: SyntaxNode;
+  /** The copy of a tree-sitter node of this tree (rare). */
+  copyOf(n: TsNode | null): SyntaxNode | null {
+    if (!n) return null;
+    const at = this.ids.indexOf(n.id);
+    return at < 0 ? null : this.node(at);
+  }
 
   /**
    * Row and column (UTF-16 code units) of an offset. tree-sitter counts rows at "\n" only and
    * columns from the last "\n", which is what this computes.
    */
   point(index: number): Point {
-    const ls = this.starts();
+    const ls = this.lines();
     const row = lineAt(ls, index, 0);
     return { row, column: index - ls[row] };
   }
 
   /** LSP range (0-based lines, UTF-16 characters) of an offset span, without intermediate points. */
   range(start: number, end: number): { start: { line: number; character: number }; end: { line: number; character: number } } {
-    const ls = this.starts();
+    const ls = this.lines();
     const a = lineAt(ls, start, 0);
     let b = a;
     // most spans end on their first line or a few lines below
@@ -232,7 +331,7 @@ export class SyntaxDoc {
     return { start: { line: a, character: start - ls[a] }, end: { line: b, character: end - ls[b] } };
   }
 
-  private starts(): number[] {
+  private lines(): number[] {
     let ls = this.lineStarts;
     if (!ls) {
       ls = [0];
@@ -319,60 +418,93 @@ export function useWasmModule(moduleObject: object): void {
   }
 }
 
+/** The copied node data (see SyntaxDoc). */
+interface NodeData {
+  count: number;
+  ids: Int32Array;
+  typeIds: Uint16Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  fieldIds: Uint16Array;
+  parents: Int32Array;
+  indices: Int32Array;
+  subtreeEnds: Int32Array;
+}
+
+/** Scratch arrays the walk fills, grown as needed and reused; each copy keeps exact-size slices. */
+let scratch: NodeData = allocate(1 << 14);
+
+function allocate(size: number): NodeData {
+  return {
+    count: 0, ids: new Int32Array(size), typeIds: new Uint16Array(size), starts: new Uint32Array(size), ends: new Uint32Array(size),
+    fieldIds: new Uint16Array(size), parents: new Int32Array(size), indices: new Int32Array(size), subtreeEnds: new Int32Array(size),
+  };
+}
+
+function grow(d: NodeData): NodeData {
+  const bigger = allocate(d.ids.length * 2);
+  for (const k of ['ids', 'typeIds', 'starts', 'ends', 'fieldIds', 'parents', 'indices', 'subtreeEnds'] as const) (bigger[k] as Int32Array).set(d[k] as Int32Array);
+  return bigger;
+}
+
 /** Copy a parsed tree (see SyntaxNode). `direct: false` forces the public-API walk (tests). */
 export function buildSyntaxTree(tree: Tree, text: string, direct = true): SyntaxNode {
-  const doc = new SyntaxDoc(text, tree);
   const cursor = tree.rootNode.walk();
+  let data: NodeData;
   try {
-    if (api && direct) return (doc.root = walkDirect(api, doc, (tree as unknown as { 0: number })[0], cursor as unknown as { handles: number[] }));
-    return (doc.root = walkPublic(doc, cursor));
+    data = api && direct ? walkDirect(api, (tree as unknown as { 0: number })[0], cursor as unknown as { handles: number[] }) : walkPublic(cursor);
   } finally {
     cursor.delete();
   }
+  return new SyntaxDoc(text, tree, data).root;
 }
 
-/** The cursor moves the copy needs, and `make` for the node the cursor is on. */
+/** The cursor moves the copy needs, and the data of the node the cursor is on. */
 interface CopyCursor {
   firstChild(): boolean;
   nextSibling(): boolean;
   up(): void;
-  make(parent: SyntaxNode | null, index: number): SyntaxNode;
+  /** Store the id, type, offsets and (unless it is the root) field of the current node in slot `at`. */
+  read(d: NodeData, at: number, root: boolean): void;
 }
 
-/**
- * Depth-first copy. Children collect on one stack and are sliced off when their parent is done:
- * exact-size arrays (pushing onto a fresh array would leave ~17 empty slots on each of ~10,000 arrays).
- */
-function copyTree(c: CopyCursor): SyntaxNode {
-  const pending: SyntaxNode[] = [];
-  const marks: number[] = [];
-  const root = c.make(null, 0);
-  let node = root;
-  for (;;) {
+/** Depth-first copy into the scratch arrays, in pre-order; returns exact-size copies of them. */
+function copyTree(c: CopyCursor): NodeData {
+  let d = scratch;
+  let count = 0;
+  const add = (parent: number, index: number): number => {
+    if (count === d.ids.length) scratch = d = grow(d);
+    const at = count++;
+    c.read(d, at, parent < 0);
+    d.parents[at] = parent;
+    d.indices[at] = index;
+    return at;
+  };
+  let node = add(-1, 0);
+  walk: for (;;) {
     if (c.firstChild()) {
-      marks.push(pending.length);
-      node = c.make(node, 0);
-      pending.push(node);
+      node = add(node, 0);
       continue;
     }
     for (;;) {
-      const parent = node.parent;
-      if (!parent) return root;
+      const parent = d.parents[node];
+      d.subtreeEnds[node] = count;
+      if (parent < 0) break walk;
       if (c.nextSibling()) {
-        node = c.make(parent, node.index + 1);
-        pending.push(node);
+        node = add(parent, d.indices[node] + 1);
         break;
       }
       c.up();
-      const m = marks.pop()!;
-      parent.children = pending.slice(m);
-      pending.length = m;
       node = parent;
     }
   }
+  return {
+    count, ids: d.ids.slice(0, count), typeIds: d.typeIds.slice(0, count), starts: d.starts.slice(0, count), ends: d.ends.slice(0, count),
+    fieldIds: d.fieldIds.slice(0, count), parents: d.parents.slice(0, count), indices: d.indices.slice(0, count), subtreeEnds: d.subtreeEnds.slice(0, count),
+  };
 }
 
-function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { handles: number[] }): SyntaxNode {
+function walkDirect(w: WasmCursorApi, tp: number, cursor: { handles: number[] }): NodeData {
   // `walk()` left the new cursor's state in the transfer buffer; every call below reads and
   // updates it there. Nothing else touches the buffer until the walk ends.
   const firstChild = w._ts_tree_cursor_goto_first_child_wasm;
@@ -388,7 +520,13 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { hand
       firstChild: () => firstChild(tp) !== 0,
       nextSibling: () => nextSibling(tp) !== 0,
       up: () => void up(tp),
-      make: (parent, index) => new SyntaxNode(doc, nodeId(tp), typeId(tp), start(tp), end(tp), parent ? fieldId(tp) : 0, parent, index),
+      read: (d, at, root) => {
+        d.ids[at] = nodeId(tp);
+        d.typeIds[at] = typeId(tp);
+        d.starts[at] = start(tp);
+        d.ends[at] = end(tp);
+        d.fieldIds[at] = root ? 0 : fieldId(tp);
+      },
     });
   } finally {
     // The cursor's stack may have been reallocated: hand its final state back for delete().
@@ -398,11 +536,17 @@ function walkDirect(w: WasmCursorApi, doc: SyntaxDoc, tp: number, cursor: { hand
 }
 
 /** Same copy through the public TreeCursor API (when the wasm module is not at hand). */
-function walkPublic(doc: SyntaxDoc, cursor: ReturnType<TsNode['walk']>): SyntaxNode {
+function walkPublic(cursor: ReturnType<TsNode['walk']>): NodeData {
   return copyTree({
     firstChild: () => cursor.gotoFirstChild(),
     nextSibling: () => cursor.gotoNextSibling(),
     up: () => void cursor.gotoParent(),
-    make: (parent, index) => new SyntaxNode(doc, cursor.nodeId, cursor.nodeTypeId, cursor.startIndex, cursor.endIndex, parent ? cursor.currentFieldId : 0, parent, index),
+    read: (d, at, root) => {
+      d.ids[at] = cursor.nodeId;
+      d.typeIds[at] = cursor.nodeTypeId;
+      d.starts[at] = cursor.startIndex;
+      d.ends[at] = cursor.endIndex;
+      d.fieldIds[at] = root ? 0 : cursor.currentFieldId;
+    },
   });
 }
