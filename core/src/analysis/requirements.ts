@@ -7,21 +7,35 @@ export function normaliseDist(name: string): string {
   return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
 }
 
-/** Distribution names listed in a requirements file (ignores options, comments, URLs' fragments handled by #egg=). */
-export function parseRequirements(text: string): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
+/** One requirement line: normalised name, extras, and the version when `==`/`===` is its only specifier. */
+interface RequirementLine {
+  name: string;
+  extras: string[];
+  pinned?: string;
+}
+
+/** The requirement lines of a requirements file (ignores options, comments, URLs' fragments handled by #egg=). */
+function requirementLines(text: string): RequirementLine[] {
+  const out: RequirementLine[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+#.*$/, '').trim();
     if (!line || line.startsWith('#') || line.startsWith('-')) continue;
     const egg = /#egg=([\w.-]+)/.exec(raw);
     if (egg) {
-      out.set(normaliseDist(egg[1]), undefined);
+      out.push({ name: normaliseDist(egg[1]), extras: [] });
       continue;
     }
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?:(==|>=|<=|~=|!=|>|<)\s*([^;,\s]+))?/.exec(line);
-    if (m) out.set(normaliseDist(m[1]), m[2] === '==' ? m[3] : undefined);
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:(===|==|>=|<=|~=|!=|>|<)\s*([^;,\s]+))?\s*([^;]*)/.exec(line);
+    if (!m) continue;
+    const pinned = (m[3] === '==' || m[3] === '===') && !m[5].trim() ? m[4] : undefined;
+    out.push({ name: normaliseDist(m[1]), extras: m[2]?.split(',').map(normaliseDist).filter(Boolean) ?? [], pinned });
   }
   return out;
+}
+
+/** Distribution names listed in a requirements file, with the version each is pinned to by `==` alone. */
+export function parseRequirements(text: string): Map<string, string | undefined> {
+  return new Map(requirementLines(text).map((r) => [r.name, r.pinned]));
 }
 
 const CANDIDATES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
@@ -49,18 +63,14 @@ export function readRequirementsPackages(file: string | undefined): Set<string> 
  */
 export function installedDistributions(text: string): Set<string> {
   const out = new Set<string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim();
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*\[([^\]]*)\]/.exec(line);
-    if (!m) continue;
-    const dist = normaliseDist(m[1]);
-    if (dist !== 'apache-airflow' && !dist.startsWith('apache-airflow-providers-')) continue;
-    for (const extra of m[2].split(',')) {
-      const e = normaliseDist(extra).replace(/^apache-airflow-providers-|^providers-/, '');
+  for (const r of requirementLines(text)) {
+    out.add(r.name);
+    if (r.name !== 'apache-airflow' && !r.name.startsWith('apache-airflow-providers-')) continue;
+    for (const extra of r.extras) {
+      const e = extra.replace(/^apache-airflow-providers-|^providers-/, '');
       if (e) out.add(`apache-airflow-providers-${e}`);
     }
   }
-  for (const name of parseRequirements(text).keys()) out.add(name);
   return out;
 }
 

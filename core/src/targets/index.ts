@@ -7,6 +7,7 @@ import type { PlatformVersion } from '../knowledge/types';
 import type { PlatformKind } from '../protocol/environments';
 import type { ResolvedTarget, TargetSource } from './types';
 import { findUpwards } from '../util/findUpwards';
+import { parseRequirements } from '../analysis/requirements';
 
 export * from './types';
 
@@ -291,22 +292,20 @@ const CONSTRAINT = /constraints-(\d+\.\d+\.\d+)\/constraints-(?:no-providers-|so
 
 /** Detect from a requirements.txt `--constraint`/`-c` URL naming constraints-<airflow>/constraints-<py>.txt. */
 export function detectFromRequirements(text: string, file: string): ResolvedTarget | undefined {
-  const lines = text.split(/\r?\n/);
-  for (const line of lines) {
+  for (const line of text.split(/\r?\n/)) {
     if (!/^\s*(--constraint|-c)\b/.test(line)) continue;
     const m = CONSTRAINT.exec(line);
     if (m) return resolveTargetLabel(`airflow:${m[1]}`, { python: m[2], source: 'requirements', sourceDetail: file });
   }
   // No constraints URL: an exact pin of Airflow itself (pip-compile output, self-hosted images).
-  for (const line of lines) {
-    const m = AIRFLOW_PIN.exec(line);
-    if (m) return resolveTargetLabel(`airflow:${m[1]}`, { source: 'requirements', sourceDetail: file });
-  }
-  return undefined;
+  return pinnedAirflow(text, file);
 }
 
-/** `apache-airflow==2.9.2` or `apache-airflow[celery,postgres] == 2.9.2` (PEP 503 spellings), not a provider. */
-const AIRFLOW_PIN = /^\s*apache[-_.]airflow\s*(?:\[[^\]]*\])?\s*===?\s*(\d+\.\d+\.\d+)\s*(?:[;#].*)?$/i;
+/** `apache-airflow==2.9.2` / `apache-airflow[celery] == 2.9.2` (PEP 503 spellings, `==` the only specifier) in requirement text. */
+function pinnedAirflow(requirements: string, file: string): ResolvedTarget | undefined {
+  const v = parseRequirements(requirements).get('apache-airflow');
+  return v && /^\d+\.\d+\.\d+$/.test(v) ? resolveTargetLabel(`airflow:${v}`, { source: 'requirements', sourceDetail: file }) : undefined;
+}
 
 const REQUIREMENTS_FILES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
 
@@ -340,8 +339,11 @@ export function detectTarget(startDir: string, rootDir?: string): ResolvedTarget
 
 /** `pyproject.toml` dependencies with an exact Airflow pin: `"apache-airflow==3.2.0"` (any table, any extras). */
 export function detectFromPyproject(text: string, file: string): ResolvedTarget | undefined {
-  const m = /["']apache[-_.]airflow\s*(?:\[[^\]]*\])?\s*===?\s*(\d+\.\d+\.\d+)\s*(?:;[^"']*)?["']/i.exec(text);
-  return m ? resolveTargetLabel(`airflow:${m[1]}`, { source: 'requirements', sourceDetail: file }) : undefined;
+  for (const q of text.matchAll(/["']([^"'\n]*)["']/g)) {
+    const t = pinnedAirflow(q[1], file);
+    if (t) return t;
+  }
+  return undefined;
 }
 
 function withSource<T>(file: string, fn: () => T): T {
