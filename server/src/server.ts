@@ -25,7 +25,7 @@ import { duplicateDagIdDiagnostics } from '../../core/src/analysis/workspace';
 import { collectPythonFiles } from '../../core/src/analysis/project';
 import { normaliseLintSettings, type LintSettings } from '../../core/src/protocol/settings';
 import { FixAllCodeActionKind, FixAllCommand, LintStatusNotification, ResolveTargetRequest, type LintStatusParams, type ResolveTargetParams, type ResolveTargetResult } from '../../core/src/protocol/lsp';
-import { detectTarget, defaultTarget, resolveTargetLabel, type ResolvedTarget } from '../../core/src/targets';
+import { detectTarget, defaultTarget, resolveTargetLabel, withPython, type ResolvedTarget } from '../../core/src/targets';
 import { toManagedError } from '../../core/src/errors';
 import { toLspDiagnostic } from './handlers/convert';
 import { describeScheduleHover } from './handlers/scheduleHover';
@@ -106,12 +106,8 @@ export function startServer(connection: Connection): void {
     const python = s.python || undefined;
     if (s.target) return resolveTargetLabel(s.target, { python, source: 'setting', sourceDetail: 'managedAirflow.target' });
     const file = filePath(uri);
-    if (file) {
-      const detected = detectTarget(path.dirname(file), rootFor(file));
-      if (detected) return python ? { ...resolveTargetLabel(detected.label, { python, source: detected.source, sourceDetail: detected.sourceDetail }), image: detected.image } : detected;
-    }
-    const d = defaultTarget();
-    return python ? { ...resolveTargetLabel(d.label, { python }), source: 'default', sourceDetail: d.sourceDetail } : d;
+    const detected = file ? detectTarget(path.dirname(file), rootFor(file)) : undefined;
+    return withPython(detected ?? defaultTarget(), python);
   }
 
   function scheduleLint(state: DocState, delay: number) {

@@ -6,7 +6,7 @@ import semver from 'semver';
 import { ManagedAirflowError } from '../../core/src/errors';
 import { getKnowledgeBase, normaliseVersion } from '../../core/src/knowledge';
 import {
-  defaultTarget, describeTarget, detectFromDockerfile, detectFromPyproject, detectFromRequirements, detectTarget, listTargets, resolveTarget, resolveTargetLabel,
+  defaultTarget, describeTarget, detectFromDockerfile, detectFromPyproject, detectFromRequirements, withPython, detectTarget, listTargets, resolveTarget, resolveTargetLabel,
 } from '../../core/src/targets';
 
 /** Run `fn`, expect a ManagedAirflowError of kind "target", return it. */
@@ -232,6 +232,15 @@ describe('targets: detection from the project', () => {
     const t = detectFromPyproject('[project]\nname = "x"\ndependencies = [\n    "apache-airflow[celery]==3.2.0",\n    "apache-airflow-providers-databricks==7.0.0",\n]\n', 'pyproject.toml');
     assert.equal(t?.label, 'airflow:3.2.0');
     assert.equal(detectFromPyproject('dependencies = ["apache-airflow>=2.9", "apache-airflow-providers-http==4.0.0"]\n', 'pyproject.toml'), undefined);
+  });
+
+  it('a pinned Python keeps where a detected target came from and its official image', () => {
+    const t = withPython(detectFromDockerfile('FROM apache/airflow:2.10.2\n', '/p/Dockerfile')!, '3.10');
+    assert.deepEqual([t.label, t.python, t.source, t.sourceDetail, t.image], ['airflow:2.10.2', '3.10', 'dockerfile', '/p/Dockerfile', 'apache/airflow:2.10.2']);
+    const d = withPython(defaultTarget(), '3.11');
+    assert.deepEqual([d.source, d.python, d.image], ['default', '3.11', undefined]);
+    const dt = defaultTarget();
+    assert.equal(withPython(dt, undefined), dt, "no pinned Python: the same target");
   });
 
   it('a requirements.txt without a constraint detects nothing', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ManagedAirflowError } from '../errors';
 import { findWorkspaceSettings, readSettingsFile } from '../config/environments';
 import { walkFolder, defaultIgnoreSyntax } from '../deploy/walk';
-import { detectTarget, defaultTarget, resolveTargetLabel, type ResolvedTarget } from '../targets';
+import { detectTarget, defaultTarget, resolveTargetLabel, withPython, type ResolvedTarget } from '../targets';
 import { createPythonParser, type Parser } from './parser';
 import { chooseThreads, runLintJobs, type LintJob } from './lintPool';
 import { findRequirements, readRequirementsPackages } from './requirements';
@@ -82,8 +82,7 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
     let t = byDir.get(dir);
     if (!t) {
       t = detectTarget(dir, rootDir.length <= dir.length && dir.startsWith(rootDir) ? rootDir : undefined);
-      if (t && python) t = resolveTargetLabel(t.label, { python, source: t.source, sourceDetail: t.sourceDetail });
-      t ??= fallback ??= python ? { ...resolveTargetLabel(defaultTarget().label, { python }), source: 'default', sourceDetail: 'newest MWAA version' } : defaultTarget();
+      t = t ? withPython(t, python) : (fallback ??= withPython(defaultTarget(), python));
       byDir.set(dir, t);
     }
     return t;
@@ -137,7 +136,7 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
     counts.set(r.target.label, c);
   }
   const targets = [...counts.values()];
-  const target = fixed ?? targets[0]?.target ?? (python ? { ...resolveTargetLabel(defaultTarget().label, { python }), source: 'default' as const } : defaultTarget());
+  const target = fixed ?? targets[0]?.target ?? withPython(defaultTarget(), python);
   return { target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile, threads };
 }
 

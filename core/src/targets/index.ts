@@ -370,13 +370,16 @@ export function resolveTarget(opts: { flag?: string; setting?: string; settingNa
   }
   if (opts.projectDir) {
     const detected = detectTarget(opts.projectDir, opts.rootDir);
-    if (detected) {
-      if (opts.python) return { ...resolveTargetLabel(detected.label, { python: opts.python, source: detected.source, sourceDetail: detected.sourceDetail }), image: detected.image };
-      return detected;
-    }
+    if (detected) return withPython(detected, opts.python);
   }
-  const d = defaultTarget();
-  return opts.python ? { ...resolveTargetLabel(d.label, { python: opts.python }), source: 'default', sourceDetail: d.sourceDetail } : d;
+  return withPython(defaultTarget(), opts.python);
+}
+
+/** A detected or default target with the Python the user pinned (`--python`, `managedAirflow.python`); where it came from and its image stay. */
+export function withPython(t: ResolvedTarget, python: string | undefined): ResolvedTarget {
+  if (!python) return t;
+  const r = resolveTargetLabel(t.label, { python, source: t.source, sourceDetail: t.sourceDetail });
+  return t.image ? { ...r, image: t.image } : r;
 }
 
 /** One-line description for status bars and CLI headers. */
