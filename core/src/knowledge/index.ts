@@ -9,7 +9,8 @@ import releasesJson from './data/releases.json';
 import platformsJson from './data/platforms.json';
 import providersJson from './data/providers.json';
 import imagesJson from './data/images.json';
-import { inRange } from './availability';
+import semver from 'semver';
+import { inRange, normaliseVersion } from './availability';
 import { hydrateArguments, hydrateContext, hydrateModules } from './compact';
 
 export * from './types';
@@ -151,10 +152,11 @@ export class KnowledgeBase {
    * last scanned one keep its extras. Undefined before 2.0 (1.10 extras are not providers).
    */
   imageProviders(airflow: string): { packages: string[]; evidence: ImagesData['runs'][number]['evidence'] } | undefined {
-    const key = (v: string) => v.split('.').map((x) => x.padStart(4, '0')).join('.');
+    const v = normaliseVersion(airflow);
+    if (semver.major(v) < 2) return undefined;
     let run: ImagesData['runs'][number] | undefined;
-    for (const r of this.imagesData.runs) if (key(r.from) <= key(airflow)) run = r;
-    if (!run || key(airflow.split('.')[0]) < key('2')) return undefined;
+    for (const r of this.imagesData.runs) if (semver.lte(r.from, v)) run = r;
+    if (!run) return undefined;
     return { packages: run.extras.map((e) => `apache-airflow-providers-${e}`), evidence: run.evidence };
   }
 }

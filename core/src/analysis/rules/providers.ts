@@ -39,7 +39,7 @@ export const providersRule: Rule = {
     if (!installed) return;
     const extra = ctx.options.extraPackages ?? new Set<string>();
     const seen = new Set<string>();
-    const backport = semver.lt(normaliseVersion(ctx.target.airflow), '2.0.0');
+    const backport = onAirflow1(ctx);
     for (const imp of ctx.facts.imports) {
       if (imp.guarded || imp.relative) continue;
       const module = imp.kind === 'from' && imp.module === 'airflow.providers' && imp.name ? `airflow.providers.${imp.name}` : imp.module;
@@ -99,8 +99,7 @@ function checkTaskDecorators(ctx: RuleContext, installed: Set<string>, extra: Se
  * import the class from its provider package: the import fails when that provider is not installed.
  */
 function checkShims(ctx: RuleContext, installed: Set<string>, extra: Set<string>, seen: Set<string>) {
-  const v = ctx.target.airflow;
-  if (semver.lt(normaliseVersion(v), '2.0.0')) return; // 1.10 paths are real modules, not shims
+  if (onAirflow1(ctx)) return; // 1.10 paths are real modules, not shims
   for (const imp of ctx.facts.imports) {
     if (imp.guarded || imp.relative || imp.kind === 'star') continue;
     if (!imp.module.startsWith('airflow.') || imp.module.startsWith('airflow.providers')) continue;
@@ -133,6 +132,11 @@ function shimOf(ctx: RuleContext, module: string, name: string | undefined): { p
     if (replacement?.startsWith('airflow.providers.') && provider) return { path, replacement, dist: provider, av };
   }
   return undefined;
+}
+
+/** Airflow 1.x: no provider distributions, backports instead; the 1.10 module paths are real modules. */
+function onAirflow1(ctx: RuleContext): boolean {
+  return semver.lt(normaliseVersion(ctx.target.airflow), '2.0.0');
 }
 
 /** Who installs the providers: the target, or the official image the project builds on. */
