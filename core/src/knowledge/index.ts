@@ -52,13 +52,24 @@ export class KnowledgeBase {
   name(module: string, name: string): Availability | undefined {
     return this.modulesData.names[`${module}:${name}`];
   }
+  /*
+   * Key lists and per-version argument lists are asked for by every file the rules lint. The data
+   * records are lazily hydrating proxies (compact.ts): enumerating one asks for a property
+   * descriptor, hence a hydrated fact, per key; the lists are made once and shared (read-only).
+   */
+  private keyLists = new Map<string, readonly string[]>();
+  private keysOf(what: string, record: object): readonly string[] {
+    let k = this.keyLists.get(what);
+    if (!k) this.keyLists.set(what, (k = Object.freeze(Object.keys(record))));
+    return k;
+  }
   /** Every module path the knowledge base has facts for. */
-  modulePaths(): string[] {
-    return Object.keys(this.modulesData.modules);
+  modulePaths(): readonly string[] {
+    return this.keysOf('modules', this.modulesData.modules);
   }
   /** Every "module:Name" key the knowledge base has facts for. */
-  nameKeys(): string[] {
-    return Object.keys(this.modulesData.names);
+  nameKeys(): readonly string[] {
+    return this.keysOf('names', this.modulesData.names);
   }
   private namesByModule?: Map<string, [string, Availability][]>;
   private childrenByModule?: Map<string, string[]>;
@@ -98,22 +109,29 @@ export class KnowledgeBase {
   knowsCallable(callable: string): boolean {
     return callable in this.argumentsData.callables;
   }
-  argumentsOf(callable: string, version: string): string[] {
-    const c = this.argumentsData.callables[callable];
-    if (!c) return [];
-    return Object.entries(c.arguments).filter(([, av]) => av.available.some((r) => inRange(version, r))).map(([k]) => k);
+  private argumentLists = new Map<string, readonly string[]>();
+  argumentsOf(callable: string, version: string): readonly string[] {
+    const key = `${callable}\u0000${version}`;
+    let list = this.argumentLists.get(key);
+    if (!list) {
+      const c = this.argumentsData.callables[callable];
+      list = Object.freeze(c ? this.keysOf(`arguments:${callable}`, c.arguments).filter((k) => c.arguments[k].available.some((r) => inRange(version, r))) : []);
+      this.argumentLists.set(key, list);
+    }
+    return list;
   }
   contextKey(key: string): Availability | undefined {
     return this.contextData.keys[key];
   }
-  contextKeys(): string[] {
-    return Object.keys(this.contextData.keys);
+  contextKeys(): readonly string[] {
+    return this.keysOf('context', this.contextData.keys);
   }
   feature(id: string): FeatureFact | undefined {
     return this.featuresData.features[id] as FeatureFact | undefined;
   }
-  features(): [string, FeatureFact][] {
-    return Object.entries(this.featuresData.features) as [string, FeatureFact][];
+  private featureList?: readonly [string, FeatureFact][];
+  features(): readonly [string, FeatureFact][] {
+    return (this.featureList ??= Object.freeze(Object.entries(this.featuresData.features) as [string, FeatureFact][]));
   }
   releases(): ReleaseInfo[] {
     return this.releasesData.releases;

@@ -183,6 +183,14 @@ function signatureOf(fn: Node): Signature | undefined {
  * TypeError while the DAG file is parsed. Parameters named after context keys are filled in by
  * Airflow, so they never count as missing.
  */
+const contextKeySets = new WeakMap<RuleContext['kb'], ReadonlySet<string>>();
+/** The context keys of every version plus the typed-only ones, once per knowledge base. */
+function contextKeyNames(kb: RuleContext['kb']): ReadonlySet<string> {
+  let s = contextKeySets.get(kb);
+  if (!s) contextKeySets.set(kb, (s = new Set([...kb.contextKeys(), ...TYPED_CONTEXT_KEYS])));
+  return s;
+}
+
 function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
   const { facts } = ctx;
   const fns = new Map<string, { node: Node; count: number; ok: boolean }>();
@@ -193,7 +201,7 @@ function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
   }
   // Airflow defaults parameters named in its KNOWN_CONTEXT_KEYS (which also lists typed-only keys such as
   // start_date in 3.0, try_number, test_mode); names of any version count, so nothing valid is reported.
-  const contextKeys = new Set([...ctx.kb.contextKeys(), ...TYPED_CONTEXT_KEYS]);
+  const contextKeys = contextKeyNames(ctx.kb);
   const report = (range: Range, fn: string, what: string) =>
     ctx.report({ code: 'AF111', message: `${fn}() ${what}: Airflow binds TaskFlow arguments to the function's signature when it creates the task (TypeError), so the file fails to import; ${ctx.target.label} runs Airflow ${ctx.target.airflow}.`, range, data: { taskflowCall: fn } });
   for (const call of facts.calls) {
@@ -378,7 +386,7 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
     // Not a value of any scanned Airflow: a typo that every version rejects.
     const known = ctx.kb.argumentsOf('TriggerRule', v);
     if (!known.length) return;
-    ctx.report({ code: 'AF111', message: `trigger_rule ${shown} is not a trigger rule; Airflow raises "The trigger_rule must be one of …" (${runs}: ${known.sort().join(', ')}).`, range: range!, data });
+    ctx.report({ code: 'AF111', message: `trigger_rule ${shown} is not a trigger rule; Airflow raises "The trigger_rule must be one of …" (${runs}: ${[...known].sort().join(', ')}).`, range: range!, data });
     return;
   }
   const status = cachedStatus(av, v);
