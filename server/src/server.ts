@@ -100,13 +100,35 @@ export function startServer(connection: Connection): void {
     return workspaceFolders.filter((w) => file.startsWith(w + path.sep) || file === w).sort((a, b) => b.length - a.length)[0];
   }
 
+  /**
+   * What a folder's project files say (target detected from Dockerfile / requirements / pyproject,
+   * requirements.txt packages), read once per folder and forgotten on any watched-file change (the
+   * client watches those files in the workspace): re-reading them on every keystroke was file I/O
+   * in the edit path. Folders outside the workspace are not watched, so they are read every time.
+   * A detection that throws (unknown runtime in the Dockerfile) is not kept: it is reported again.
+   */
+  const detectedCache = new Map<string, ResolvedTarget | undefined>();
+  const requirementsCache = new Map<string, Set<string>>();
+  function projectFact<T>(cache: Map<string, T>, file: string, read: (dir: string, root: string | undefined) => T): T {
+    const dir = path.dirname(file);
+    const root = rootFor(file);
+    if (root && cache.has(dir)) return cache.get(dir)!;
+    const value = read(dir, root);
+    if (root) cache.set(dir, value);
+    return value;
+  }
+  function forgetProjectFacts() {
+    detectedCache.clear();
+    requirementsCache.clear();
+  }
+
   /** Setting → detected from the project (Dockerfile, requirements.txt) → default. */
   async function targetFor(uri: string): Promise<ResolvedTarget> {
     const s = await settingsFor(uri);
     const python = s.python || undefined;
     if (s.target) return resolveTargetLabel(s.target, { python, source: 'setting', sourceDetail: 'managedAirflow.target' });
     const file = filePath(uri);
-    const detected = file ? detectTarget(path.dirname(file), rootFor(file)) : undefined;
+    const detected = file ? projectFact(detectedCache, file, detectTarget) : undefined;
     return withPython(detected ?? defaultTarget(), python);
   }
 
@@ -129,7 +151,7 @@ export function startServer(connection: Connection): void {
       const target = await targetFor(uri);
       if (generation !== state.generation || !docs.has(uri)) return;
       const file = filePath(uri);
-      const req = file ? readRequirementsPackages(findRequirements(path.dirname(file), rootFor(file))) : new Set<string>();
+      const req = file ? projectFact(requirementsCache, file, (dir, root) => readRequirementsPackages(findRequirements(dir, root))) : new Set<string>();
       const text = state.doc.getText();
       const analysis = analyzeText(state.parser, text, file ?? uri, {
         target,
@@ -240,6 +262,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onDidChangeWatchedFiles(async (params) => {
+    forgetProjectFacts();
     const parser = await createPythonParser();
     try {
       for (const c of params.changes) {
@@ -256,6 +279,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
+    forgetProjectFacts();
     for (const s of docs.values()) scheduleLint(s, 0);
   });
 

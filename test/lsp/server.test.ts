@@ -154,3 +154,40 @@ describe('language server: AF141 "add to requirements.txt" quick fix', function 
     assert.deepEqual(actions, []);
   });
 });
+
+describe('language server: the project target is read once per folder, again after a watched file changes', function () {
+  this.timeout(60000);
+  const DAG = 'from airflow.sdk import dag\n';
+  let dir: string;
+  let client: LspTestClient | undefined;
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the Dockerfile target while editing, and follows the Dockerfile once the client reports its change', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ma-lsp-detect-'));
+    mkdirSync(path.join(dir, 'dags'));
+    const dockerfile = path.join(dir, 'Dockerfile');
+    writeFileSync(dockerfile, 'FROM quay.io/astronomer/astro-runtime:12.1.0\n'); // Airflow 2.10: no airflow.sdk
+    const file = path.join(dir, 'dags', 'sdk.py');
+    writeFileSync(file, DAG);
+    client = new LspTestClient(SERVER);
+    client.configuration = { lint: { debounceMs: 10 } }; // no target setting: detection decides
+    await client.initialize(dir);
+    const uri = `file://${file}`;
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: DAG } });
+    const first = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF102'));
+    assert.match(first.find((x) => x.code === 'AF102').message, /astro:12\.1\.0/);
+
+    // Astro Runtime 3.0 (Airflow 3.0) written, not yet reported by the client: edits still lint against the folder's known target.
+    writeFileSync(dockerfile, 'FROM astrocrpublic.azurecr.io/runtime:3.0-4\n');
+    // (the edit adds a second sdk import: its AF102 on line 2 shows the edit itself was linted against the old target)
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: DAG + 'from airflow.sdk import task\n' }] });
+    await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'AF102' && x.range.start.line === 1), 5000);
+
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${dockerfile}`, type: 2 }] });
+    await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'AF102'));
+  });
+});
