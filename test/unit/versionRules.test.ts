@@ -457,6 +457,23 @@ describe('version rules: removed modules with renamed classes', () => {
     const e = one(await lint('from airflow.sdk import Asset\n', 'mwaa:2.10.3'), 'AF102');
     assert.match(e.message, /use `airflow\.datasets\.Dataset` instead/);
   });
+
+  it('airflow.sdk names Airflow 2 never deprecated get their Airflow 2 homes, and the rewrite lints clean', async () => {
+    // No replacement fact links airflow.models.Variable → airflow.sdk.Variable (2.x does not deprecate it): same-named objects of public core modules.
+    const src = 'from airflow.sdk import Variable, Connection, BaseHook, BaseSensorOperator, TaskInstanceState, chain\n';
+    const e = one(await lint(src, 'mwaa:2.10.3'), 'AF102');
+    assert.match(e.message, /use `airflow\.models\.Variable`, `airflow\.models\.Connection`, `airflow\.hooks\.base\.BaseHook`, `airflow\.sensors\.base\.BaseSensorOperator`, `airflow\.utils\.state\.TaskInstanceState`, `airflow\.models\.baseoperator\.chain` instead/);
+    const fixed = applyFix(src, e);
+    assert.deepEqual(await lint(fixed, 'mwaa:2.10.3'), [], fixed);
+    // the module named after the object wins over modules that merely import it (airflow.sentry, airflow.configuration)
+    for (const [name, home] of [['WeightRule', 'airflow.utils.weight_rule'], ['TriggerRule', 'airflow.utils.trigger_rule'], ['Context', 'airflow.utils.context'], ['XComArg', 'airflow.models.xcom_arg']]) {
+      const d = one(await lint(`from airflow.sdk import ${name}\n`, 'airflow:2.9.3'), 'AF102');
+      assert.match(d.message, new RegExp(`use \`${home.replace(/\./g, '\\.')}\\.${name}\``), name);
+    }
+    // 1.10 has its own homes; a name 1.10 lacks gets no advice
+    assert.match(one(await lint('from airflow.sdk import BaseHook\n', 'airflow:1.10.15'), 'AF102').message, /`airflow\.hooks\.base_hook\.BaseHook`/);
+    assert.doesNotMatch(one(await lint('from airflow.sdk import Label\n', 'airflow:1.10.15'), 'AF102').message, / use /);
+  });
 });
 
 describe('version rules: targets between scanned releases', () => {

@@ -426,7 +426,70 @@ function backportCandidates(ctx: RuleContext, dotted: string, isModule: boolean)
     if (found.length) return found.sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path)).map((x) => x.path);
     frontier = next;
   }
-  return [];
+  return isModule ? [] : sdkNameHomes(ctx, dotted);
+}
+
+/**
+ * Modules also import names they only use (`airflow.sentry` imports TaskInstanceState): the module
+ * named after the object is its home (`airflow.utils.state`, `airflow.utils.weight_rule`,
+ * `airflow.sensors.base` for BaseSensorOperator). 0: same name, 1: named after its last word, 2:
+ * after another part, 3: unrelated.
+ */
+function namesItsModule(module: string, leaf: string): number {
+  const m = module.slice(module.lastIndexOf('.') + 1).replace(/_/g, '').toLowerCase();
+  const n = leaf.replace(/_/g, '').toLowerCase();
+  if (m === n) return 0;
+  if (m.length < 4) return 3;
+  // the object's kind is its last word: TaskInstanceState lives in `state`, not `taskinstance`
+  if (n.endsWith(m)) return 1;
+  return n.includes(m) || m.includes(n) ? 2 : 3;
+}
+
+const INTERNAL_SEGMENT = /^(_.*|www|www_rbac|ui|api|api_connexion|api_fastapi|api_internal|migrations|tests?|example_dags|cli|jobs|serialization|dag_processing|executors|providers|sdk)$/;
+const namesByLeaf = new WeakMap<RuleContext['kb'], Map<string, string[]>>();
+
+/**
+ * `airflow.sdk` (3.0) re-exports the authoring objects Airflow 2 kept in its own modules under the
+ * same names (task-sdk/src/airflow/sdk/__init__.py; the Task SDK docs' "Key imports" list:
+ * Variable, Connection, BaseHook, BaseSensorOperator, chain, Context, Label, TaskInstanceState …),
+ * but Airflow 2 deprecates none of those older homes, so no replacement fact links them. For an
+ * `airflow.sdk` name without such a link, the older homes are the public core modules (no
+ * providers, internals or private modules) that have that name available on the target: the
+ * module named after the object first, then the shortest: `Variable` →
+ * `airflow.models.variable.Variable`, `BaseSensorOperator` → `airflow.sensors.base.BaseSensorOperator`,
+ * `chain` → `airflow.models.baseoperator.chain`.
+ */
+function sdkNameHomes(ctx: RuleContext, dotted: string): string[] {
+  if (!dotted.startsWith('airflow.sdk.')) return [];
+  let byLeaf = namesByLeaf.get(ctx.kb);
+  if (!byLeaf) {
+    byLeaf = new Map();
+    for (const key of ctx.kb.nameKeys()) {
+      const i = key.indexOf(':');
+      const module = key.slice(0, i);
+      if (!module.startsWith('airflow.') || module.split('.').slice(1).some((seg) => INTERNAL_SEGMENT.test(seg))) continue;
+      const leaf = key.slice(i + 1);
+      const list = byLeaf.get(leaf);
+      if (list) list.push(module);
+      else byLeaf.set(leaf, [module]);
+    }
+    namesByLeaf.set(ctx.kb, byLeaf);
+  }
+  const leaf = dotted.slice(dotted.lastIndexOf('.') + 1);
+  const v = ctx.target.airflow;
+  const ranked = (byLeaf.get(leaf) ?? [])
+    .filter((m) => {
+      const av = ctx.kb.name(m, leaf);
+      return !!av && cachedStatus(av, v) === 'available';
+    })
+    .map((m) => ({ m, score: namesItsModule(m, leaf) }))
+    .sort((a, b) => a.score - b.score || a.m.split('.').length - b.m.split('.').length || a.m.localeCompare(b.m));
+  if (!ranked.length) return [];
+  // Only the best homes, and the packages above them that re-export the name (`airflow.models` for
+  // `airflow.models.variable`): a module that merely imports the name must not win a statement's vote.
+  const best = ranked[0].score === 3 ? [ranked[0].m] : ranked.filter((r) => r.score === ranked[0].score).map((r) => r.m);
+  const packages = ranked.filter((r) => r.score > ranked[0].score && best.some((b) => b.startsWith(`${r.m}.`))).map((r) => r.m);
+  return [...best, ...packages].map((m) => `${m}.${leaf}`);
 }
 
 /**
