@@ -143,6 +143,21 @@ describe('AF201 hard-coded credentials', () => {
     ].join('\n');
     assert.deepEqual((await flagged(src)).map((d) => `${d.range.start.line + 1}: ${d.message.slice(0, 60)}`), []);
   });
+  it('names and files of credentials are not credentials (audit round 4: a Kubernetes/vault DAG repository, a BigQuery loader)', async () => {
+    const src = [
+      `WORKLOAD_TOKEN_AUDIENCE = "https://kubernetes.default.svc.cluster.local"`,
+      `VAULT_TOKEN_AUDIENCE = "vault"`,
+      `_KUBE_SECRET_ROOT = "/var/run/secrets/acme/kube-api"`,
+      `config.api_key_prefix["BearerToken"] = "Bearer"`,
+      `env = make_env(secret_name="gh-status", secret_key="token")`,
+      `cfg = {"token_key": "access_token", "include_credentials": "true"}`,
+      `os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = "service-account.json"`,
+      `ssh_private_key = "~/.ssh/id_rsa"`,
+    ].join('\n');
+    assert.deepEqual((await flagged(src)).map((d) => `${d.range.start.line + 1}: ${d.message.slice(0, 60)}`), []);
+    const real = [`api_key = "c9e471ecc4"`, `token = "Bearer abcdef0123456789abcd"`, `password = "airflow"`, `secret = "/Ab+cdEfGhIjKlMnOpQrStUvWxYz0123456789/+a"`].join('\n');
+    assert.deepEqual((await flagged(real)).map((d) => d.range.start.line + 1), [1, 2, 3, 4]);
+  });
 });
 
 describe('AF211 heavy top-level code', () => {

@@ -342,6 +342,7 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
       checkUnknown(ctx, chain, label, arg.name, arg.nameRange!);
       continue;
     }
+    if (arg.name === 'provide_context' && falsyProvideContext(ctx, chain, label, arg)) continue;
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
     if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
@@ -405,6 +406,29 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
   const how = member ? 'the attribute does not exist (AttributeError)' : 'BaseOperator raises "The trigger_rule must be one of …"';
   const why = status === 'notYet' ? `only exists from Airflow ${firstAvailable(av)}` : gone ? `was removed in Airflow ${gone}` : 'does not exist';
   ctx.report({ code: 'AF111', message: `trigger_rule ${shown} ${why}: ${how}; ${runs}.${instead}`, range: range!, fixes: status === 'notYet' ? undefined : fixes, evidence, data });
+}
+
+/**
+ * `provide_context=False` on 2.x: PythonOperator only drops the argument when it is true
+ * (`if kwargs.get("provide_context"): warnings.warn(…); kwargs.pop(…)`, airflow/operators/python.py
+ * 2.0.0 … 2.10.3), so a false value reaches BaseOperator, which raises "Invalid arguments were passed
+ * to …" (AirflowException, [operators] allow_illegal_arguments is off by default). 1.10 accepts it,
+ * 3.x has no such argument at all (checkName reports that).
+ */
+function falsyProvideContext(ctx: RuleContext, chain: string[], label: string, arg: CallFact['args'][number]): boolean {
+  const v = arg.value;
+  const falsy = v.type === 'false' || v.type === 'none' || (v.type === 'integer' && /^0+$/.test(v.text)) || (v.type === 'string' && /^[rbuRBU]*(""|'')$/.test(v.text));
+  if (!falsy || !/^2\./.test(ctx.target.airflow)) return false;
+  const av = lookup(ctx, chain, 'provide_context');
+  if (!av || cachedStatus(av, ctx.target.airflow) !== 'deprecated') return false;
+  ctx.report({
+    code: 'AF111',
+    message: `\`provide_context=${v.text}\` for ${label} fails on Airflow ${ctx.target.airflow}: PythonOperator only drops a true provide_context, so this one reaches BaseOperator, which raises "Invalid arguments were passed to ${label}"; ${ctx.target.label} runs Airflow ${ctx.target.airflow}. Remove the argument (the context is always passed since 2.0).`,
+    range: arg.nameRange!,
+    fixes: undefined,
+    data: { argument: 'provide_context' },
+  });
+  return true;
 }
 
 function checkName(ctx: RuleContext, chain: string[], label: string, name: string, range: Range, present: Set<string>, inDefaultArgs = false) {

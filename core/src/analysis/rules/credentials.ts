@@ -87,7 +87,7 @@ const BINDINGS: ReadonlySet<string> = new Set(['assignment', 'pair', 'default_pa
 
 const SECRET_NAME = /(^|_)(pass(word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credentials?|auth_?key|signing_?key|bearer|apikey)$/i;
 /** Names that mention a secret but hold something else (its name, id, location, kind …). */
-const NOT_SECRET = /(^|_)(name|names|id|ids|url|uri|path|file|filename|arn|env|var|variable|conn|connection|header|field|type|endpoint|prefix|suffix|length|len|policy|manager|backend|location|kind|mode|ttl|expiry|expires|expiration|template|regex|pattern|key_name|param|params|scope|scopes|version|region|format|label|prompt|hint|placeholder|provider|source|store|class|method|_in|ref|reference)$/i;
+const NOT_SECRET = /(^|_)(name|names|id|ids|url|uri|path|file|filename|arn|env|var|variable|conn|connection|header|field|type|endpoint|prefix|suffix|length|len|policy|manager|backend|location|kind|mode|ttl|expiry|expires|expiration|template|regex|pattern|key_name|param|params|scope|scopes|version|region|format|label|prompt|hint|placeholder|provider|source|store|class|method|_in|ref|reference|audience|aud|root|dir|directory|folder|mount|volume)$/i;
 
 export function isSecretName(name: string): boolean {
   if (NOT_SECRET.test(name)) return false;
@@ -112,6 +112,13 @@ export function isPlaceholder(v: string): boolean {
   if (/^(env|vault|gcp|aws|sm|ssm|secret):\/\//i.test(s)) return true;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(s)) return true; // an environment variable name: DB_PASSWORD
   if (/\s/.test(s) && !/^(Bearer|Basic|Token)\s+\S+$/i.test(s)) return true; // prose, not a credential
+  // the name of a credential, not its value: an auth scheme (`api_key_prefix["BearerToken"] = "Bearer"`), the key
+  // inside a Kubernetes Secret (`secret_key="token"`), a field name (`"token_key": "access_token"`)
+  if (/^(bearer|basic|token|digest|oauth2?)$/i.test(s) || /^((access|refresh|id|api|auth|bearer|client|session|secret|private)[_-]?)?(token|key|secret|password|passwd|pwd|credentials?)$/i.test(s)) return true;
+  if (/^(true|false|yes|no|on|off|enabled?|disabled?|required|optional)$/i.test(s)) return true; // a flag
+  // a file holding the credential, not the credential: "/var/run/secrets/x", "google.json", "~/.ssh/id_rsa"
+  if (/^(~|\.{1,2})?\/[\w.@-]+(\/[\w.@-]*)+$/.test(s) && !/^[A-Za-z0-9/+=]{40}$/.test(s)) return true;
+  if (/^[\w./~-]+\.(json|pem|key|p12|pfx|crt|cer|der|txt|ya?ml|cfg|ini|env|conf|properties|jks|keytab|ppk|pub)$/i.test(s)) return true;
   return false;
 }
 
