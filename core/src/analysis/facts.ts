@@ -192,7 +192,7 @@ export function versionTestNames(facts: Facts): Set<string> {
     if (a.parent?.type !== 'expression_statement' || a.parent.parent?.type !== 'module') continue;
     const left = a.childForFieldName('left');
     const right = a.childForFieldName('right');
-    if (left?.type === 'identifier' && right && VERSION_TEST.test(right.text) && /[<>=]=?|\bin\b/.test(right.text)) out.add(left.text);
+    if (left?.type === 'identifier' && right && VERSION_TEST.test(right.text) && /[<>]=?|==|!=|\bin\b/.test(right.text)) out.add(left.text);
   }
   return out;
 }
