@@ -397,6 +397,22 @@ describe('AF223 duplicate dag_id across the workspace', () => {
     assert.equal(m.get('dags/b.py')![0].range.start.line, 2);
     assert.equal(m.has('dags/c.py'), false);
   });
+  it('one dag_id defined in the two branches of a version test is one DAG; twice in a row is a clash', async () => {
+    const src = [
+      `${HEAD}if AIRFLOW_V_2_4_PLUS:`,
+      `    dag = DAG("versioned", start_date=datetime(2024, 1, 1), schedule="@daily")`,
+      `else:`,
+      `    dag = DAG("versioned", start_date=datetime(2024, 1, 1), schedule_interval="@daily")`,
+      `with DAG("twice", start_date=datetime(2024, 1, 1)):`,
+      `    pass`,
+      `with DAG("twice", start_date=datetime(2024, 1, 1)):`,
+      `    pass`,
+    ].join('\n');
+    const r = await lintText(src, 'dags/v.py', { target: resolveTargetLabel('airflow:2.10.3') });
+    assert.deepEqual(r.dagIds.map((d) => d.id), ['versioned', 'twice', 'twice']);
+    const m = duplicateDagIdDiagnostics([r]);
+    assert.deepEqual(m.get('dags/v.py')?.map((d) => d.data?.dagId), ['twice', 'twice']);
+  });
   it('only DAGs of the same DAG folder collide (dags/, tests/dags/, docs listings are separate bags)', async () => {
     const src = `${HEAD}with DAG("shared", start_date=datetime(2024, 1, 1)) as dag:\n    pass\n`;
     const at = async (file: string) => ({ file, dagIds: (await lintText(src, file, { target: resolveTargetLabel('mwaa:2.10.3') })).dagIds });

@@ -185,9 +185,14 @@ export function underCompatGuard(n: Node, member?: string, versionNames?: Readon
   return false;
 }
 
+const versionNamesMemo = new WeakMap<Facts, Set<string>>();
+
 /** Module-level names bound to a version test (`MAPPING = Version(airflow_version) >= Version("2.3")`), for underCompatGuard. */
 export function versionTestNames(facts: Facts): Set<string> {
+  const memo = versionNamesMemo.get(facts);
+  if (memo) return memo;
   const out = new Set<string>();
+  versionNamesMemo.set(facts, out);
   for (const a of facts.nodes.get('assignment') ?? []) {
     if (a.parent?.type !== 'expression_statement' || a.parent.parent?.type !== 'module') continue;
     const left = a.childForFieldName('left');

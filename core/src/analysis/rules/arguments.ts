@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
-import { parameterName, resolveExpr, type ArgFact, type CallFact } from '../facts';
+import { parameterName, resolveExpr, underCompatGuard, versionTestNames, type ArgFact, type CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
@@ -338,12 +338,16 @@ function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boo
  */
 function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string, ownParams?: Set<string>, complete = false) {
   const present = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
+  // Under `if AIRFLOW_V_2_4_PLUS:` / `else:` the author wrote each branch for the versions that run it:
+  // which arguments a version accepts is no verdict there (as for imports); a misspelt one still is.
+  const versionGuarded = underCompatGuard(call.node, undefined, versionTestNames(ctx.facts));
   for (const arg of call.args) {
     if (!arg.name || ownParams?.has(arg.name)) continue;
     if (complete && !lookup(ctx, chain, arg.name)) {
       checkUnknown(ctx, chain, label, arg.name, arg.nameRange!);
       continue;
     }
+    if (versionGuarded) continue;
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
     if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
