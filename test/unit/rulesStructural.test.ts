@@ -103,8 +103,10 @@ describe('AF201 hard-coded credentials', () => {
       `def f(token="tok_abcdef"):`,
       `    pass`,
       `slackToken = "abcdefgh"`,
+      `DB_PASS = "test123"`,
+      `password = "Passw0rd_secret"`,
     ].join('\n');
-    assert.deepEqual((await flagged(src)).map((d) => d.range.start.line + 1), [1, 2, 3, 4, 6]);
+    assert.deepEqual((await flagged(src)).map((d) => d.range.start.line + 1), [1, 2, 3, 4, 6, 7, 8]);
   });
   it('connection URIs with passwords, private keys, GitHub/Slack/Google tokens', async () => {
     const src = [
@@ -140,6 +142,10 @@ describe('AF201 hard-coded credentials', () => {
       `aws_key = "AKIAXXXXXXXXXXXXXXXX"`,
       `gh_token = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
       `slack_token = "xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx"`,
+      // values that name what they stand for (Airflow's own system-test DAGs)
+      `RDS_PASSWORD = "rds_password"`,
+      `cfg = {"MasterUserPassword": "database_password", "auth_token": "top-secret"}`,
+      `connect(master_user_password="dummypass", password="test")`,
     ].join('\n');
     assert.deepEqual((await flagged(src)).map((d) => `${d.range.start.line + 1}: ${d.message.slice(0, 60)}`), []);
   });
@@ -204,6 +210,20 @@ describe('AF211 heavy top-level code', () => {
       `tmpl = "{{ var.value.x }}"  # Variable.get("x") in a comment`,
     ].join('\n');
     assert.deepEqual(await lines(src, 'mwaa:2.10.3', 'AF211'), []);
+  });
+  it('a hook built as an operator argument is the operator API, unless its constructor connects (SSHHook)', async () => {
+    const src = [
+      `from airflow import DAG`,
+      `from airflow.providers.microsoft.winrm.hooks.winrm import WinRMHook`,
+      `from airflow.providers.microsoft.winrm.operators.winrm import WinRMOperator`,
+      `from airflow.providers.ssh.hooks.ssh import SSHHook`,
+      `from airflow.providers.ssh.operators.ssh import SSHOperator`,
+      `with DAG("hooks_as_args") as dag:`,
+      `    WinRMOperator(task_id="w", command="dir", winrm_hook=WinRMHook(ssh_conn_id="win"))`,
+      `    SSHOperator(task_id="s", command="ls", ssh_hook=SSHHook(ssh_conn_id="box"))`, // 8: reads the connection
+      `    hook = WinRMHook(ssh_conn_id="win")`, // 9: not an argument
+    ].join('\n');
+    assert.deepEqual(await lines(src, 'airflow:2.10.3', 'AF211'), [8, 9]);
   });
   it('aliases resolve: from requests import get as fetch', async () => {
     assert.deepEqual(await lines(`from requests import get as fetch\nfetch("http://x")  # airflow dag\n`, 'mwaa:2.10.3', 'AF211'), [2]);
@@ -391,6 +411,22 @@ describe('AF223 duplicate dag_id across the workspace', () => {
     assert.match(m.get('dags/a.py')![0].message, /dags\/b\.py:3/);
     assert.equal(m.get('dags/b.py')![0].range.start.line, 2);
     assert.equal(m.has('dags/c.py'), false);
+  });
+  it('one dag_id defined in the two branches of a version test is one DAG; twice in a row is a clash', async () => {
+    const src = [
+      `${HEAD}if AIRFLOW_V_2_4_PLUS:`,
+      `    dag = DAG("versioned", start_date=datetime(2024, 1, 1), schedule="@daily")`,
+      `else:`,
+      `    dag = DAG("versioned", start_date=datetime(2024, 1, 1), schedule_interval="@daily")`,
+      `with DAG("twice", start_date=datetime(2024, 1, 1)):`,
+      `    pass`,
+      `with DAG("twice", start_date=datetime(2024, 1, 1)):`,
+      `    pass`,
+    ].join('\n');
+    const r = await lintText(src, 'dags/v.py', { target: resolveTargetLabel('airflow:2.10.3') });
+    assert.deepEqual(r.dagIds.map((d) => d.id), ['versioned', 'twice', 'twice']);
+    const m = duplicateDagIdDiagnostics([r]);
+    assert.deepEqual(m.get('dags/v.py')?.map((d) => d.data?.dagId), ['twice', 'twice']);
   });
   it('only DAGs of the same DAG folder collide (dags/, tests/dags/, docs listings are separate bags)', async () => {
     const src = `${HEAD}with DAG("shared", start_date=datetime(2024, 1, 1)) as dag:\n    pass\n`;

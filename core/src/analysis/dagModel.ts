@@ -538,8 +538,19 @@ function branchIndex(stmt: Node, child: Node): number {
   return -1;
 }
 
+/** The `if`/`try`/`match` branches a node sits in, as TaskInfo.branches ("<statement id>:<branch index>"). */
+export function branchesOf(n: Node): string[] {
+  const out: string[] = [];
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    const t = p.type;
+    if (t === 'if_statement' || t === 'try_statement' || t === 'conditional_expression' || t === 'match_statement') out.unshift(`${p.id}:${branchIndex(p, child)}`);
+  }
+  return out;
+}
+
 /** True when two tasks can never both be created in one parse (different branches of one `if`/`try`). */
-export function exclusive(a: TaskInfo, b: TaskInfo): boolean {
+export function exclusive(a: Pick<TaskInfo, 'branches'>, b: Pick<TaskInfo, 'branches'>): boolean {
   for (const x of a.branches) {
     const [id, br] = x.split(':');
     const y = b.branches.find((z) => z.startsWith(`${id}:`));

@@ -3,9 +3,9 @@ import { getKnowledgeBase } from '../knowledge';
 import { createPythonParser, parseWithBudget } from './parser';
 import { extractFacts, rangeOf, type Facts } from './facts';
 import { allRules, ruleInfo } from './rules';
-import type { Diagnostic, FileResult, LintOptions, Severity } from './types';
+import type { Diagnostic, FileResult, LintOptions, Range, Severity } from './types';
 import type { RuleContext } from './rule';
-import { extractDagModel, type DagModel } from './dagModel';
+import { branchesOf, exclusive, extractDagModel, type DagModel } from './dagModel';
 
 /** Matches a code against a list of codes/prefixes ("AF1" matches "AF101"). */
 export function codeMatches(code: string, patterns: string[] | undefined): boolean {
@@ -77,7 +77,22 @@ export function analyzeText(parser: Parser, text: string, file: string, options:
     }
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
-  return { file, diagnostics, dagIds: dagModel.dags.filter((d) => d.dagId && d.registered).map((d) => ({ id: d.dagId!, range: d.idRange ?? d.range })), tree, facts, dagModel };
+  return { file, diagnostics, dagIds: definedDagIds(dagModel), tree, facts, dagModel };
+}
+
+/**
+ * The DAG ids a file registers, for AF223. The same id in two branches of one `if`/`try`
+ * (`if AIRFLOW_V_2_4_PLUS: DAG(…, schedule=…) else: DAG(…, schedule_interval=…)`) is one DAG: only
+ * one branch runs, so only the first counts.
+ */
+function definedDagIds(model: DagModel): { id: string; range: Range }[] {
+  const dags = model.dags.filter((d) => d.dagId && d.registered).map((d) => {
+    const node = d.call?.node ?? d.fn?.node;
+    return { d, branches: node ? branchesOf(node) : [] };
+  });
+  return dags
+    .filter((x, i) => !dags.slice(0, i).some((y) => y.d.dagId === x.d.dagId && exclusive(x, y)))
+    .map(({ d }) => ({ id: d.dagId!, range: d.idRange ?? d.range }));
 }
 
 let shared: Parser | undefined;

@@ -155,6 +155,53 @@ export function rangeOf(n: Node): Range {
   return n.doc.range(n.startIndex, n.endIndex);
 }
 
+/** An `if` condition that tests the running Airflow's version: `AIRFLOW_V_3_0_PLUS`, `Version(airflow_version) >= …`. */
+const VERSION_TEST = /version|AIRFLOW_V_\d|AIRFLOW_\d/i;
+/**
+ * An `if` condition that tests a feature flag of the running Airflow: 2.6 shipped setup/teardown behind
+ * `airflow.settings._ENABLE_AIP_52` (AIRFLOW_ENABLE_AIP_52=true), and its own example DAGs build them only
+ * `if _ENABLE_AIP_52:` (arenadata/airflow 2.6.3, airflow/example_dags/example_setup_teardown.py).
+ */
+const FEATURE_FLAG = /\b_ENABLE_AIP_\d+\b/;
+
+/**
+ * True when `n` only runs where the running Airflow has what it uses: either branch of a version test
+ * (`if AIRFLOW_V_2_7_PLUS:` … `else:` …), the body of a feature-flag test (`if _ENABLE_AIP_52:`), or the
+ * body of `if hasattr(X, "member"):` for the member used. Feature uses there are not the target's problem.
+ */
+export function underCompatGuard(n: Node, member?: string, versionNames?: ReadonlySet<string>): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause' && p.type !== 'conditional_expression') continue;
+    const cond = p.type === 'conditional_expression' ? p.namedChild(1) : p.childForFieldName('condition');
+    if (!cond || child.id === cond.id) continue;
+    if (VERSION_TEST.test(cond.text)) return true;
+    if (versionNames?.size && cond.text.match(/[A-Za-z_]\w*/g)?.some((w) => versionNames.has(w))) return true;
+    const inBody = p.type === 'conditional_expression' ? p.namedChild(0)?.id === child.id : p.childForFieldName('consequence')?.id === child.id;
+    if (!inBody) continue;
+    if (FEATURE_FLAG.test(cond.text)) return true;
+    if (member && new RegExp(`\\bhasattr\\([^()]*,\\s*['"]${member}['"]\\s*\\)`).test(cond.text)) return true;
+  }
+  return false;
+}
+
+const versionNamesMemo = new WeakMap<Facts, Set<string>>();
+
+/** Module-level names bound to a version test (`MAPPING = Version(airflow_version) >= Version("2.3")`), for underCompatGuard. */
+export function versionTestNames(facts: Facts): Set<string> {
+  const memo = versionNamesMemo.get(facts);
+  if (memo) return memo;
+  const out = new Set<string>();
+  versionNamesMemo.set(facts, out);
+  for (const a of facts.nodes.get('assignment') ?? []) {
+    if (a.parent?.type !== 'expression_statement' || a.parent.parent?.type !== 'module') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && VERSION_TEST.test(right.text) && /[<>]=?|==|!=|\bin\b/.test(right.text)) out.add(left.text);
+  }
+  return out;
+}
+
 /** True when `n` is inside `if TYPE_CHECKING:` or the body of a `try` that handles ImportError. */
 function isGuarded(n: Node): boolean {
   let child: Node = n;
@@ -164,7 +211,7 @@ function isGuarded(n: Node): boolean {
       const consequence = p.childForFieldName('consequence');
       if (cond && consequence && child.id === consequence.id && /(^|\.)TYPE_CHECKING$/.test(cond.text.trim())) return true;
       // `if AIRFLOW_V_3_0_PLUS:` / `if Version(airflow_version) >= …:` — both branches are version-dependent.
-      if (cond && child.id !== cond.id && /version|AIRFLOW_V_\d|AIRFLOW_\d/i.test(cond.text)) return true;
+      if (cond && child.id !== cond.id && VERSION_TEST.test(cond.text)) return true;
     }
     if (p.type === 'try_statement') {
       const body = p.childForFieldName('body');

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
-import { parameterName, resolveExpr, type ArgFact, type CallFact } from '../facts';
+import { parameterName, resolveExpr, underCompatGuard, versionTestNames, type ArgFact, type CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
@@ -193,11 +193,12 @@ function contextKeyNames(kb: RuleContext['kb']): ReadonlySet<string> {
 
 function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
   const { facts } = ctx;
-  const fns = new Map<string, { node: Node; count: number; ok: boolean }>();
+  const fns = new Map<string, { node: Node; count: number; ok: boolean; injected?: readonly string[] }>();
   for (const f of facts.functions) {
     const prev = fns.get(f.name);
-    const taskflow = f.decorators.length === 1 && isTaskDecorator(airflowDecoratorName(f.decorators[0].text, f.decorators[0].resolved, facts));
-    fns.set(f.name, { node: f.node, count: (prev?.count ?? 0) + 1, ok: taskflow });
+    const decorator = f.decorators.length === 1 ? airflowDecoratorName(f.decorators[0].text, f.decorators[0].resolved, facts) : undefined;
+    const taskflow = isTaskDecorator(decorator);
+    fns.set(f.name, { node: f.node, count: (prev?.count ?? 0) + 1, ok: taskflow, injected: decorator ? INJECTED_BY_DECORATOR[decorator] : undefined });
   }
   // Airflow defaults parameters named in its KNOWN_CONTEXT_KEYS (which also lists typed-only keys such as
   // start_date in 3.0, try_number, test_mode); names of any version count, so nothing valid is reported.
@@ -235,10 +236,19 @@ function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
       given.add(a.name);
     }
     if (mapping || failed) continue;
-    const missing = sig.required.filter((p) => !given.has(p) && !contextKeys.has(p));
+    const missing = sig.required.filter((p) => !given.has(p) && !contextKeys.has(p) && !entry.injected?.includes(p));
     if (missing.length) report(call.calleeRange, name!, `is missing the required argument${missing.length === 1 ? '' : 's'} ${missing.map((m) => `\`${m}\``).join(', ')}`);
   }
 }
+
+/**
+ * Parameters a provider's TaskFlow decorator fills in itself, so a call need not pass them:
+ * `@task.pyspark` defaults `spark` and `sc` to None and injects the session (SPARK_CONTEXT_KEYS,
+ * airflow/providers/apache/spark/decorators/pyspark.py, arenadata/airflow 2.10.3; sweco/airflow 3.0.3),
+ * `@task.snowpark` puts a placeholder `session` into op_kwargs (inject_session_into_op_kwargs,
+ * providers/snowflake/src/airflow/providers/snowflake/decorators/snowpark.py, sweco/airflow 3.0.3).
+ */
+const INJECTED_BY_DECORATOR: Record<string, readonly string[]> = { 'task.pyspark': ['spark', 'sc'], 'task.snowpark': ['session'] };
 
 /** What the plain @task operator (_PythonDecoratedOperator: DecoratedOperator + PythonOperator) takes besides the KB callables. */
 const PYTHON_TASK_EXTRA = new Set(['op_args', 'op_kwargs', 'kwargs_to_upstream', 'python_callable', 'multiple_outputs', 'task_id']);
@@ -336,12 +346,16 @@ function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boo
  */
 function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: string, ownParams?: Set<string>, complete = false) {
   const present = new Set(call.args.filter((a) => a.name).map((a) => a.name!));
+  // Under `if AIRFLOW_V_2_4_PLUS:` / `else:` the author wrote each branch for the versions that run it:
+  // which arguments a version accepts is no verdict there (as for imports); a misspelt one still is.
+  const versionGuarded = underCompatGuard(call.node, undefined, versionTestNames(ctx.facts));
   for (const arg of call.args) {
     if (!arg.name || ownParams?.has(arg.name)) continue;
     if (complete && !lookup(ctx, chain, arg.name)) {
       checkUnknown(ctx, chain, label, arg.name, arg.nameRange!);
       continue;
     }
+    if (versionGuarded) continue;
     if (arg.name === 'provide_context' && falsyProvideContext(ctx, chain, label, arg)) continue;
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);

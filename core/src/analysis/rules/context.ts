@@ -407,6 +407,7 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
   const noContext = !!c.taskflow && taskflowWithoutContext(ctx);
   const normal = fn.params.filter((p) => p.kind === 'normal' && p.name !== 'self' && p.name !== 'cls');
   const defaults = parametersWithDefault(fn.node);
+  const starKwargs = new Set(fn.params.filter((p) => p.kind === 'kwargs').map((p) => p.name));
   if (c.mode === 'positional') {
     if (normal[0]) contextNames.add(normal[0].name);
   } else {
@@ -457,6 +458,8 @@ function scanCallable(ctx: RuleContext, c: ContextCallable) {
     const empty = emptyKwargs.has(obj.text) && !contextNames.has(obj.text);
     if (!contextNames.has(obj.text) && !empty) continue;
     const content = keyNode.namedChildren.find((c) => c?.type === 'string_content');
+    // `**kwargs` also holds what the caller passes: op_kwargs={"end_date": …} / fn(end_date=…) is no context key.
+    if (content && c.mode === 'kwargs' && starKwargs.has(obj.text) && (c.bound.has(content.text) || c.bound.has('*'))) continue;
     if (!content || membershipGuarded(n, content.text, obj.text, body) || (n.type === 'call' && defensiveGet(n))) continue;
     if (empty) {
       // `kwargs.get("ds")` returns None rather than raising; still never the context value.

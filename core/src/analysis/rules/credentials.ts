@@ -100,11 +100,20 @@ export function isSecretName(name: string): boolean {
 const PLACEHOLDER =
   /^(\s*|changeme|change[_-]?me|change[_-]?it|replace[_-]?me|todo|tbd|fixme|dummy|example|placeholder|none|null|undefined|secret|password|your[_-].*|my[_-]?(password|secret|token)|x+|\*+|\.+|-+|_+|<[^>]*>|\[[^\]]*\]|\{[^}]*\})$/i;
 
+/**
+ * Values that name what they stand for instead of being one: "rds_password", "database_password",
+ * "top-secret", "dummypass", "demo_password", "test" (Airflow's own system-test DAGs, e.g.
+ * providers/amazon/tests/system/amazon/aws/example_rds_event.py and
+ * providers/google/tests/system/google/cloud/stackdriver/example_stackdriver.py at sweco/airflow 3.0.3).
+ * Letters only: "test123", "Passw0rd" or "hunter22x" still count.
+ */
+const DESCRIPTIVE = /^([a-z]+[-_])+(password|passwd|pass|pwd|secret|token|key)$|^(dummy|fake|demo|sample|example|test)([-_]?[a-z]+)?$/i;
+
 /** Values that are not secrets: empty, placeholders, templates and references resolved at runtime. */
 export function isPlaceholder(v: string): boolean {
   const s = v.trim();
   if (s.length < 3) return true;
-  if (PLACEHOLDER.test(s)) return true;
+  if (PLACEHOLDER.test(s) || DESCRIPTIVE.test(s)) return true;
   if (masked(s) || (/^[a-z]{2,12}[-_]/i.test(s) && masked(s.replace(/^[a-z]{2,12}[-_]/i, '')))) return true; // xoxb-xxxx-xxxx, ghp_xxxx
   if (/\{\{.*\}\}|\{%.*%\}/s.test(s)) return true; // Jinja: {{ var.value.x }}, {{ conn.x.password }}
   if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /^%\(?[A-Za-z_]+\)?s?%?$/.test(s)) return true; // ${ENV}, $ENV, %(x)s

@@ -1,6 +1,6 @@
 import { firstAvailable, removedIn, type FeatureDetector } from '../../knowledge';
 import { airflowDecoratorName, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
-import type { CallFact, Facts } from '../facts';
+import { underCompatGuard, versionTestNames, type CallFact, type Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { cachedStatus } from './scanGaps';
@@ -98,27 +98,33 @@ function guardedLocals(facts: Facts): Set<string> {
   return out;
 }
 
+/** The attribute a `hasattr()` test would name for a decorator: `task.sensor` → "sensor", `setup` → "setup". */
+function member(decorator: string): string {
+  return decorator.split('.').pop() ?? decorator;
+}
+
 function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<string>, groups: Set<string>, groupMethods: Set<string>): { range: Range; what: string }[] {
   const { facts } = ctx;
   const hits: { range: Range; what: string }[] = [];
   const guarded = guardedLocals(facts);
   const isGuarded = (text: string) => guarded.has(text.split('.')[0]);
+  const versions = versionTestNames(facts);
   for (const d of detect) {
     if ('decorator' in d) {
       const want = d.decorator.includes(':') ? d.decorator.split(':')[1] : d.decorator.replace(/^airflow\.(decorators|sdk)\./, '');
       for (const dec of facts.decorators) {
-        if (isGuarded(dec.text)) continue;
+        if (isGuarded(dec.text) || underCompatGuard(dec.node, member(want), versions)) continue;
         if (airflowDecoratorName(dec.text, dec.resolved, facts) === want) hits.push({ range: rangeOfNode(dec.node), what: `@${dec.text}` });
       }
       // task.bash(...)(fn) / task.sensor(fn) used as plain calls
       for (const call of facts.calls) {
-        if (call.node.parent?.type === 'decorator') continue;
+        if (call.node.parent?.type === 'decorator' || underCompatGuard(call.node, member(want), versions)) continue;
         const name = call.resolved ? airflowDecoratorName(call.calleeText, call.resolved, facts) : undefined;
         if (name === want && want.includes('.')) hits.push({ range: call.calleeRange, what: call.calleeText });
       }
     } else if ('method' in d) {
       for (const call of facts.calls) {
-        if (call.method !== d.method) continue;
+        if (call.method !== d.method || underCompatGuard(call.node, d.method, versions)) continue;
         const root = rootName(call.receiver);
         if (!root || !isTaskish(root, call, taskish)) continue;
         const onGroup = groups.has(root);
@@ -139,7 +145,7 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
         }
       }
       for (const call of facts.calls) {
-        if (call.resolved !== `${module}:${name}` || isGuarded(call.calleeText) || call.node.parent?.type === 'decorator') continue;
+        if (call.resolved !== `${module}:${name}` || isGuarded(call.calleeText) || call.node.parent?.type === 'decorator' || underCompatGuard(call.node, name, versions)) continue;
         hits.push({ range: call.calleeRange, what: `${call.calleeText}(…)` });
       }
     }

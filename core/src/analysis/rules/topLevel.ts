@@ -1,4 +1,4 @@
-import { airflowDecoratorName, isAirflowModule, splitResolved } from '../airflowNames';
+import { airflowDecoratorName, isAirflowModule, operatorClass, splitResolved } from '../airflowNames';
 import { extractDagModel } from '../dagModel';
 import type { CallFact, Facts } from '../facts';
 import type { Node } from '../parser';
@@ -156,7 +156,7 @@ function heavy(call: CallFact, facts: Facts): Heavy | undefined {
     if (/(^|\.)(BaseHook|Connection)\.(get_connection|get_connection_from_secrets|get)$/.test(path) && (module || /BaseHook|Connection/.test(path))) {
       return { kind: 'connection', text: `${path.split('.').slice(-2).join('.')}() reads a connection from the metadata database (or secrets backend)`, fix: 'Use "{{ conn.<conn_id>.host }}" in a templated field, or look the connection up inside the task.' };
     }
-    if (module && /^[A-Z]\w*Hook$/.test(path)) {
+    if (module && /^[A-Z]\w*Hook$/.test(path) && !lazyHookArgument(call, path, facts)) {
       return { kind: 'hook', text: `Creating ${path}()`, fix: `Create hooks inside the task that uses them. ${TASK_FIX}` };
     }
   }
@@ -181,6 +181,29 @@ function heavy(call: CallFact, facts: Facts): Heavy | undefined {
   if (module === 'subprocess' && /^(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)$/.test(last)) return { kind: 'subprocess', text: `subprocess.${last}() starts a process`, fix: `Use a BashOperator/@task.bash, or run it inside a task. ${TASK_FIX}` };
   if (module === 'os' && /^(system|popen)$/.test(last)) return { kind: 'subprocess', text: `os.${last}() starts a process`, fix: `Use a BashOperator/@task.bash, or run it inside a task. ${TASK_FIX}` };
   return undefined;
+}
+
+/**
+ * Hooks whose constructor reads their connection (metadata DB or secrets backend): SSHHook calls
+ * `self.get_connection(self.ssh_conn_id)` in `__init__` and SFTPHook extends it
+ * (airflow/providers/ssh/hooks/ssh.py, airflow/providers/sftp/hooks/sftp.py, arenadata/airflow 2.10.3).
+ */
+const EAGER_HOOKS = new Set(['SSHHook', 'SFTPHook']);
+
+/**
+ * `SSHOperator(ssh_hook=ComputeEngineSSHHook(...))`, `WinRMOperator(winrm_hook=WinRMHook(...))`: some
+ * operators only take their connection as a hook object, so building it while the file is parsed is
+ * the documented way (Airflow's own example_compute_ssh.py and example_winrm.py do it). A hook
+ * constructor that only stores its arguments costs nothing there; the ones that connect in
+ * `__init__` are still reported (pass `ssh_conn_id=` instead).
+ */
+function lazyHookArgument(call: CallFact, name: string, facts: Facts): boolean {
+  if (EAGER_HOOKS.has(name)) return false;
+  const kw = call.node.parent;
+  const outer = kw?.type === 'keyword_argument' ? kw.parent?.parent : undefined;
+  if (outer?.type !== 'call') return false;
+  const op = facts.calls.find((c) => c.node.id === outer.id);
+  return !!op && !!operatorClass(op, facts);
 }
 
 /** `hook`, `SomeHook(...)`, `self.hook` — an expression naming a hook. */
