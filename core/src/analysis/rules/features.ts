@@ -113,22 +113,23 @@ function findUses(ctx: RuleContext, detect: FeatureDetector[], taskish: Set<stri
     if ('decorator' in d) {
       const want = d.decorator.includes(':') ? d.decorator.split(':')[1] : d.decorator.replace(/^airflow\.(decorators|sdk)\./, '');
       for (const dec of facts.decorators) {
-        if (isGuarded(dec.text) || underCompatGuard(dec.node, member(want), versions)) continue;
-        if (airflowDecoratorName(dec.text, dec.resolved, facts) === want) hits.push({ range: rangeOfNode(dec.node), what: `@${dec.text}` });
+        if (isGuarded(dec.text) || airflowDecoratorName(dec.text, dec.resolved, facts) !== want || underCompatGuard(dec.node, member(want), versions)) continue;
+        hits.push({ range: rangeOfNode(dec.node), what: `@${dec.text}` });
       }
       // task.bash(...)(fn) / task.sensor(fn) used as plain calls
       for (const call of facts.calls) {
-        if (call.node.parent?.type === 'decorator' || underCompatGuard(call.node, member(want), versions)) continue;
-        const name = call.resolved ? airflowDecoratorName(call.calleeText, call.resolved, facts) : undefined;
-        if (name === want && want.includes('.')) hits.push({ range: call.calleeRange, what: call.calleeText });
+        if (!call.resolved || !want.includes('.') || call.node.parent?.type === 'decorator') continue;
+        if (airflowDecoratorName(call.calleeText, call.resolved, facts) !== want || underCompatGuard(call.node, member(want), versions)) continue;
+        hits.push({ range: call.calleeRange, what: call.calleeText });
       }
     } else if ('method' in d) {
       for (const call of facts.calls) {
-        if (call.method !== d.method || underCompatGuard(call.node, d.method, versions)) continue;
+        if (call.method !== d.method) continue;
         const root = rootName(call.receiver);
         if (!root || !isTaskish(root, call, taskish)) continue;
         const onGroup = groups.has(root);
         if (d.receiver === 'task_group' ? !onGroup : onGroup && groupMethods.has(d.method)) continue;
+        if (underCompatGuard(call.node, d.method, versions)) continue;
         const fn = call.node.childForFieldName('function');
         const attr = fn?.childForFieldName('attribute');
         hits.push({ range: attr ? rangeOfNode(attr) : call.calleeRange, what: `.${d.method}()` });
