@@ -94,8 +94,13 @@ export class SyntaxNode {
     return c;
   }
 
+  /** Counted in the slots when the children are not made yet (`n.childCount === 2` must not make them). */
   get childCount(): number {
-    return this.children.length;
+    if (this._children) return this._children.length;
+    const d = this.doc;
+    let k = 0;
+    for (let j = d.firstChildAt(this.at); j >= 0; j = d.nextSiblingAt(j)) k++;
+    return k;
   }
 
   get namedChildren(): SyntaxNode[] {
