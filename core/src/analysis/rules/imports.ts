@@ -418,8 +418,10 @@ function backportCandidates(ctx: RuleContext, dotted: string, isModule: boolean)
         const st = av ? cachedStatus(av, v) : undefined;
         if (st === 'available' || st === 'deprecated') {
           const sameLeaf = c.path.split('.').pop() === dotted.split('.').pop() ? 0 : 1;
-          // Prefer available over deprecated, the same name, then the defining module over a package re-export.
-          found.push({ path: c.path, rank: (st === 'available' ? 0 : 20) + sameLeaf * 10 - c.path.split('.').length });
+          // Prefer available over deprecated, the same name, then the shortest public home (`airflow.decorators.dag`
+          // over `airflow.models.dag.dag`), but not the lazy re-exports of the top-level package (`airflow.Dataset`).
+          const segments = c.path.split('.').length;
+          found.push({ path: c.path, rank: (st === 'available' ? 0 : 20) + sameLeaf * 10 + (segments <= 2 ? 5 : 0) + segments });
         }
       }
     }
