@@ -458,6 +458,13 @@ describe('version rules: removed modules with renamed classes', () => {
     assert.match(e.message, /use `airflow\.datasets\.Dataset` instead/);
   });
 
+  it('a lone @dag import goes back to airflow.decorators (the shortest home), not airflow.models.dag', async () => {
+    const src = 'from airflow.sdk import dag\n';
+    const e = one(await lint(src, 'mwaa:2.10.3'), 'AF102');
+    assert.match(e.message, /use `airflow\.decorators\.dag` instead/);
+    assert.equal(applyFix(src, e), 'from airflow.decorators import dag\n');
+  });
+
   it('airflow.sdk names Airflow 2 never deprecated get their Airflow 2 homes, and the rewrite lints clean', async () => {
     // No replacement fact links airflow.models.Variable → airflow.sdk.Variable (2.x does not deprecate it): same-named objects of public core modules.
     const src = 'from airflow.sdk import Variable, Connection, BaseHook, BaseSensorOperator, TaskInstanceState, chain\n';
