@@ -70,7 +70,8 @@ export const argumentsRule: Rule = {
       if (cls) {
         const known = ctx.kb.knowsCallable(cls);
         const sensor = /Sensor$/.test(cls) && ctx.kb.knowsCallable('BaseSensorOperator');
-        const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : ['BaseOperator'];
+        const parent = !known && isImportedFromAirflow(call, facts) ? KB_PARENT[cls] : undefined;
+        const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : parent && ctx.kb.knowsCallable(parent) ? [parent, 'BaseOperator'] : ['BaseOperator'];
         const own = localInitParams(ctx, call, cls);
         // Every keyword of an Airflow-imported operator the KB describes completely is known.
         const complete = known && !own && isImportedFromAirflow(call, facts);
@@ -334,6 +335,22 @@ function expandCallOf(partial: CallFact, facts: RuleContext['facts']): CallFact 
 const callById = new WeakMap<object, Map<number, CallFact>>();
 
 /** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
+/**
+ * Airflow operators the KB does not describe whose constructor hands its other keywords to a KB
+ * callable: the virtualenv / external-python operators pass **kwargs to PythonOperator.__init__
+ * (1.10 airflow/operators/python_operator.py `super(PythonVirtualenvOperator, self).__init__(…,
+ * provide_context=provide_context, …)`; 2.x airflow/operators/python.py `_BasePythonVirtualenvOperator(
+ * PythonOperator)` → `super().__init__(…, **kwargs)`; 3.x providers/standard …/operators/python.py the
+ * same, without provide_context). Their own parameters stay unknown, so only what the parent
+ * removed or has not added yet is reported (e.g. provide_context=True on 3.x).
+ */
+const KB_PARENT: Record<string, string> = {
+  PythonVirtualenvOperator: 'PythonOperator',
+  BranchPythonVirtualenvOperator: 'PythonOperator',
+  ExternalPythonOperator: 'PythonOperator',
+  BranchExternalPythonOperator: 'PythonOperator',
+};
+
 function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boolean {
   const target = call.resolved ?? (call.method === 'partial' && call.receiver ? facts.bindings.get(call.receiver.text.split('.')[0])?.target : undefined);
   return !!target && /^airflow(\.|:|$)/.test(target);
