@@ -84,8 +84,33 @@ export const argumentsRule: Rule = {
       }
       if (call.method === 'get' && call.receiver) checkVariableGet(ctx, call);
     }
+    checkTriggerRuleMembers(ctx);
   },
 };
+
+/** Values checkTriggerRule already judged as a trigger_rule= argument (node ids), per file. */
+const judgedTriggerRules = new WeakMap<RuleContext, Set<number>>();
+
+/**
+ * `TriggerRule.DUMMY` anywhere else (`default_args` of an operator, a dict, a comparison): reading
+ * a member the target's enum lacks raises AttributeError wherever it runs, at parse time when the
+ * expression is module- or DAG-level. Only that is reported here (a deprecated member reads fine;
+ * BaseOperator warns only when it receives it), and not under a version or hasattr guard.
+ */
+function checkTriggerRuleMembers(ctx: RuleContext) {
+  if (!ctx.kb.knowsCallable('TriggerRule') || !/\bTriggerRule\.[A-Z]/.test(ctx.facts.root.text)) return;
+  const judged = judgedTriggerRules.get(ctx);
+  const versionNames = versionTestNames(ctx.facts);
+  const stack: Node[] = [ctx.facts.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'attribute' && /TriggerRule\.[A-Z][A-Z0-9_]*$/.test(n.text)) {
+      if (!judged?.has(n.id) && !underCompatGuard(n, n.childForFieldName('attribute')?.text, versionNames)) checkTriggerRule(ctx, n, true);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
 
 /**
  * The two `Variable.get` signatures: the Task SDK's (`airflow.sdk`, 3.0+) takes `default=`, the
@@ -386,8 +411,13 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
  * added later such as `none_failed_min_one_success` in 2.2); 2.2–2.x warn about the two renamed ones.
  * Facts: arguments.json pseudo-callable "TriggerRule" (value → availability).
  */
-function checkTriggerRule(ctx: RuleContext, value: Node) {
+function checkTriggerRule(ctx: RuleContext, value: Node, accessOnly = false) {
   if (!ctx.kb.knowsCallable('TriggerRule')) return;
+  if (accessOnly && value.type !== 'attribute') return;
+  if (!accessOnly) {
+    const judged = judgedTriggerRules.get(ctx) ?? new Set<number>();
+    judgedTriggerRules.set(ctx, judged.add(value.id));
+  }
   let rule: string | undefined;
   let range: Range;
   let member = false;
@@ -415,6 +445,7 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
   const evidence = av?.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const data = { triggerRule: rule };
   if (!av) {
+    if (accessOnly) return;
     // Not a value of any scanned Airflow: a typo that every version rejects.
     const known = ctx.kb.argumentsOf('TriggerRule', v);
     if (!known.length) return;
@@ -422,7 +453,7 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
     return;
   }
   const status = cachedStatus(av, v);
-  if (status === 'available') return;
+  if (status === 'available' || (accessOnly && status === 'deprecated')) return;
   const rep = av.replacement;
   const repAv = rep ? ctx.kb.argument('TriggerRule', rep) : undefined;
   const repOk = !!repAv && ['available', 'deprecated'].includes(cachedStatus(repAv, v));
