@@ -175,6 +175,16 @@ describe('knowledge base: DAG / operator arguments', () => {
     assert.equal(tt!.replacement, 'schedule');
   });
 
+  it('weekday / datetime branching: the execution-day flags → use_task_logical_date (deprecated 2.3.3, removed 3.0)', () => {
+    for (const [c, a] of [['DayOfWeekSensor', 'use_task_execution_day'], ['BranchDayOfWeekOperator', 'use_task_execution_day'], ['BranchDateTimeOperator', 'use_task_execution_date']]) {
+      expectStatus(`${c}:${a}`, arg(c, a), { '2.3.2': 'available', '2.3.3': 'deprecated', '2.10.5': 'deprecated', '3.0.0': 'removed' });
+      assert.equal(arg(c, a)!.replacement, 'use_task_logical_date');
+      expectStatus(`${c}:use_task_logical_date`, arg(c, 'use_task_logical_date'), { '2.3.2': 'notYet', '2.3.3': 'available', '3.2.0': 'available' });
+    }
+    expectStatus('DayOfWeekSensor:week_day (contrib in 1.10)', arg('DayOfWeekSensor', 'week_day'), { '1.10.15': 'available', '3.0.0': 'available' });
+    assert.equal(arg('BranchDateTimeOperator', 'use_task_execution_day'), undefined);
+  });
+
   it('DAG concurrency → max_active_tasks; fail_stop (2.7–2.x) → fail_fast (3.0)', () => {
     const c = arg('DAG', 'concurrency');
     expectStatus('concurrency', c, { '1.10.12': 'available', '2.2.0': 'deprecated', '2.10.3': 'deprecated', '3.0.0': 'removed' });

@@ -68,7 +68,9 @@ export const argumentsRule: Rule = {
         label = cls ? `${cls}.partial` : undefined;
       }
       if (cls) {
-        const known = ctx.kb.knowsCallable(cls);
+        // A class the target does not have yet (BranchDayOfWeekOperator on 2.0) is the import's
+        // finding (AF102), not each of its arguments'.
+        const known = ctx.kb.knowsCallable(cls) && ctx.kb.argumentsOf(cls, ctx.target.airflow).length > 0;
         const sensor = /Sensor$/.test(cls) && ctx.kb.knowsCallable('BaseSensorOperator');
         const parent = !known && isImportedFromAirflow(call, facts) ? KB_PARENT[cls] : undefined;
         const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : parent && ctx.kb.knowsCallable(parent) ? [parent, 'BaseOperator'] : ['BaseOperator'];
