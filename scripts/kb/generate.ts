@@ -31,6 +31,9 @@ export const CALLABLE_NOTES: Record<string, string> = {
   BaseSensorOperator: 'arguments every sensor accepts on top of BaseOperator (poke_interval, timeout, mode …)',
   ExternalTaskSensor: 'ExternalTaskSensor (providers.standard in 3.x) on top of BaseSensorOperator',
   BashOperator: 'BashOperator (airflow.operators.bash / bash_operator; providers.standard in 3.x) on top of BaseOperator',
+  BranchDateTimeOperator: 'BranchDateTimeOperator (airflow.operators.datetime, 2.1+; providers.standard in 3.x) on top of BaseOperator (BaseBranchOperator has no constructor)',
+  BranchDayOfWeekOperator: 'BranchDayOfWeekOperator (airflow.operators.weekday, 2.1+; providers.standard in 3.x) on top of BaseOperator (BaseBranchOperator has no constructor)',
+  DayOfWeekSensor: 'DayOfWeekSensor (contrib weekday_sensor in 1.10, airflow.sensors.weekday; providers.standard in 3.x) on top of BaseSensorOperator',
   TriggerRule: 'not a callable: the values trigger_rule= accepts (members of the TriggerRule enum; BaseOperator raises on any other value)',
 };
 

@@ -158,6 +158,18 @@ export const CALLABLES: Record<string, { cls?: string; fn?: string[]; files: str
     cls: 'BashOperator',
     files: ['providers/standard/src/airflow/providers/standard/operators/bash.py', 'airflow/operators/bash.py', 'airflow/operators/bash_operator.py'],
   },
+  BranchDateTimeOperator: {
+    cls: 'BranchDateTimeOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/datetime.py', 'airflow/operators/datetime.py'],
+  },
+  BranchDayOfWeekOperator: {
+    cls: 'BranchDayOfWeekOperator',
+    files: ['providers/standard/src/airflow/providers/standard/operators/weekday.py', 'airflow/operators/weekday.py'],
+  },
+  DayOfWeekSensor: {
+    cls: 'DayOfWeekSensor',
+    files: ['providers/standard/src/airflow/providers/standard/sensors/weekday.py', 'airflow/sensors/weekday.py', 'airflow/contrib/sensors/weekday_sensor.py'],
+  },
 };
 
 /** Files read for template-context keys, by role. */

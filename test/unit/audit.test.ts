@@ -499,8 +499,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:2.0.2': ['AF102:7', 'AF102:9', 'AF102:12'],
     'astro:3.0.4': ['AF102:9', 'AF102:12'],
     'mwaa:2.2.2': ['AF112:29:w', 'AF121:35:w', 'AF112:46:w'],
-    'mwaa:2.10.3': ['AF103:6:w', 'AF112:27:w', 'AF112:29:w', 'AF121:35:w', 'AF112:46:w'],
-    'mwaa:3.0.6': ['AF103:5:w', 'AF101:6', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF101:13', 'AF111:27', 'AF111:29', 'AF112:30:w', 'AF112:31:w', 'AF121:35', 'AF111:46'],
+    // line 44: BranchDayOfWeekOperator(use_task_execution_day=…), deprecated 2.3.3, gone with the standard provider in 3.0
+    'mwaa:2.10.3': ['AF103:6:w', 'AF112:27:w', 'AF112:29:w', 'AF121:35:w', 'AF112:44:w', 'AF112:46:w'],
+    'mwaa:3.0.6': ['AF103:5:w', 'AF101:6', 'AF103:7:w', 'AF103:8:w', 'AF103:9:w', 'AF103:10:w', 'AF103:11:w', 'AF103:12:w', 'AF101:13', 'AF111:27', 'AF111:29', 'AF112:30:w', 'AF112:31:w', 'AF121:35', 'AF111:44', 'AF111:46'],
   },
   'e23_mapping_mwaa.py': {
     'mwaa:2.0.2': ['AF102:7', 'AF111:16', 'AF121:17', 'AF131:35', 'AF131:36'],

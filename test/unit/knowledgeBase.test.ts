@@ -134,9 +134,31 @@ describe('knowledge base: modules and names', () => {
     const keys = Object.keys(getAllModules());
     assert.ok(keys.length > 500);
     for (const k of keys) {
-      assert.ok(!/^airflow\.(providers|www|ui|migrations|api_connexion|api_fastapi)(\.|$)/.test(k), k);
+      // The web server / REST API packages themselves are recorded (hand overrides), never their contents.
+      assert.ok(!/^airflow\.(providers|www|www_rbac|ui|migrations|api_connexion|api_fastapi)\./.test(k), k);
+      assert.ok(!/^airflow\.(providers|ui|migrations|api_fastapi)$/.test(k), k);
       assert.ok(!/(^|\.)_[^_]/.test(k), k);
     }
+  });
+
+  it('knows when airflow.www, www_rbac and api_connexion existed (removed packages, contents not scanned)', () => {
+    const status = (m: string, v: string) => statusAt(kb.module(m)!, v);
+    assert.equal(status('airflow.www', '2.10.5'), 'available');
+    assert.equal(status('airflow.www', '3.0.0'), 'removed');
+    assert.equal(status('airflow.www_rbac', '1.10.15'), 'available');
+    assert.equal(status('airflow.www_rbac', '2.0.0'), 'removed');
+    assert.equal(status('airflow.api_connexion', '1.10.15'), 'notYet');
+    assert.equal(status('airflow.api_connexion', '2.11.0'), 'available');
+    assert.equal(status('airflow.api_connexion', '3.1.0'), 'removed');
+  });
+
+  it('PY36 … PY312 on the airflow package: deprecated 2.9–2.11 (served by __getattr__), gone in 3.0', () => {
+    for (const n of ['PY36', 'PY311', 'PY312']) {
+      assert.equal(statusAt(kb.name('airflow', n)!, '2.10.5'), 'deprecated', n);
+      assert.equal(statusAt(kb.name('airflow', n)!, '3.0.0'), 'removed', n);
+    }
+    assert.equal(statusAt(kb.name('airflow', 'PY310')!, '2.8.4'), 'available');
+    assert.equal(statusAt(kb.name('airflow', 'PY312')!, '2.8.4'), 'notYet');
   });
 });
 
@@ -151,6 +173,16 @@ describe('knowledge base: DAG / operator arguments', () => {
     const tt = arg('DAG', 'timetable');
     expectStatus('timetable', tt, { '2.1.4': 'notYet', '2.2.0': 'available', '2.4.0': 'deprecated', '3.0.0': 'removed' });
     assert.equal(tt!.replacement, 'schedule');
+  });
+
+  it('weekday / datetime branching: the execution-day flags → use_task_logical_date (deprecated 2.3.3, removed 3.0)', () => {
+    for (const [c, a] of [['DayOfWeekSensor', 'use_task_execution_day'], ['BranchDayOfWeekOperator', 'use_task_execution_day'], ['BranchDateTimeOperator', 'use_task_execution_date']]) {
+      expectStatus(`${c}:${a}`, arg(c, a), { '2.3.2': 'available', '2.3.3': 'deprecated', '2.10.5': 'deprecated', '3.0.0': 'removed' });
+      assert.equal(arg(c, a)!.replacement, 'use_task_logical_date');
+      expectStatus(`${c}:use_task_logical_date`, arg(c, 'use_task_logical_date'), { '2.3.2': 'notYet', '2.3.3': 'available', '3.2.0': 'available' });
+    }
+    expectStatus('DayOfWeekSensor:week_day (contrib in 1.10)', arg('DayOfWeekSensor', 'week_day'), { '1.10.15': 'available', '3.0.0': 'available' });
+    assert.equal(arg('BranchDateTimeOperator', 'use_task_execution_day'), undefined);
   });
 
   it('DAG concurrency → max_active_tasks; fail_stop (2.7–2.x) → fail_fast (3.0)', () => {

@@ -68,9 +68,12 @@ export const argumentsRule: Rule = {
         label = cls ? `${cls}.partial` : undefined;
       }
       if (cls) {
-        const known = ctx.kb.knowsCallable(cls);
+        // A class the target does not have yet (BranchDayOfWeekOperator on 2.0) is the import's
+        // finding (AF102), not each of its arguments'.
+        const known = ctx.kb.knowsCallable(cls) && ctx.kb.argumentsOf(cls, ctx.target.airflow).length > 0;
         const sensor = /Sensor$/.test(cls) && ctx.kb.knowsCallable('BaseSensorOperator');
-        const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : ['BaseOperator'];
+        const parent = !known && isImportedFromAirflow(call, facts) ? KB_PARENT[cls] : undefined;
+        const chain = known ? [cls, ...(sensor ? ['BaseSensorOperator'] : []), 'BaseOperator'] : parent && ctx.kb.knowsCallable(parent) ? [parent, 'BaseOperator'] : ['BaseOperator'];
         const own = localInitParams(ctx, call, cls);
         // Every keyword of an Airflow-imported operator the KB describes completely is known.
         const complete = known && !own && isImportedFromAirflow(call, facts);
@@ -83,8 +86,33 @@ export const argumentsRule: Rule = {
       }
       if (call.method === 'get' && call.receiver) checkVariableGet(ctx, call);
     }
+    checkTriggerRuleMembers(ctx);
   },
 };
+
+/** Values checkTriggerRule already judged as a trigger_rule= argument (node ids), per file. */
+const judgedTriggerRules = new WeakMap<RuleContext, Set<number>>();
+
+/**
+ * `TriggerRule.DUMMY` anywhere else (`default_args` of an operator, a dict, a comparison): reading
+ * a member the target's enum lacks raises AttributeError wherever it runs, at parse time when the
+ * expression is module- or DAG-level. Only that is reported here (a deprecated member reads fine;
+ * BaseOperator warns only when it receives it), and not under a version or hasattr guard.
+ */
+function checkTriggerRuleMembers(ctx: RuleContext) {
+  if (!ctx.kb.knowsCallable('TriggerRule') || !/\bTriggerRule\.[A-Z]/.test(ctx.facts.root.text)) return;
+  const judged = judgedTriggerRules.get(ctx);
+  const versionNames = versionTestNames(ctx.facts);
+  const stack: Node[] = [ctx.facts.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'attribute' && /TriggerRule\.[A-Z][A-Z0-9_]*$/.test(n.text)) {
+      if (!judged?.has(n.id) && !underCompatGuard(n, n.childForFieldName('attribute')?.text, versionNames)) checkTriggerRule(ctx, n, true);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
 
 /**
  * The two `Variable.get` signatures: the Task SDK's (`airflow.sdk`, 3.0+) takes `default=`, the
@@ -334,6 +362,22 @@ function expandCallOf(partial: CallFact, facts: RuleContext['facts']): CallFact 
 const callById = new WeakMap<object, Map<number, CallFact>>();
 
 /** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
+/**
+ * Airflow operators the KB does not describe whose constructor hands its other keywords to a KB
+ * callable: the virtualenv / external-python operators pass **kwargs to PythonOperator.__init__
+ * (1.10 airflow/operators/python_operator.py `super(PythonVirtualenvOperator, self).__init__(…,
+ * provide_context=provide_context, …)`; 2.x airflow/operators/python.py `_BasePythonVirtualenvOperator(
+ * PythonOperator)` → `super().__init__(…, **kwargs)`; 3.x providers/standard …/operators/python.py the
+ * same, without provide_context). Their own parameters stay unknown, so only what the parent
+ * removed or has not added yet is reported (e.g. provide_context=True on 3.x).
+ */
+const KB_PARENT: Record<string, string> = {
+  PythonVirtualenvOperator: 'PythonOperator',
+  BranchPythonVirtualenvOperator: 'PythonOperator',
+  ExternalPythonOperator: 'PythonOperator',
+  BranchExternalPythonOperator: 'PythonOperator',
+};
+
 function isImportedFromAirflow(call: CallFact, facts: RuleContext['facts']): boolean {
   const target = call.resolved ?? (call.method === 'partial' && call.receiver ? facts.bindings.get(call.receiver.text.split('.')[0])?.target : undefined);
   return !!target && /^airflow(\.|:|$)/.test(target);
@@ -369,8 +413,13 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
  * added later such as `none_failed_min_one_success` in 2.2); 2.2–2.x warn about the two renamed ones.
  * Facts: arguments.json pseudo-callable "TriggerRule" (value → availability).
  */
-function checkTriggerRule(ctx: RuleContext, value: Node) {
+function checkTriggerRule(ctx: RuleContext, value: Node, accessOnly = false) {
   if (!ctx.kb.knowsCallable('TriggerRule')) return;
+  if (accessOnly && value.type !== 'attribute') return;
+  if (!accessOnly) {
+    const judged = judgedTriggerRules.get(ctx) ?? new Set<number>();
+    judgedTriggerRules.set(ctx, judged.add(value.id));
+  }
   let rule: string | undefined;
   let range: Range;
   let member = false;
@@ -398,6 +447,7 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
   const evidence = av?.evidence?.slice(0, 3).map((e) => ({ repo: e.repo, path: e.path, ref: e.ref }));
   const data = { triggerRule: rule };
   if (!av) {
+    if (accessOnly) return;
     // Not a value of any scanned Airflow: a typo that every version rejects.
     const known = ctx.kb.argumentsOf('TriggerRule', v);
     if (!known.length) return;
@@ -405,7 +455,7 @@ function checkTriggerRule(ctx: RuleContext, value: Node) {
     return;
   }
   const status = cachedStatus(av, v);
-  if (status === 'available') return;
+  if (status === 'available' || (accessOnly && status === 'deprecated')) return;
   const rep = av.replacement;
   const repAv = rep ? ctx.kb.argument('TriggerRule', rep) : undefined;
   const repOk = !!repAv && ['available', 'deprecated'].includes(cachedStatus(repAv, v));
