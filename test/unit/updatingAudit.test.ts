@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { lintText } from '../../core/src/analysis/engine';
+import { applyEdits } from '../../core/src/analysis/fixes';
+import type { Diagnostic } from '../../core/src/analysis/types';
+import { resolveTargetLabel } from '../../core/src/targets';
+
+/**
+ * Changes listed in Airflow's UPDATING.md / RELEASE_NOTES.rst (1.10 → 2.11) that a DAG author
+ * trips over: each is reported on the releases where the code fails, and nowhere else.
+ */
+async function lint(src: string, label: string, code?: string): Promise<Diagnostic[]> {
+  const r = await lintText(src, 'dag.py', { target: resolveTargetLabel(label) });
+  return r.diagnostics.filter((d) => (code ? d.code === code : true));
+}
+
+function at(diags: Diagnostic[]): string[] {
+  return diags.map((d) => `${d.code}:${d.range.start.line + 1}`);
+}
+
+describe('UPDATING audit: deprecated imports point to what the target has', () => {
+  const src = 'from airflow.operators.dummy_operator import DummyOperator\n\nt = DummyOperator(task_id="t")\n';
+  it('2.0–2.2: dummy_operator → airflow.operators.dummy (EmptyOperator only exists from 2.3)', async () => {
+    for (const label of ['airflow:2.0.2', 'airflow:2.2.5']) {
+      const [d] = await lint(src, label, 'AF103');
+      assert.ok(d, label);
+      assert.match(d.message, /Use `airflow\.operators\.dummy\.DummyOperator` instead/, d.message);
+      assert.doesNotMatch(d.message, /EmptyOperator/, d.message);
+      const fix = d.fixes?.find((f) => f.isPreferred) ?? d.fixes?.[0];
+      assert.ok(fix, 'quick fix');
+      const fixed = applyEdits(src, fix.edits).text;
+      assert.match(fixed, /^from airflow\.operators\.dummy import DummyOperator$/m, fixed);
+      assert.deepEqual(at(await lint(fixed, label)).filter((c) => c.startsWith('AF1')), []);
+    }
+  });
+  it('2.3+: EmptyOperator', async () => {
+    const [d] = await lint(src, 'airflow:2.3.4', 'AF103');
+    assert.match(d.message, /Use `airflow\.operators\.empty\.EmptyOperator` instead/, d.message);
+  });
+});
+
+describe('UPDATING audit: assigning tasks with dag >> task (removed in 2.0)', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow import DAG',
+    'from airflow.operators.bash_operator import BashOperator',
+    'dag = DAG("d", start_date=datetime(2020, 1, 1), schedule_interval=None)',
+    'a = BashOperator(task_id="a", bash_command="echo")',
+    'b = BashOperator(task_id="b", bash_command="echo", dag=dag)',
+    'dag >> a',
+    'a << dag',
+    'a >> b',
+    'FLAGS = 1 << 3',
+    '',
+  ].join('\n');
+  it('is an error from 2.0 only, at the shift with the DAG', async () => {
+    assert.deepEqual(at(await lint(src, 'airflow:1.10.15', 'AF131')), []);
+    for (const label of ['airflow:2.0.2', 'airflow:2.10.5', 'airflow:2.11.0']) {
+      assert.deepEqual(at(await lint(src, label, 'AF131')), ['AF131:7', 'AF131:8'], label);
+    }
+  });
+  it('a with-block DAG variable counts too; a task shift does not', async () => {
+    const w = 'from datetime import datetime\nfrom airflow import DAG\nfrom airflow.operators.bash import BashOperator\nwith DAG("d", start_date=datetime(2021, 1, 1)) as dag:\n    a = BashOperator(task_id="a", bash_command="echo")\n    b = BashOperator(task_id="b", bash_command="echo")\n    a >> b\ndag >> a\n';
+    assert.deepEqual(at(await lint(w, 'airflow:2.6.3', 'AF131')), ['AF131:8']);
+  });
+});
