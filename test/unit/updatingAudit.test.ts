@@ -63,3 +63,26 @@ describe('UPDATING audit: assigning tasks with dag >> task (removed in 2.0)', ()
     assert.deepEqual(at(await lint(w, 'airflow:2.6.3', 'AF131')), ['AF131:8']);
   });
 });
+
+describe('UPDATING audit: DAG default_view / orientation values (2.0 validates, 2.3 renames tree → grid)', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow import DAG',
+    'a = DAG("a", start_date=datetime(2021, 1, 1), default_view="tree", orientation="LR")',
+    'b = DAG("b", start_date=datetime(2021, 1, 1), default_view="grid", orientation="TB")',
+    'c = DAG("c", start_date=datetime(2021, 1, 1), default_view="graph", orientation="lr")',
+    '',
+  ].join('\n');
+  const views = async (label: string) => (await lint(src, label)).filter((d) => d.data?.argument === 'default_view' || d.data?.argument === 'orientation').map((d) => `${d.code}:${d.range.start.line + 1}:${d.data?.value}`);
+  it('1.10 stores any value', async () => {
+    assert.deepEqual(await views('airflow:1.10.15'), []);
+  });
+  it('2.0–2.2: "grid" and a wrong-case orientation raise', async () => {
+    assert.deepEqual(await views('airflow:2.0.2'), ['AF111:4:grid', 'AF111:5:lr']);
+    const grid = (await lint(src, 'airflow:2.2.5')).find((d) => d.data?.value === 'grid')!;
+    assert.equal(applyEdits(src, grid.fixes![0].edits).text.split('\n')[3], 'b = DAG("b", start_date=datetime(2021, 1, 1), default_view="tree", orientation="TB")');
+  });
+  it('2.3–2.11: "tree" is deprecated (AF112 with a fix to "grid"), "grid" is fine', async () => {
+    for (const label of ['airflow:2.3.4', 'airflow:2.11.0']) assert.deepEqual(await views(label), ['AF112:3:tree', 'AF111:5:lr'], label);
+  });
+});

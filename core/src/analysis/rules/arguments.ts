@@ -360,7 +360,47 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
     if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
+    if ((arg.name === 'default_view' || arg.name === 'orientation') && chain[0] === 'DAG') checkDagViewValue(ctx, arg.name, arg.value);
   }
+}
+
+/**
+ * DAG(default_view=…, orientation=…): 1.10 stores any value; 2.0–2.11 `DAG.__init__` raises
+ * AirflowException ("Invalid values of dag.default_view: only support …") for a value outside
+ * DEFAULT_VIEW_PRESETS / ORIENTATION_PRESETS (airflow/models/dag.py at 2.0.0, 2.2.5, 2.3.0, 2.10.3;
+ * sweco/airflow 2.11.0). 2.3 renamed the "tree" view to "grid": 2.0–2.2 reject "grid", 2.3+ map
+ * "tree" to "grid" with a DeprecationWarning (RemovedInAirflow3Warning later). Both arguments are
+ * gone in 3.0 (checkName reports that from the KB).
+ */
+function checkDagViewValue(ctx: RuleContext, name: 'default_view' | 'orientation', value: Node) {
+  if (value.type !== 'string' || value.namedChildren.some((c) => c?.type === 'interpolation')) return;
+  const content = value.namedChildren.find((c) => c?.type === 'string_content');
+  const text = content?.text ?? '';
+  const v = semver.coerce(ctx.target.airflow)?.version ?? '0.0.0';
+  if (semver.lt(v, '2.0.0') || semver.gte(v, '3.0.0')) return;
+  const grid = semver.gte(v, '2.3.0');
+  const allowed = name === 'orientation' ? ['LR', 'TB', 'RL', 'BT'] : [grid ? 'grid' : 'tree', 'graph', 'duration', 'gantt', 'landing_times'];
+  const range = content ? rangeOfNode(content) : rangeOfNode(value);
+  const runs = `${ctx.target.label} runs Airflow ${ctx.target.airflow}`;
+  const evidence = [{ repo: 'arenadata/airflow', path: 'airflow/models/dag.py', ref: grid ? '2.3.0' : '2.0.0' }];
+  if (name === 'default_view' && text === 'tree' && grid) {
+    ctx.report({
+      code: 'AF112',
+      message: `default_view "tree" is deprecated in Airflow ${ctx.target.airflow} (${ctx.target.label}): the tree view was renamed to "grid" in 2.3; DAG maps it with a warning. Use "grid" instead.`,
+      range, evidence, data: { argument: name, value: text },
+      fixes: content ? [{ title: 'Use "grid"', edits: [{ range, newText: 'grid' }], isPreferred: true }] : undefined,
+    });
+    return;
+  }
+  if (allowed.includes(text)) return;
+  const renamed = name === 'default_view' && text === 'grid' ? ' ("grid" is the 2.3+ name of the tree view)' : '';
+  const fixTo = renamed ? 'tree' : allowed.find((a) => a.toLowerCase() === text.toLowerCase());
+  ctx.report({
+    code: 'AF111',
+    message: `${name} "${text}" is not accepted by Airflow ${ctx.target.airflow}${renamed}: DAG raises AirflowException ("Invalid values of dag.${name}: only support ${allowed.join(', ')}") and the file fails to import; ${runs}.${fixTo ? ` Use "${fixTo}" instead.` : ''}`,
+    range, evidence, data: { argument: name, value: text },
+    fixes: fixTo && content ? [{ title: `Use "${fixTo}"`, edits: [{ range, newText: fixTo }], isPreferred: true }] : undefined,
+  });
 }
 
 /**
