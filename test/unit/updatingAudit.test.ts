@@ -86,3 +86,33 @@ describe('UPDATING audit: DAG default_view / orientation values (2.0 validates, 
     for (const label of ['airflow:2.3.4', 'airflow:2.11.0']) assert.deepEqual(await views(label), ['AF112:3:tree', 'AF111:5:lr'], label);
   });
 });
+
+describe('UPDATING audit: AF226 ids Airflow rejects (validate_key / validate_group_key)', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow import DAG',
+    'from airflow.operators.bash import BashOperator',
+    'from airflow.utils.task_group import TaskGroup',
+    'with DAG("sales report/daily", start_date=datetime(2021, 1, 1)) as dag:',
+    '    ok = BashOperator(task_id="load.stage-1_ü", bash_command="echo")',
+    '    bad = BashOperator(task_id="load stage!", bash_command="echo")',
+    '    with TaskGroup("raw.files") as g1:',
+    '        BashOperator(task_id="a", bash_command="echo")',
+    '    with TaskGroup("raw files", prefix_group_id=False) as g2:',
+    '        BashOperator(task_id="b", bash_command="echo")',
+    '    with TaskGroup("fine-group_2") as g3:',
+    '        BashOperator(task_id="c", bash_command="echo")',
+    '',
+  ].join('\n');
+  it('dag_id and task_id everywhere; group ids from 2.1.3 (with a prefix), on 3.x always', async () => {
+    assert.deepEqual(at(await lint(src, 'airflow:2.0.2', 'AF226')), ['AF226:5', 'AF226:7']);
+    assert.deepEqual(at(await lint(src, 'airflow:2.1.2', 'AF226')), ['AF226:5', 'AF226:7']);
+    assert.deepEqual(at(await lint(src, 'airflow:2.1.4', 'AF226')), ['AF226:5', 'AF226:7', 'AF226:8']);
+    assert.deepEqual(at(await lint(src, 'airflow:2.10.5', 'AF226')), ['AF226:5', 'AF226:7', 'AF226:8']);
+    assert.deepEqual(at(await lint(src, 'airflow:3.0.0', 'AF226')), ['AF226:5', 'AF226:7', 'AF226:8', 'AF226:10']);
+  });
+  it('a valid DAG has none', async () => {
+    const ok = 'from datetime import datetime\nfrom airflow import DAG\nfrom airflow.operators.bash import BashOperator\nwith DAG("good.dag-id_1", start_date=datetime(2021, 1, 1)) as dag:\n    BashOperator(task_id="task.one-1", bash_command="echo")\n    BashOperator(task_id=f"t_{dag.dag_id} x", bash_command="echo")\n';
+    assert.deepEqual(at(await lint(ok, 'airflow:2.10.5', 'AF226')), []);
+  });
+});

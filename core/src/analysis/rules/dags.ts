@@ -1,5 +1,6 @@
 import semver from 'semver';
-import { extractDagModel, exclusive, literalString, type DagInfo, type TaskInfo } from '../dagModel';
+import { airflowDecoratorName } from '../airflowNames';
+import { extractDagModel, exclusive, idArg, isTaskGroupCall, literalString, type DagInfo, type TaskInfo } from '../dagModel';
 import type { ArgFact, CallFact } from '../facts';
 import { nodesOf, rangeOf, resolveExpr } from '../facts';
 import type { Node } from '../parser';
@@ -18,13 +19,15 @@ const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment', 'augmented_assig
  *        requires one for `catchup=True` on a schedulable timetable),
  *  AF222 invalid schedule (cron/preset/timedelta; `@continuous` needs 2.6),
  *  AF224 task dependency cycle, AF225 duplicate task_id in one DAG (a warning on 1.10, where the
- *        second task is dropped; an error since 2.0: DuplicateTaskIdFound).
+ *        second task is dropped; an error since 2.0: DuplicateTaskIdFound),
+ *  AF226 dag_id / task_id / TaskGroup group_id that Airflow's key validation rejects.
  */
 export const dagsRule: Rule = {
   infos: [
     { code: 'AF221', title: 'Missing or dynamic start_date', defaultSeverity: 'error', help: 'The DAG has no start_date where the target Airflow requires one (the file fails to import), or its start_date changes at every parse (datetime.now(), days_ago()), which makes scheduling unpredictable.' },
     { code: 'AF222', title: 'Invalid schedule', defaultSeverity: 'error', help: 'The schedule is not a valid cron expression, preset or positive timedelta for the target Airflow; the DAG fails to import (or never runs).' },
     { code: 'AF224', title: 'Task dependency cycle', defaultSeverity: 'error', help: 'The task dependencies form a cycle; Airflow refuses to load the DAG (AirflowDagCycleException).' },
+    { code: 'AF226', title: 'Invalid dag_id, task_id or group_id', defaultSeverity: 'error', help: 'The id has characters Airflow does not allow (dag_id/task_id: letters, digits, _ . -; TaskGroup group_id from 2.1.3: letters, digits, _ -) or is too long; DAG/BaseOperator/TaskGroup raise and the file fails to import.' },
     { code: 'AF225', title: 'Duplicate task_id in one DAG', defaultSeverity: 'error', help: 'Two tasks in the same DAG have the same task_id; Airflow 2+ raises DuplicateTaskIdFound and the file fails to import (1.10 silently drops the second task).' },
   ],
   run(ctx) {
@@ -37,9 +40,67 @@ export const dagsRule: Rule = {
       checkSchedule(ctx, dag, values, airflow);
       checkCycles(ctx, dag);
       checkDuplicates(ctx, dag, airflow);
+      checkIds(ctx, dag);
     }
+    checkGroupIds(ctx, airflow);
   },
 };
+
+/**
+ * Airflow's key validation (airflow/utils/helpers.py `validate_key`, called by DAG.__init__ for the
+ * dag_id and BaseOperator.__init__ for the task_id: models.py 1.10.0, models/dag.py and
+ * models/baseoperator.py 1.10.5–2.11, task-sdk definitions/_internal/node.py 3.x): at most 250
+ * characters of `^[\w.-]+$` (1.10.0: `[A-Za-z0-9_\-\.]`), else AirflowException at parse time.
+ * Python's `\w` is Unicode-aware; letters, digits and marks of any script pass here.
+ */
+const KEY_CHARS = /^[\p{L}\p{N}\p{M}_.-]+$/u;
+/**
+ * TaskGroup group_id (validate_group_key): `^[\w-]+$`, at most 200, no dots. 2.1.3–2.x check it
+ * only with prefix_group_id=True (airflow/utils/task_group.py); 3.x always (attrs validator of
+ * task-sdk definitions/taskgroup.py at 3.0.0 and 3.2 development).
+ */
+const GROUP_KEY_CHARS = /^[\p{L}\p{N}\p{M}_-]+$/u;
+
+function keyProblem(id: string, chars: RegExp, max: number): string | undefined {
+  if (!id.length) return 'is empty';
+  if (id.length > max) return `is ${id.length} characters long (at most ${max})`;
+  if (chars.test(id)) return undefined;
+  const bad = [...new Set([...id].filter((c) => !chars.test(c)))].map((c) => (c === ' ' ? 'space' : `"${c}"`));
+  return `contains ${bad.join(', ')}`;
+}
+
+function checkIds(ctx: RuleContext, dag: DagInfo) {
+  const allowed = 'letters, digits, underscores, dots and dashes';
+  if (dag.dagId !== undefined && dag.idRange) {
+    const why = keyProblem(dag.dagId, KEY_CHARS, 250);
+    if (why) ctx.report({ code: 'AF226', message: `dag_id "${dag.dagId.slice(0, 60)}" ${why}: a dag_id may only have ${allowed} (250 at most); DAG raises AirflowException and the file fails to import.`, range: dag.idRange, data: { dagId: dag.dagId } });
+  }
+  for (const t of dag.tasks) {
+    if (t.taskId === undefined || !t.idRange) continue;
+    const why = keyProblem(t.taskId, KEY_CHARS, 250);
+    if (why) ctx.report({ code: 'AF226', message: `task_id "${t.taskId.slice(0, 60)}" ${why}: a task_id may only have ${allowed} (250 at most); the operator raises AirflowException and the file fails to import.`, range: t.idRange, data: { taskId: t.taskId } });
+  }
+}
+
+function checkGroupIds(ctx: RuleContext, airflow: string) {
+  if (semver.lt(airflow, '2.1.3')) return;
+  const check = (node: Node | undefined) => {
+    const id = literalString(node);
+    if (id === undefined || !node) return;
+    const why = keyProblem(id, GROUP_KEY_CHARS, 200);
+    if (why) ctx.report({ code: 'AF226', message: `TaskGroup group_id "${id.slice(0, 60)}" ${why}: a group_id may only have letters, digits, underscores and dashes (no dots, 200 at most) since Airflow 2.1.3 (on 2.x unless prefix_group_id=False); TaskGroup raises AirflowException and the file fails to import.`, range: rangeOf(node), data: { groupId: id } });
+  };
+  const always = semver.gte(airflow, '3.0.0');
+  const noPrefix = (call: CallFact | undefined) => !always && call?.args.find((a) => a.name === 'prefix_group_id')?.value.text === 'False';
+  for (const call of ctx.facts.calls) {
+    if (!isTaskGroupCall(call, ctx.facts) || noPrefix(call)) continue;
+    check(idArg(call, 'group_id'));
+  }
+  for (const d of ctx.facts.decorators) {
+    if (!d.call || airflowDecoratorName(d.text, d.resolved, ctx.facts) !== 'task_group' || noPrefix(d.call)) continue;
+    check(d.call.args.find((a) => a.name === 'group_id')?.value);
+  }
+}
 
 function kw(call: CallFact | undefined, name: string): ArgFact | undefined {
   return call?.args.find((a) => a.name === name);
