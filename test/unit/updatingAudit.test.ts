@@ -116,3 +116,39 @@ describe('UPDATING audit: AF226 ids Airflow rejects (validate_key / validate_gro
     assert.deepEqual(at(await lint(ok, 'airflow:2.10.5', 'AF226')), []);
   });
 });
+
+describe('UPDATING audit: TaskFlow parameters named after context keys', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow.decorators import dag, task',
+    '@dag(start_date=datetime(2022, 1, 1), schedule_interval=None)',
+    'def tf():',
+    '    @task',
+    '    def needs_ds(ds):',
+    '        print(ds)',
+    '    @task',
+    '    def defaults(x, ds="1970-01-01", ti=None, params={"a": 1}, run_id=None):',
+    '        print(x, ds, ti, params)',
+    '    @task',
+    '    def good(x, ds=None, **context):',
+    '        print(x, ds)',
+    '    needs_ds()',
+    '    defaults(1)',
+    '    good(1)',
+    'tf()',
+    '',
+  ].join('\n');
+  const af111 = async (label: string) => at(await lint(src, label, 'AF111'));
+  it('2.2–2.7 bind the signature as written: a context key without default is a missing argument', async () => {
+    assert.deepEqual(await af111('airflow:2.2.5'), ['AF111:14']);
+    assert.deepEqual(await af111('airflow:2.7.3'), ['AF111:14']);
+  });
+  it('2.8 fills context-key parameters with None', async () => {
+    assert.deepEqual(await af111('airflow:2.8.4'), []);
+  });
+  it('2.9+ rejects a context-key default other than None (ValueError), at the default', async () => {
+    for (const label of ['airflow:2.9.3', 'airflow:2.11.0']) assert.deepEqual(await af111(label), ['AF111:9', 'AF111:9'], label);
+    const d = (await lint(src, 'airflow:2.9.3', 'AF111'))[0];
+    assert.match(d.message, /Context key parameter ds can't have a default other than None/);
+  });
+});
