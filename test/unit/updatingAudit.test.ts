@@ -152,3 +152,28 @@ describe('UPDATING audit: TaskFlow parameters named after context keys', () => {
     assert.match(d.message, /Context key parameter ds can't have a default other than None/);
   });
 });
+
+describe('UPDATING audit: AF227 DAG params validated at parse time (2.3–2.7 always, 2.8+ with a schedule)', () => {
+  const src = [
+    'from datetime import datetime',
+    'from airflow import DAG',
+    'from airflow.models.param import Param',
+    'with DAG("manual", start_date=datetime(2022, 1, 1), schedule_interval=None,',
+    '         params={"who": Param(type="string"), "n": Param(5, type="integer"), "opt": Param(None, type=["null", "string"])}) as d1:',
+    '    pass',
+    'with DAG("daily", start_date=datetime(2022, 1, 1), schedule_interval="@daily",',
+    '         params={"n": Param("5", type="integer"), "e": Param("c", enum=["a", "b"]), "x": Param(3, type="number"), "plain": 3}) as d2:',
+    '    pass',
+    '',
+  ].join('\n');
+  const af227 = async (label: string) => (await lint(src, label, 'AF227')).map((d) => `${d.range.start.line + 1}:${d.data?.param}`);
+  it('2.2 resolves params only when a run is triggered', async () => {
+    assert.deepEqual(await af227('airflow:2.2.5'), []);
+  });
+  it('2.3–2.7: every DAG', async () => {
+    for (const label of ['airflow:2.3.4', 'airflow:2.7.3']) assert.deepEqual(await af227(label), ['5:who', '8:n', '8:e'], label);
+  });
+  it('2.8+: only a DAG with a schedule (#31301)', async () => {
+    for (const label of ['airflow:2.8.4', 'airflow:2.11.0']) assert.deepEqual(await af227(label), ['8:n', '8:e'], label);
+  });
+});

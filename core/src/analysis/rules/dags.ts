@@ -20,7 +20,9 @@ const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment', 'augmented_assig
  *  AF222 invalid schedule (cron/preset/timedelta; `@continuous` needs 2.6),
  *  AF224 task dependency cycle, AF225 duplicate task_id in one DAG (a warning on 1.10, where the
  *        second task is dropped; an error since 2.0: DuplicateTaskIdFound),
- *  AF226 dag_id / task_id / TaskGroup group_id that Airflow's key validation rejects.
+ *  AF226 dag_id / task_id / TaskGroup group_id that Airflow's key validation rejects,
+ *  AF227 DAG params (Param) without a default or with a default its schema rejects, where Airflow
+ *        validates them when the file is parsed.
  */
 export const dagsRule: Rule = {
   infos: [
@@ -28,6 +30,7 @@ export const dagsRule: Rule = {
     { code: 'AF222', title: 'Invalid schedule', defaultSeverity: 'error', help: 'The schedule is not a valid cron expression, preset or positive timedelta for the target Airflow; the DAG fails to import (or never runs).' },
     { code: 'AF224', title: 'Task dependency cycle', defaultSeverity: 'error', help: 'The task dependencies form a cycle; Airflow refuses to load the DAG (AirflowDagCycleException).' },
     { code: 'AF226', title: 'Invalid dag_id, task_id or group_id', defaultSeverity: 'error', help: 'The id has characters Airflow does not allow (dag_id/task_id: letters, digits, _ . -; TaskGroup group_id from 2.1.3: letters, digits, _ -) or is too long; DAG/BaseOperator/TaskGroup raise and the file fails to import.' },
+    { code: 'AF227', title: 'DAG Param without a valid default', defaultSeverity: 'error', help: 'A Param in the DAG params has no default, or a default that does not match its type/enum; Airflow 2.3–2.7 validate every DAG param when the file is parsed, 2.8+ (and 3.x) those of a DAG that has a schedule: the DAG fails to import.' },
     { code: 'AF225', title: 'Duplicate task_id in one DAG', defaultSeverity: 'error', help: 'Two tasks in the same DAG have the same task_id; Airflow 2+ raises DuplicateTaskIdFound and the file fails to import (1.10 silently drops the second task).' },
   ],
   run(ctx) {
@@ -41,6 +44,7 @@ export const dagsRule: Rule = {
       checkCycles(ctx, dag);
       checkDuplicates(ctx, dag, airflow);
       checkIds(ctx, dag);
+      checkParams(ctx, dag, values, airflow);
     }
     checkGroupIds(ctx, airflow);
   },
@@ -80,6 +84,98 @@ function checkIds(ctx: RuleContext, dag: DagInfo) {
     const why = keyProblem(t.taskId, KEY_CHARS, 250);
     if (why) ctx.report({ code: 'AF226', message: `task_id "${t.taskId.slice(0, 60)}" ${why}: a task_id may only have ${allowed} (250 at most); the operator raises AirflowException and the file fails to import.`, range: t.idRange, data: { taskId: t.taskId } });
   }
+}
+
+const PARAM_CLASSES = new Set(['airflow.models.param:Param', 'airflow.models:Param', 'airflow.sdk:Param', 'airflow.sdk.definitions.param:Param']);
+
+/**
+ * DAG params resolved when the file is parsed (ParamsDict.validate → Param.resolve: "No value passed
+ * and Param has no default value", or the jsonschema error of the default):
+ *  - 2.3.x: DagBag.process_file calls dag.params.validate(); 2.3.4–2.7.x DAG.validate() does (called by
+ *    the DagBag before bagging): every Param, whatever the schedule (airflow/models/dagbag.py 2.3.0,
+ *    airflow/models/dag.py 2.3.4 … 2.7.3);
+ *  - 2.8+: only when the timetable can be scheduled (validate_schedule_and_params, models/dag.py 2.8.0;
+ *    task-sdk definitions/dag.py `_validate_params` 3.0.0). The 2.x default schedule is one day; 3.x's is None.
+ * Before 2.3 params are only resolved when a run is triggered.
+ */
+function checkParams(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airflow: string) {
+  if (semver.lt(airflow, '2.3.0')) return;
+  const paramsArg = kw(dag.call, 'params');
+  const dict = paramsArg ? values.resolve(paramsArg.value) ?? paramsArg.value : undefined;
+  if (dict?.type !== 'dictionary') return;
+  if (semver.gte(airflow, '2.8.0')) {
+    const args = scheduleArgs(dag);
+    if (!args.length) {
+      if (semver.gte(airflow, '3.0.0')) return;
+    } else {
+      const v = args.map((a) => values.resolve(a.value) ?? a.value)[0];
+      const s = literalString(v);
+      const schedulable = (s !== undefined && s.trim() !== '' && validateCron(s).valid) || (v.type === 'call' && /(^|\.)(timedelta|relativedelta)$/.test(v.childForFieldName('function')?.text ?? ''));
+      if (!schedulable) return;
+    }
+  }
+  const when = semver.lt(airflow, '2.8.0') ? 'Airflow 2.3–2.7 validate every DAG param when the file is parsed' : `Airflow ${semver.gte(airflow, '3.0.0') ? '3' : '2.8+'} validates the params of a DAG that has a schedule when the file is parsed`;
+  for (const pair of dict.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const key = literalString(pair.childForFieldName('key')) ?? pair.childForFieldName('key')?.text ?? '?';
+    const value = pair.childForFieldName('value');
+    if (value?.type !== 'call') continue;
+    const call = ctx.facts.calls.find((c) => c.node.id === value.id);
+    if (!call || !PARAM_CLASSES.has(call.resolved ?? resolveExpr(call.calleeText, ctx.facts.bindings) ?? '')) continue;
+    if (call.hasStarArgs) continue;
+    const def = call.args.find((a) => a.name === 'default') ?? (call.args[0] && !call.args[0].name ? call.args[0] : undefined);
+    const types = schemaTypes(call.args.find((a) => a.name === 'type')?.value);
+    let why: string | undefined;
+    if (!def) {
+      why = 'has no default ("No value passed and Param has no default value")';
+    } else {
+      const t = jsonType(def.value);
+      if (t && types && !types.includes(t) && !(t === 'integer' && types.includes('number'))) why = `defaults to ${def.value.text.slice(0, 30)}, which is not of type ${types.join(' or ')}`;
+      const enumArg = call.args.find((a) => a.name === 'enum')?.value;
+      if (!why && t && enumArg?.type === 'list') {
+        const items = enumArg.namedChildren.filter((c): c is Node => !!c);
+        if (items.every((c) => jsonType(c)) && !items.some((c) => c.text === def.value.text)) why = `defaults to ${def.value.text.slice(0, 30)}, which is not in its enum`;
+      }
+    }
+    if (!why) continue;
+    ctx.report({
+      code: 'AF227',
+      message: `Param "${key}" ${why}: ${when}, so the DAG fails to import (ParamValidationError / AirflowException); ${ctx.target.label} runs Airflow ${ctx.target.airflow}.${semver.gte(airflow, '2.8.0') ? ' A DAG with schedule=None may keep required params.' : ''}`,
+      range: call.calleeRange,
+      data: { param: key },
+    });
+  }
+}
+
+/** The JSON type of a literal (what jsonschema sees), if it is a literal. */
+function jsonType(n: Node): string | undefined {
+  switch (n.type) {
+    case 'string': return n.namedChildren.some((c) => c?.type === 'interpolation') ? undefined : 'string';
+    case 'concatenated_string': return 'string';
+    case 'integer': return 'integer';
+    case 'float': return 'number';
+    case 'true': case 'false': return 'boolean';
+    case 'none': return 'null';
+    case 'list': case 'tuple': return 'array';
+    case 'dictionary': return 'object';
+    case 'unary_operator': return jsonType(n.namedChildren[0]!);
+    default: return undefined;
+  }
+}
+
+/** `type="string"` / `type=["null", "string"]` → the type names, when all are literals. */
+function schemaTypes(n: Node | undefined): string[] | undefined {
+  if (!n) return undefined;
+  const one = literalString(n);
+  if (one !== undefined) return [one];
+  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
+  const out: string[] = [];
+  for (const c of n.namedChildren) {
+    const s = literalString(c);
+    if (s === undefined) return undefined;
+    out.push(s);
+  }
+  return out;
 }
 
 function checkGroupIds(ctx: RuleContext, airflow: string) {
