@@ -177,3 +177,24 @@ describe('UPDATING audit: AF227 DAG params validated at parse time (2.3–2.7 al
     for (const label of ['airflow:2.8.4', 'airflow:2.11.0']) assert.deepEqual(await af227(label), ['8:n', '8:e'], label);
   });
 });
+
+describe('UPDATING audit: schedule / schedule_interval / timetable together (AF222)', () => {
+  const src = [
+    'from datetime import datetime, timedelta',
+    'from airflow import DAG',
+    'from airflow.timetables.interval import DeltaDataIntervalTimetable',
+    'NONE = None',
+    'a = DAG("a", start_date=datetime(2022, 1, 1), schedule=None, schedule_interval="@daily")',
+    'b = DAG("b", start_date=datetime(2022, 1, 1), schedule="@daily", schedule_interval=NONE)',
+    'c = DAG("c", start_date=datetime(2022, 1, 1), schedule="@daily", schedule_interval="@hourly")',
+    'd = DAG("d", start_date=datetime(2022, 1, 1), timetable=DeltaDataIntervalTimetable(timedelta(days=1)), schedule_interval=None)',
+    '',
+  ].join('\n');
+  const af222 = async (label: string) => at(await lint(src, label, 'AF222'));
+  it('2.2–2.3: any schedule_interval next to a timetable raises TypeError', async () => {
+    assert.deepEqual(await af222('airflow:2.3.4'), ['AF222:8']);
+  });
+  it('2.4–2.x: only two truthy values raise (at_most_one); None does not count', async () => {
+    for (const label of ['airflow:2.4.3', 'airflow:2.10.5']) assert.deepEqual(await af222(label), ['AF222:7'], label);
+  });
+});

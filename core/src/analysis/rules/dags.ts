@@ -408,8 +408,24 @@ function scheduleArgs(dag: DagInfo): ArgFact[] {
 function checkSchedule(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airflow: string) {
   const sched = kw(dag.call, 'schedule');
   const interval = kw(dag.call, 'schedule_interval');
-  if (sched && interval && semver.gte(airflow, '2.4.0') && semver.lt(airflow, '3.0.0')) {
-    ctx.report({ code: 'AF222', message: 'Both schedule= and schedule_interval= are given; Airflow raises "At most one allowed" — keep only schedule=.', range: interval.range });
+  const timetable = kw(dag.call, 'timetable');
+  // 2.4–2.x: `at_most_one(schedule_interval, timetable, schedule)` counts truthy values (None does not
+  // count) and raises ValueError("At most one allowed …"); 2.2–2.3 raise TypeError("cannot specify both
+  // 'schedule_interval' and 'timetable'") for any schedule_interval given next to a timetable that is not
+  // None (airflow/models/dag.py at 2.2.0 l.420-429, 2.4.0 l.477-479, 2.10.3 l.652).
+  const set = (a: ArgFact | undefined) => {
+    if (!a) return false;
+    const v = values.resolve(a.value) ?? a.value;
+    return !falsyLiteral(v) && !(v.type === 'identifier' && !values.resolve(a.value));
+  };
+  if (semver.gte(airflow, '2.4.0') && semver.lt(airflow, '3.0.0')) {
+    const given = [interval, timetable, sched].filter(set);
+    if (given.length > 1) {
+      const names = given.map((a) => `${a!.name}=`).join(' and ');
+      ctx.report({ code: 'AF222', message: `Both ${names} are given; Airflow raises ValueError ("At most one allowed for args 'schedule_interval', 'timetable', and 'schedule'") and the file fails to import — keep only schedule=.`, range: given[given.length - 1]!.range });
+    }
+  } else if (semver.gte(airflow, '2.2.0') && semver.lt(airflow, '2.4.0') && interval && timetable && set(timetable)) {
+    ctx.report({ code: 'AF222', message: `Both schedule_interval= and timetable= are given; Airflow raises TypeError ("cannot specify both 'schedule_interval' and 'timetable'") and the file fails to import — keep only timetable=.`, range: interval.range });
   }
   for (const a of [sched, interval]) {
     if (!a) continue;
