@@ -302,7 +302,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'mwaa:3.0.6': ['AF103:5:w', 'AF103:6:w', 'AF222:11', 'AF222:14', 'AF225:21', 'AF224:23'],
   },
   't_own_parameters.py': {
-    'mwaa:2.0.2': [],
+    // needs_value(start_date) called without it: 2.0–2.7 bind the signature as written (TypeError);
+    // 2.8 defaults context-key parameters to None first (#33430, airflow/decorators/base.py 2.8.0).
+    'mwaa:2.0.2': ['AF111:29'],
     'mwaa:2.10.3': ['AF121:13:w', 'AF112:17:w'],
     'mwaa:3.0.6': ['AF103:6:w', 'AF121:13', 'AF111:17'],
   },

@@ -105,7 +105,7 @@ function kwarg(call: CallFact | undefined, name: string) {
 }
 
 /** First positional argument or keyword `name`. */
-function idArg(call: CallFact | undefined, name: string): Node | undefined {
+export function idArg(call: CallFact | undefined, name: string): Node | undefined {
   if (!call) return undefined;
   const kw = kwarg(call, name);
   if (kw) return kw.value;
@@ -125,7 +125,7 @@ function helperName(call: CallFact, facts: Facts): 'chain' | 'cross_downstream' 
   return name === 'chain' || name === 'cross_downstream' || name === 'chain_linear' ? name : undefined;
 }
 
-function isTaskGroupCall(call: CallFact, facts: Facts): boolean {
+export function isTaskGroupCall(call: CallFact, facts: Facts): boolean {
   if (call.resolved) {
     const s = splitResolved(call.resolved);
     return !!s && isAirflowModule(s.module) && s.name.split('.').pop() === 'TaskGroup';

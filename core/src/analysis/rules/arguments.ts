@@ -231,6 +231,11 @@ function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
   // Airflow defaults parameters named in its KNOWN_CONTEXT_KEYS (which also lists typed-only keys such as
   // start_date in 3.0, try_number, test_mode); names of any version count, so nothing valid is reported.
   const contextKeys = contextKeyNames(ctx.kb);
+  // Before 2.8 the signature was bound as written: `def f(ti)` called as `f()` is a TypeError (missing
+  // 'ti'); 2.8 defaults context-key parameters to None first (#33430, airflow/decorators/base.py 2.8.0).
+  const airflow = semver.coerce(ctx.target.airflow)?.version ?? '0.0.0';
+  const contextFilled = semver.gte(airflow, '2.8.0');
+  if (semver.gte(airflow, '2.9.0')) checkContextDefaults(ctx, facts);
   const report = (range: Range, fn: string, what: string) =>
     ctx.report({ code: 'AF111', message: `${fn}() ${what}: Airflow binds TaskFlow arguments to the function's signature when it creates the task (TypeError), so the file fails to import; ${ctx.target.label} runs Airflow ${ctx.target.airflow}.`, range, data: { taskflowCall: fn } });
   for (const call of facts.calls) {
@@ -264,10 +269,45 @@ function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
       given.add(a.name);
     }
     if (mapping || failed) continue;
-    const missing = sig.required.filter((p) => !given.has(p) && !contextKeys.has(p) && !entry.injected?.includes(p));
+    const missing = sig.required.filter((p) => !given.has(p) && !(contextFilled && contextKeys.has(p)) && !entry.injected?.includes(p));
     if (missing.length) report(call.calleeRange, name!, `is missing the required argument${missing.length === 1 ? '' : 's'} ${missing.map((m) => `\`${m}\``).join(', ')}`);
   }
 }
+
+/**
+ * 2.9+ DecoratedOperator refuses a context-key parameter whose default is not None ("Context key
+ * parameter ds can't have a default other than None", ValueError when the task is created:
+ * airflow/decorators/base.py at 2.9.0, #38015; task-sdk bases/decorator.py 3.x). Only functions that
+ * are called (a task is created) and defaults that are literals (never None) are reported.
+ */
+function checkContextDefaults(ctx: RuleContext, facts: RuleContext['facts']) {
+  const called = new Set<string>();
+  for (const c of facts.calls) {
+    if (!c.method) called.add(c.calleeText);
+    else if (c.receiver?.type === 'identifier') called.add(c.receiver.text);
+  }
+  const v = ctx.target.airflow;
+  for (const f of facts.functions) {
+    if (!called.has(f.name) || f.decorators.length !== 1 || !isTaskDecorator(airflowDecoratorName(f.decorators[0].text, f.decorators[0].resolved, facts))) continue;
+    for (const p of f.node.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p?.type !== 'default_parameter' && p?.type !== 'typed_default_parameter') continue;
+      const name = parameterName(p);
+      const value = p.childForFieldName('value');
+      if (!name || !value || !LITERAL_DEFAULT.has(value.type)) continue;
+      const av = ctx.kb.contextKey(name);
+      const known = av ? ['available', 'deprecated'].includes(cachedStatus(av, v)) : TYPED_CONTEXT_KEYS.includes(name);
+      if (!known) continue;
+      ctx.report({
+        code: 'AF111',
+        message: `\`${name}\` is a context key, and from Airflow 2.9 a TaskFlow parameter named after one may only default to None: creating the task raises ValueError ("Context key parameter ${name} can't have a default other than None") and the file fails to import; ${ctx.target.label} runs Airflow ${v}. Default it to None (Airflow fills it in) or rename the parameter.`,
+        range: rangeOfNode(value),
+        data: { argument: name, contextDefault: true },
+      });
+    }
+  }
+}
+
+const LITERAL_DEFAULT: ReadonlySet<string> = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'list', 'dictionary', 'tuple', 'set']);
 
 /**
  * Parameters a provider's TaskFlow decorator fills in itself, so a call need not pass them:
@@ -404,7 +444,47 @@ function checkCall(ctx: RuleContext, call: CallFact, chain: string[], label: str
     checkName(ctx, chain, label, arg.name, arg.nameRange!, present);
     if (arg.name === 'default_args' && chain[0] === 'DAG') checkDefaultArgs(ctx, arg);
     if (arg.name === 'trigger_rule' && chain[0] !== 'DAG') checkTriggerRule(ctx, arg.value);
+    if ((arg.name === 'default_view' || arg.name === 'orientation') && chain[0] === 'DAG') checkDagViewValue(ctx, arg.name, arg.value);
   }
+}
+
+/**
+ * DAG(default_view=…, orientation=…): 1.10 stores any value; 2.0–2.11 `DAG.__init__` raises
+ * AirflowException ("Invalid values of dag.default_view: only support …") for a value outside
+ * DEFAULT_VIEW_PRESETS / ORIENTATION_PRESETS (airflow/models/dag.py at 2.0.0, 2.2.5, 2.3.0, 2.10.3;
+ * sweco/airflow 2.11.0). 2.3 renamed the "tree" view to "grid": 2.0–2.2 reject "grid", 2.3+ map
+ * "tree" to "grid" with a DeprecationWarning (RemovedInAirflow3Warning later). Both arguments are
+ * gone in 3.0 (checkName reports that from the KB).
+ */
+function checkDagViewValue(ctx: RuleContext, name: 'default_view' | 'orientation', value: Node) {
+  if (value.type !== 'string' || value.namedChildren.some((c) => c?.type === 'interpolation')) return;
+  const content = value.namedChildren.find((c) => c?.type === 'string_content');
+  const text = content?.text ?? '';
+  const v = semver.coerce(ctx.target.airflow)?.version ?? '0.0.0';
+  if (semver.lt(v, '2.0.0') || semver.gte(v, '3.0.0')) return;
+  const grid = semver.gte(v, '2.3.0');
+  const allowed = name === 'orientation' ? ['LR', 'TB', 'RL', 'BT'] : [grid ? 'grid' : 'tree', 'graph', 'duration', 'gantt', 'landing_times'];
+  const range = content ? rangeOfNode(content) : rangeOfNode(value);
+  const runs = `${ctx.target.label} runs Airflow ${ctx.target.airflow}`;
+  const evidence = [{ repo: 'arenadata/airflow', path: 'airflow/models/dag.py', ref: grid ? '2.3.0' : '2.0.0' }];
+  if (name === 'default_view' && text === 'tree' && grid) {
+    ctx.report({
+      code: 'AF112',
+      message: `default_view "tree" is deprecated in Airflow ${ctx.target.airflow} (${ctx.target.label}): the tree view was renamed to "grid" in 2.3; DAG maps it with a warning. Use "grid" instead.`,
+      range, evidence, data: { argument: name, value: text },
+      fixes: content ? [{ title: 'Use "grid"', edits: [{ range, newText: 'grid' }], isPreferred: true }] : undefined,
+    });
+    return;
+  }
+  if (allowed.includes(text)) return;
+  const renamed = name === 'default_view' && text === 'grid' ? ' ("grid" is the 2.3+ name of the tree view)' : '';
+  const fixTo = renamed ? 'tree' : allowed.find((a) => a.toLowerCase() === text.toLowerCase());
+  ctx.report({
+    code: 'AF111',
+    message: `${name} "${text}" is not accepted by Airflow ${ctx.target.airflow}${renamed}: DAG raises AirflowException ("Invalid values of dag.${name}: only support ${allowed.join(', ')}") and the file fails to import; ${runs}.${fixTo ? ` Use "${fixTo}" instead.` : ''}`,
+    range, evidence, data: { argument: name, value: text },
+    fixes: fixTo && content ? [{ title: `Use "${fixTo}"`, edits: [{ range, newText: fixTo }], isPreferred: true }] : undefined,
+  });
 }
 
 /**

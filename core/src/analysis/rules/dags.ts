@@ -1,5 +1,6 @@
 import semver from 'semver';
-import { extractDagModel, exclusive, literalString, type DagInfo, type TaskInfo } from '../dagModel';
+import { airflowDecoratorName } from '../airflowNames';
+import { extractDagModel, exclusive, idArg, isTaskGroupCall, literalString, type DagInfo, type TaskInfo } from '../dagModel';
 import type { ArgFact, CallFact } from '../facts';
 import { nodesOf, rangeOf, resolveExpr } from '../facts';
 import type { Node } from '../parser';
@@ -18,13 +19,18 @@ const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment', 'augmented_assig
  *        requires one for `catchup=True` on a schedulable timetable),
  *  AF222 invalid schedule (cron/preset/timedelta; `@continuous` needs 2.6),
  *  AF224 task dependency cycle, AF225 duplicate task_id in one DAG (a warning on 1.10, where the
- *        second task is dropped; an error since 2.0: DuplicateTaskIdFound).
+ *        second task is dropped; an error since 2.0: DuplicateTaskIdFound),
+ *  AF226 dag_id / task_id / TaskGroup group_id that Airflow's key validation rejects,
+ *  AF227 DAG params (Param) without a default or with a default its schema rejects, where Airflow
+ *        validates them when the file is parsed.
  */
 export const dagsRule: Rule = {
   infos: [
     { code: 'AF221', title: 'Missing or dynamic start_date', defaultSeverity: 'error', help: 'The DAG has no start_date where the target Airflow requires one (the file fails to import), or its start_date changes at every parse (datetime.now(), days_ago()), which makes scheduling unpredictable.' },
     { code: 'AF222', title: 'Invalid schedule', defaultSeverity: 'error', help: 'The schedule is not a valid cron expression, preset or positive timedelta for the target Airflow; the DAG fails to import (or never runs).' },
     { code: 'AF224', title: 'Task dependency cycle', defaultSeverity: 'error', help: 'The task dependencies form a cycle; Airflow refuses to load the DAG (AirflowDagCycleException).' },
+    { code: 'AF226', title: 'Invalid dag_id, task_id or group_id', defaultSeverity: 'error', help: 'The id has characters Airflow does not allow (dag_id/task_id: letters, digits, _ . -; TaskGroup group_id from 2.1.3: letters, digits, _ -) or is too long; DAG/BaseOperator/TaskGroup raise and the file fails to import.' },
+    { code: 'AF227', title: 'DAG Param without a valid default', defaultSeverity: 'error', help: 'A Param in the DAG params has no default, or a default that does not match its type/enum; Airflow 2.3–2.7 validate every DAG param when the file is parsed, 2.8+ (and 3.x) those of a DAG that has a schedule: the DAG fails to import.' },
     { code: 'AF225', title: 'Duplicate task_id in one DAG', defaultSeverity: 'error', help: 'Two tasks in the same DAG have the same task_id; Airflow 2+ raises DuplicateTaskIdFound and the file fails to import (1.10 silently drops the second task).' },
   ],
   run(ctx) {
@@ -37,9 +43,160 @@ export const dagsRule: Rule = {
       checkSchedule(ctx, dag, values, airflow);
       checkCycles(ctx, dag);
       checkDuplicates(ctx, dag, airflow);
+      checkIds(ctx, dag);
+      checkParams(ctx, dag, values, airflow);
     }
+    checkGroupIds(ctx, airflow);
   },
 };
+
+/**
+ * Airflow's key validation (airflow/utils/helpers.py `validate_key`, called by DAG.__init__ for the
+ * dag_id and BaseOperator.__init__ for the task_id: models.py 1.10.0, models/dag.py and
+ * models/baseoperator.py 1.10.5–2.11, task-sdk definitions/_internal/node.py 3.x): at most 250
+ * characters of `^[\w.-]+$` (1.10.0: `[A-Za-z0-9_\-\.]`), else AirflowException at parse time.
+ * Python's `\w` is Unicode-aware; letters, digits and marks of any script pass here.
+ */
+const KEY_CHARS = /^[\p{L}\p{N}\p{M}_.-]+$/u;
+/**
+ * TaskGroup group_id (validate_group_key): `^[\w-]+$`, at most 200, no dots. 2.1.3–2.x check it
+ * only with prefix_group_id=True (airflow/utils/task_group.py); 3.x always (attrs validator of
+ * task-sdk definitions/taskgroup.py at 3.0.0 and 3.2 development).
+ */
+const GROUP_KEY_CHARS = /^[\p{L}\p{N}\p{M}_-]+$/u;
+
+function keyProblem(id: string, chars: RegExp, max: number): string | undefined {
+  if (!id.length) return 'is empty';
+  if (id.length > max) return `is ${id.length} characters long (at most ${max})`;
+  if (chars.test(id)) return undefined;
+  const bad = [...new Set([...id].filter((c) => !chars.test(c)))].map((c) => (c === ' ' ? 'space' : `"${c}"`));
+  return `contains ${bad.join(', ')}`;
+}
+
+function checkIds(ctx: RuleContext, dag: DagInfo) {
+  const allowed = 'letters, digits, underscores, dots and dashes';
+  if (dag.dagId !== undefined && dag.idRange) {
+    const why = keyProblem(dag.dagId, KEY_CHARS, 250);
+    if (why) ctx.report({ code: 'AF226', message: `dag_id "${dag.dagId.slice(0, 60)}" ${why}: a dag_id may only have ${allowed} (250 at most); DAG raises AirflowException and the file fails to import.`, range: dag.idRange, data: { dagId: dag.dagId } });
+  }
+  for (const t of dag.tasks) {
+    if (t.taskId === undefined || !t.idRange) continue;
+    const why = keyProblem(t.taskId, KEY_CHARS, 250);
+    if (why) ctx.report({ code: 'AF226', message: `task_id "${t.taskId.slice(0, 60)}" ${why}: a task_id may only have ${allowed} (250 at most); the operator raises AirflowException and the file fails to import.`, range: t.idRange, data: { taskId: t.taskId } });
+  }
+}
+
+const PARAM_CLASSES = new Set(['airflow.models.param:Param', 'airflow.models:Param', 'airflow.sdk:Param', 'airflow.sdk.definitions.param:Param']);
+
+/**
+ * DAG params resolved when the file is parsed (ParamsDict.validate → Param.resolve: "No value passed
+ * and Param has no default value", or the jsonschema error of the default):
+ *  - 2.3.x: DagBag.process_file calls dag.params.validate(); 2.3.4–2.7.x DAG.validate() does (called by
+ *    the DagBag before bagging): every Param, whatever the schedule (airflow/models/dagbag.py 2.3.0,
+ *    airflow/models/dag.py 2.3.4 … 2.7.3);
+ *  - 2.8+: only when the timetable can be scheduled (validate_schedule_and_params, models/dag.py 2.8.0;
+ *    task-sdk definitions/dag.py `_validate_params` 3.0.0). The 2.x default schedule is one day; 3.x's is None.
+ * Before 2.3 params are only resolved when a run is triggered.
+ */
+function checkParams(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airflow: string) {
+  if (semver.lt(airflow, '2.3.0')) return;
+  const paramsArg = kw(dag.call, 'params');
+  const dict = paramsArg ? values.resolve(paramsArg.value) ?? paramsArg.value : undefined;
+  if (dict?.type !== 'dictionary') return;
+  if (semver.gte(airflow, '2.8.0')) {
+    const args = scheduleArgs(dag);
+    if (!args.length) {
+      if (semver.gte(airflow, '3.0.0')) return;
+    } else {
+      const v = args.map((a) => values.resolve(a.value) ?? a.value)[0];
+      const s = literalString(v);
+      const schedulable = (s !== undefined && s.trim() !== '' && validateCron(s).valid) || (v.type === 'call' && /(^|\.)(timedelta|relativedelta)$/.test(v.childForFieldName('function')?.text ?? ''));
+      if (!schedulable) return;
+    }
+  }
+  const when = semver.lt(airflow, '2.8.0') ? 'Airflow 2.3–2.7 validate every DAG param when the file is parsed' : `Airflow ${semver.gte(airflow, '3.0.0') ? '3' : '2.8+'} validates the params of a DAG that has a schedule when the file is parsed`;
+  for (const pair of dict.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const key = literalString(pair.childForFieldName('key')) ?? pair.childForFieldName('key')?.text ?? '?';
+    const value = pair.childForFieldName('value');
+    if (value?.type !== 'call') continue;
+    const call = ctx.facts.calls.find((c) => c.node.id === value.id);
+    if (!call || !PARAM_CLASSES.has(call.resolved ?? resolveExpr(call.calleeText, ctx.facts.bindings) ?? '')) continue;
+    if (call.hasStarArgs) continue;
+    const def = call.args.find((a) => a.name === 'default') ?? (call.args[0] && !call.args[0].name ? call.args[0] : undefined);
+    const types = schemaTypes(call.args.find((a) => a.name === 'type')?.value);
+    let why: string | undefined;
+    if (!def) {
+      why = 'has no default ("No value passed and Param has no default value")';
+    } else {
+      const t = jsonType(def.value);
+      if (t && types && !types.includes(t) && !(t === 'integer' && types.includes('number'))) why = `defaults to ${def.value.text.slice(0, 30)}, which is not of type ${types.join(' or ')}`;
+      const enumArg = call.args.find((a) => a.name === 'enum')?.value;
+      if (!why && t && enumArg?.type === 'list') {
+        const items = enumArg.namedChildren.filter((c): c is Node => !!c);
+        if (items.every((c) => jsonType(c)) && !items.some((c) => c.text === def.value.text)) why = `defaults to ${def.value.text.slice(0, 30)}, which is not in its enum`;
+      }
+    }
+    if (!why) continue;
+    ctx.report({
+      code: 'AF227',
+      message: `Param "${key}" ${why}: ${when}, so the DAG fails to import (ParamValidationError / AirflowException); ${ctx.target.label} runs Airflow ${ctx.target.airflow}.${semver.gte(airflow, '2.8.0') ? ' A DAG with schedule=None may keep required params.' : ''}`,
+      range: call.calleeRange,
+      data: { param: key },
+    });
+  }
+}
+
+/** The JSON type of a literal (what jsonschema sees), if it is a literal. */
+function jsonType(n: Node): string | undefined {
+  switch (n.type) {
+    case 'string': return n.namedChildren.some((c) => c?.type === 'interpolation') ? undefined : 'string';
+    case 'concatenated_string': return 'string';
+    case 'integer': return 'integer';
+    case 'float': return 'number';
+    case 'true': case 'false': return 'boolean';
+    case 'none': return 'null';
+    case 'list': case 'tuple': return 'array';
+    case 'dictionary': return 'object';
+    case 'unary_operator': return jsonType(n.namedChildren[0]!);
+    default: return undefined;
+  }
+}
+
+/** `type="string"` / `type=["null", "string"]` → the type names, when all are literals. */
+function schemaTypes(n: Node | undefined): string[] | undefined {
+  if (!n) return undefined;
+  const one = literalString(n);
+  if (one !== undefined) return [one];
+  if (n.type !== 'list' && n.type !== 'tuple') return undefined;
+  const out: string[] = [];
+  for (const c of n.namedChildren) {
+    const s = literalString(c);
+    if (s === undefined) return undefined;
+    out.push(s);
+  }
+  return out;
+}
+
+function checkGroupIds(ctx: RuleContext, airflow: string) {
+  if (semver.lt(airflow, '2.1.3')) return;
+  const check = (node: Node | undefined) => {
+    const id = literalString(node);
+    if (id === undefined || !node) return;
+    const why = keyProblem(id, GROUP_KEY_CHARS, 200);
+    if (why) ctx.report({ code: 'AF226', message: `TaskGroup group_id "${id.slice(0, 60)}" ${why}: a group_id may only have letters, digits, underscores and dashes (no dots, 200 at most) since Airflow 2.1.3 (on 2.x unless prefix_group_id=False); TaskGroup raises AirflowException and the file fails to import.`, range: rangeOf(node), data: { groupId: id } });
+  };
+  const always = semver.gte(airflow, '3.0.0');
+  const noPrefix = (call: CallFact | undefined) => !always && call?.args.find((a) => a.name === 'prefix_group_id')?.value.text === 'False';
+  for (const call of ctx.facts.calls) {
+    if (!isTaskGroupCall(call, ctx.facts) || noPrefix(call)) continue;
+    check(idArg(call, 'group_id'));
+  }
+  for (const d of ctx.facts.decorators) {
+    if (!d.call || airflowDecoratorName(d.text, d.resolved, ctx.facts) !== 'task_group' || noPrefix(d.call)) continue;
+    check(d.call.args.find((a) => a.name === 'group_id')?.value);
+  }
+}
 
 function kw(call: CallFact | undefined, name: string): ArgFact | undefined {
   return call?.args.find((a) => a.name === name);
@@ -251,8 +408,24 @@ function scheduleArgs(dag: DagInfo): ArgFact[] {
 function checkSchedule(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airflow: string) {
   const sched = kw(dag.call, 'schedule');
   const interval = kw(dag.call, 'schedule_interval');
-  if (sched && interval && semver.gte(airflow, '2.4.0') && semver.lt(airflow, '3.0.0')) {
-    ctx.report({ code: 'AF222', message: 'Both schedule= and schedule_interval= are given; Airflow raises "At most one allowed" — keep only schedule=.', range: interval.range });
+  const timetable = kw(dag.call, 'timetable');
+  // 2.4–2.x: `at_most_one(schedule_interval, timetable, schedule)` counts truthy values (None does not
+  // count) and raises ValueError("At most one allowed …"); 2.2–2.3 raise TypeError("cannot specify both
+  // 'schedule_interval' and 'timetable'") for any schedule_interval given next to a timetable that is not
+  // None (airflow/models/dag.py at 2.2.0 l.420-429, 2.4.0 l.477-479, 2.10.3 l.652).
+  const set = (a: ArgFact | undefined) => {
+    if (!a) return false;
+    const v = values.resolve(a.value) ?? a.value;
+    return !falsyLiteral(v) && !(v.type === 'identifier' && !values.resolve(a.value));
+  };
+  if (semver.gte(airflow, '2.4.0') && semver.lt(airflow, '3.0.0')) {
+    const given = [interval, timetable, sched].filter(set);
+    if (given.length > 1) {
+      const names = given.map((a) => `${a!.name}=`).join(' and ');
+      ctx.report({ code: 'AF222', message: `Both ${names} are given; Airflow raises ValueError ("At most one allowed for args 'schedule_interval', 'timetable', and 'schedule'") and the file fails to import — keep only schedule=.`, range: given[given.length - 1]!.range });
+    }
+  } else if (semver.gte(airflow, '2.2.0') && semver.lt(airflow, '2.4.0') && interval && timetable && set(timetable)) {
+    ctx.report({ code: 'AF222', message: `Both schedule_interval= and timetable= are given; Airflow raises TypeError ("cannot specify both 'schedule_interval' and 'timetable'") and the file fails to import — keep only timetable=.`, range: interval.range });
   }
   for (const a of [sched, interval]) {
     if (!a) continue;

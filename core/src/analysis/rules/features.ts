@@ -1,6 +1,8 @@
+import semver from 'semver';
 import { firstAvailable, removedIn, type FeatureDetector } from '../../knowledge';
-import { airflowDecoratorName, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
-import { underCompatGuard, versionTestNames, type CallFact, type Facts } from '../facts';
+import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
+import { extractDagModel } from '../dagModel';
+import { nodesOf, underCompatGuard, versionTestNames, type CallFact, type Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { cachedStatus } from './scanGaps';
@@ -41,8 +43,57 @@ export const featuresRule: Rule = {
         });
       }
     }
+    checkDagShift(ctx);
   },
 };
+
+/**
+ * `dag >> task` / `task << dag` assigned the task to the DAG in 1.10 (BaseOperator.__rshift__ /
+ * __rrshift__ special-cased DAG: airflow/models/baseoperator.py at 1.10.15). 2.0 removed that
+ * (UPDATING.md 2.0.0 "Assigning task to a DAG using bitwise shift (bit-shift) operators are no longer
+ * supported"): TaskMixin.__rrshift__ calls set_upstream(dag), and BaseOperator._set_relatives calls
+ * `dag.update_relative(…)`, which no DAG class defines (airflow/models/dag.py 2.0.0–2.11.0, task-sdk
+ * definitions/dag.py 3.x) — AttributeError when the file is parsed.
+ */
+function checkDagShift(ctx: RuleContext) {
+  if (semver.lt(semver.coerce(ctx.target.airflow)?.version ?? '0.0.0', '2.0.0')) return;
+  const dagVars = new Set(extractDagModel(ctx.facts).dags.map((d) => d.variable).filter((v): v is string => !!v));
+  const calls = new Map<number, CallFact>(ctx.facts.calls.map((c) => [c.node.id, c]));
+  const isDag = (n: Node | null): boolean => {
+    if (!n) return false;
+    if (n.type === 'parenthesized_expression') return isDag(n.namedChildren[0] ?? null);
+    if (n.type === 'identifier') return dagVars.has(n.text);
+    if (n.type === 'call') {
+      const c = calls.get(n.id);
+      return !!c && isDagConstructor(c, ctx.facts);
+    }
+    return false;
+  };
+  const shifts: Node[] = [];
+  const collect = (n: Node | null) => {
+    if (n?.type !== 'binary_operator') return;
+    shifts.push(n);
+    collect(n.childForFieldName('left'));
+    collect(n.childForFieldName('right'));
+  };
+  for (const st of nodesOf(ctx.facts, ['expression_statement'])) for (const c of st.namedChildren) collect(c);
+  for (const n of shifts) {
+    const op = n.childForFieldName('operator')?.type;
+    if (op !== '>>' && op !== '<<') continue;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    // the innermost `dag >> t` of a chain `dag >> t1 >> t2` is its own binary_operator node
+    const dagSide = isDag(left) ? left : isDag(right) ? right : undefined;
+    if (!dagSide) continue;
+    ctx.report({
+      code: 'AF131',
+      message: `Assigning a task to a DAG with \`${n.text.length > 40 ? `${dagSide.text} ${op} …` : n.text}\` was removed in Airflow 2.0 (the DAG is not a task: AttributeError 'DAG' object has no attribute 'update_relative', the file fails to import); ${ctx.target.label} runs Airflow ${ctx.target.airflow}. Create the task inside \`with DAG(...)\` or pass \`dag=${dagSide.type === 'identifier' ? dagSide.text : 'dag'}\`.`,
+      range: rangeOfNode(n),
+      data: { feature: 'dag_bitshift' },
+    });
+  }
+}
+
 
 function rangeOfNode(n: Node): Range {
   return { start: { line: n.startPosition.row, character: n.startPosition.column }, end: { line: n.endPosition.row, character: n.endPosition.column } };

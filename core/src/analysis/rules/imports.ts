@@ -277,6 +277,15 @@ function checkImport(ctx: RuleContext, imp: ImportFact, siblings: ImportFact[], 
   let replacement = finalReplacement(ctx, here.replacement, verdict.isModule);
   if (replacement === verdict.key) replacement = undefined; // a deprecation that names itself says nothing
   if (replacement && (verdict.status === 'notYet' || (fatal && !replacementWorks(ctx, replacement, verdict.isModule)))) replacement = undefined;
+  if (replacement && !fatal && !replacementWorks(ctx, replacement, verdict.isModule)) {
+    // The KB keeps the newest replacement (dummy_operator → empty.EmptyOperator, 2.3+); on 2.0–2.2
+    // the path that works and is not deprecated is the intermediate one (dummy.DummyOperator).
+    replacement = backportCandidates(ctx, replacement, verdict.isModule).find((p) => {
+      if (p === verdict.key) return false;
+      const av = lookupPath(ctx, p, verdict.isModule);
+      return !!av && cachedStatus(av, v) === 'available';
+    });
+  }
   const provider = replacement && here.provider && replacement.startsWith('airflow.providers.') ? ` (from ${here.provider})` : '';
   let instead = replacement ? ` Use \`${replacement}\`${provider} instead.` : '';
   let fixes = replacement ? buildFixes(ctx, imp, siblings, verdict, replacement) : undefined;
