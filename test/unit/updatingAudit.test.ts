@@ -162,7 +162,7 @@ describe('UPDATING audit: AF227 DAG params validated at parse time (2.3–2.7 al
     '         params={"who": Param(type="string"), "n": Param(5, type="integer"), "opt": Param(None, type=["null", "string"])}) as d1:',
     '    pass',
     'with DAG("daily", start_date=datetime(2022, 1, 1), schedule_interval="@daily",',
-    '         params={"n": Param("5", type="integer"), "e": Param("c", enum=["a", "b"]), "x": Param(3, type="number"), "plain": 3}) as d2:',
+    '         params={"n": Param("5", type="integer"), "e": Param("c", enum=["a", "b"]), "x": Param(3, type="number"), "plain": 3, "f": Param(5.0, type="integer")}) as d2:',
     '    pass',
     '',
   ].join('\n');
@@ -173,6 +173,7 @@ describe('UPDATING audit: AF227 DAG params validated at parse time (2.3–2.7 al
   it('2.3–2.7: every DAG', async () => {
     for (const label of ['airflow:2.3.4', 'airflow:2.7.3']) assert.deepEqual(await af227(label), ['5:who', '8:n', '8:e'], label);
   });
+  // ("f": Param(5.0, type="integer") is valid: jsonschema draft 6+ counts an integral float as an integer)
   it('2.8+: only a DAG with a schedule (#31301)', async () => {
     for (const label of ['airflow:2.8.4', 'airflow:2.11.0']) assert.deepEqual(await af227(label), ['8:n', '8:e'], label);
   });

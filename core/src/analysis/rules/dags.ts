@@ -130,7 +130,9 @@ function checkParams(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airf
       why = 'has no default ("No value passed and Param has no default value")';
     } else {
       const t = jsonType(def.value);
-      if (t && types && !types.includes(t) && !(t === 'integer' && types.includes('number'))) why = `defaults to ${def.value.text.slice(0, 30)}, which is not of type ${types.join(' or ')}`;
+      // jsonschema (draft 6+, what Param uses) counts an integral float (5.0) as an integer
+      const integral = t === 'number' && Number.isInteger(Number(def.value.text.replace(/_/g, '').replace(/^-/, '')));
+      if (t && types && !types.includes(t) && !(t === 'integer' && types.includes('number')) && !(integral && types.includes('integer'))) why = `defaults to ${def.value.text.slice(0, 30)}, which is not of type ${types.join(' or ')}`;
       const enumArg = call.args.find((a) => a.name === 'enum')?.value;
       if (!why && t && enumArg?.type === 'list') {
         const items = enumArg.namedChildren.filter((c): c is Node => !!c);
