@@ -1,4 +1,4 @@
-import { nodesOf, parameterName, rangeOf } from '../facts';
+import { isGuarded, nodesOf, parameterName, rangeOf } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range } from '../types';
@@ -18,9 +18,12 @@ export const syntaxRule: Rule = {
   ],
   run(ctx) {
     const root = ctx.facts.root;
-    if (root.hasError) reportParseError(ctx, root);
-    else if (!indentationError(ctx, root)) compileError(ctx, root);
-    checkFeatures(ctx, root, parsePy(ctx.target.python) ?? [99, 0]);
+    const py = parsePy(ctx.target.python) ?? [99, 0];
+    // tree-sitter-python predates PEP 696: `def f[T = int]()` is an ERROR node that is valid 3.13 syntax
+    const defaults = root.hasError ? typeParameterDefaults(root) : [];
+    const skip = new Set(defaults.map((d) => d.id));
+    if (!(root.hasError && reportParseError(ctx, root, skip)) && !indentationError(ctx, root)) compileError(ctx, root, py);
+    checkFeatures(ctx, root, py, defaults);
   },
 };
 
@@ -34,12 +37,32 @@ function describe(n: Node): string {
   return t.length > 30 ? `${t.slice(0, 30)}…` : t;
 }
 
-function reportParseError(ctx: RuleContext, root: Node) {
+/** ERROR nodes tree-sitter makes of a PEP 696 default in a type parameter list: `[T = int]` → ERROR(`T =`). */
+function typeParameterDefaults(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR') {
+      const last = n.child(n.childCount - 1);
+      if (n.parent?.type === 'type_parameter' && last?.type === '=' && n.namedChildren.every((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern' || c?.type === 'type')) out.push(n);
+      continue;
+    }
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c?.hasError) stack.push(c);
+    }
+  }
+  return out;
+}
+
+function reportParseError(ctx: RuleContext, root: Node, skip: ReadonlySet<number>): boolean {
   // Depth-first, first in source order: the earliest ERROR or MISSING node.
   const stack: Node[] = [root];
   let first: Node | undefined;
   while (stack.length) {
     const n = stack.pop()!;
+    if (skip.has(n.id)) continue;
     if (n.isMissing || n.type === 'ERROR') {
       if (!first || n.startIndex < first.startIndex) first = n;
       continue;
@@ -50,7 +73,7 @@ function reportParseError(ctx: RuleContext, root: Node) {
       if (c && (c.hasError || c.isMissing)) stack.push(c);
     }
   }
-  if (!first) return;
+  if (!first) return false;
   const line = first.startPosition.row + 1;
   let message: string;
   let range: Range = rangeOf(first);
@@ -68,6 +91,7 @@ function reportParseError(ctx: RuleContext, root: Node) {
     }
   }
   ctx.report({ code: 'AF001', message: `${message} Airflow cannot import this file.`, range });
+  return true;
 }
 
 /** Nodes that hold statements (the only places indentation matters); expressions are not entered. */
@@ -133,7 +157,7 @@ function indentationError(ctx: RuleContext, root: Node): boolean {
  * after a keyword one or after `**kwargs`, `*args` after `**kwargs`, a parameter without default after
  * one with a default, a duplicate parameter name, `return` outside a function. The first one counts.
  */
-function compileError(ctx: RuleContext, root: Node) {
+function compileError(ctx: RuleContext, root: Node, py: [number, number]) {
   let first: { node: Node; message: string } | undefined;
   const consider = (node: Node, message: string) => {
     if (!first || node.startIndex < first.node.startIndex) first = { node, message };
@@ -145,7 +169,7 @@ function compileError(ctx: RuleContext, root: Node) {
     let keyword = false;
     let kwSplat = false;
     for (const a of args.namedChildren) {
-      if (!a || a.type === 'comment') continue;
+      if (!a || a.type === 'comment' || a.type === 'line_continuation') continue;
       if (a.type === 'keyword_argument') {
         const name = a.childForFieldName('name')?.text ?? '';
         if (seen.has(name)) consider(a, `keyword argument repeated: ${name}`);
@@ -164,7 +188,7 @@ function compileError(ctx: RuleContext, root: Node) {
     let keywordOnly = false;
     const names = new Set<string>();
     for (const p of params?.namedChildren ?? []) {
-      if (!p || p.type === 'comment') continue;
+      if (!p || p.type === 'comment' || p.type === 'line_continuation') continue;
       const name = parameterName(p);
       if (name) {
         if (names.has(name)) consider(p, `duplicate argument '${name}' in function definition`);
@@ -188,6 +212,7 @@ function compileError(ctx: RuleContext, root: Node) {
       if (c && STATEMENT_HOLDERS.test(c.type)) stack.push(c);
     }
   }
+  for (const [node, message] of statementErrors(ctx, root, py)) consider(node, message);
   if (!first) return;
   const f: { node: Node; message: string } = first;
   const r = rangeOf(f.node);
@@ -196,6 +221,143 @@ function compileError(ctx: RuleContext, root: Node) {
     message: `Syntax error at line ${r.start.line + 1}: ${f.message}. Airflow cannot import this file.`,
     range: r.start.line === r.end.line ? r : { start: r.start, end: { line: r.start.line, character: r.start.character + f.node.text.split('\n')[0].length } },
   });
+}
+
+/** Every node of the given types, in source order, from the flat arrays of the syntax tree copy. */
+function scan(root: Node, types: ReadonlySet<string>): Node[] {
+  const doc = root.doc;
+  const ids = new Set<number>();
+  doc.types.forEach((t, i) => types.has(t) && ids.add(i));
+  const out: Node[] = [];
+  if (!ids.size) return out;
+  const typeIds = doc.typeIds;
+  for (let at = 0; at < doc.count; at++) if (ids.has(typeIds[at])) out.push(doc.node(at));
+  return out;
+}
+
+/** The innermost enclosing function (def or lambda), class or the module. */
+function scopeOf(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
+  return undefined;
+}
+
+const isAsyncDef = (fn: Node | undefined) => fn?.type === 'function_definition' && fn.child(0)?.type === 'async';
+
+/**
+ * Statements and tokens tree-sitter-python accepts that CPython 3 refuses: Python 2 leftovers (`x`,
+ * `<>`, `0777`, `10L`, `raise E, "msg"`, `ur"…"`), `async`/`await` as names (keywords since 3.7),
+ * `from __future__` after other code, `break`/`continue` outside a loop, `await` outside an async
+ * function, `yield` outside a function, `nonlocal` at module level, `[x for x in a, b]` and
+ * `f(x for x in a, b)`, an unparenthesized `:=` as a statement or assigned value, a bare `*` with
+ * no keyword-only parameter after it. A cheap text test decides which node types are worth a scan.
+ */
+function statementErrors(ctx: RuleContext, root: Node, py: [number, number]): [Node, string][] {
+  const text = ctx.facts.text;
+  const out: [Node, string][] = [];
+  const py37 = py[0] > 3 || (py[0] === 3 && py[1] >= 7);
+  const types = new Set<string>(['for_in_clause']);
+  if (/`|\b[uU][rRbB]['"]|\b[rRbB][uU]['"]/.test(text)) types.add('string_start');
+  if (text.includes('<>')) types.add('comparison_operator');
+  if (/\b0\d|\d[lL]\b/.test(text)) types.add('integer');
+  if (/\braise\b[^\n#]*,/.test(text)) types.add('raise_statement');
+  if (py37 && /\b(?:async|await)\b\s*[^\s(dfw]/.test(text)) types.add('identifier');
+  if (/\b(?:break|continue)\b/.test(text)) types.add('break_statement').add('continue_statement');
+  if (/\bawait\b/.test(text)) types.add('await');
+  if (/\byield\b/.test(text)) types.add('yield');
+  if (/\bnonlocal\b/.test(text)) types.add('nonlocal_statement');
+  if (text.includes(':=')) types.add('named_expression');
+  if (/\*\s*[,)]/.test(text)) types.add('keyword_separator');
+  if (text.includes('__future__')) futureLate(root, out);
+  for (const n of scan(root, types)) {
+    switch (n.type) {
+      case 'string_start': {
+        const t = n.text;
+        if (t === '`') out.push([n.parent ?? n, 'Python 2 backquote repr; use repr(...)']);
+        else if (/^[a-zA-Z]*[uU][a-zA-Z]/.test(t) || /^[a-zA-Z]+[uU]/.test(t)) out.push([n.parent ?? n, `invalid string prefix ${t.replace(/['"]+$/, '')} (Python 2)`]);
+        break;
+      }
+      case 'comparison_operator':
+        if (n.children.some((c) => c?.type === '<>')) out.push([n, 'Python 2 `<>` operator; use !=']);
+        break;
+      case 'integer': {
+        const t = n.text;
+        if (/^\d[\d_]*[lL]$/.test(t)) out.push([n, 'Python 2 long integer suffix L']);
+        else if (/^0[\d_]*[1-9][\d_]*$/.test(t)) out.push([n, 'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers']);
+        break;
+      }
+      case 'raise_statement':
+        if (n.namedChild(0)?.type === 'expression_list') out.push([n, 'Python 2 `raise E, value`; use raise E(value)']);
+        break;
+      case 'identifier':
+        if (py37 && (n.text === 'async' || n.text === 'await')) out.push([n, `\`${n.text}\` is a reserved keyword since Python 3.7`]);
+        break;
+      case 'break_statement':
+      case 'continue_statement':
+        if (!inLoop(n)) out.push([n, `'${n.type === 'break_statement' ? 'break' : 'continue'}' outside loop`]);
+        break;
+      case 'await': {
+        const scope = scopeOf(n);
+        // `await` at module level (outside any def) is refused too; a comprehension inside an async def is fine
+        if (!isAsyncDef(scope)) out.push([n, scope?.type === 'function_definition' ? "'await' outside async function" : "'await' outside function"]);
+        break;
+      }
+      case 'yield': {
+        const scope = scopeOf(n);
+        if (!scope || scope.type === 'class_definition') out.push([n, "'yield' outside function"]);
+        break;
+      }
+      case 'nonlocal_statement':
+        if (!scopeOf(n)) out.push([n, 'nonlocal declaration not allowed at module level']);
+        break;
+      case 'for_in_clause': {
+        const inAt = n.children.findIndex((c) => c?.type === 'in');
+        if (inAt >= 0 && n.children.slice(inAt + 1).some((c) => c?.type === ',')) {
+          const gen = n.parent;
+          const inCall = gen?.type === 'generator_expression' && gen.parent?.type === 'call';
+          out.push([inCall ? gen! : n, inCall ? 'Generator expression must be parenthesized' : 'invalid syntax (an unparenthesized tuple after `in` of a comprehension)']);
+        }
+        break;
+      }
+      case 'named_expression': {
+        const p = n.parent;
+        if (p?.type === 'expression_statement' || ((p?.type === 'assignment' || p?.type === 'augmented_assignment') && p.childForFieldName('right')?.id === n.id)) out.push([n, 'invalid syntax (an assignment expression := needs parentheses here)']);
+        break;
+      }
+      case 'keyword_separator': {
+        const after = n.nextNamedSibling;
+        if (n.parent?.type === 'parameters' && (!after || after.type === 'dictionary_splat_pattern' || (after.type === 'typed_parameter' && after.namedChild(0)?.type === 'dictionary_splat_pattern'))) out.push([n, 'named arguments must follow bare *']);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** `from __future__ import …` after code other than the docstring, comments and other future imports. */
+function futureLate(root: Node, out: [Node, string][]) {
+  let code = false;
+  let first = true;
+  for (const st of root.namedChildren) {
+    if (!st || st.type === 'comment') continue;
+    const docstring = first && st.type === 'expression_statement' && st.namedChildCount === 1 && st.namedChild(0)?.type === 'string';
+    first = false;
+    if (st.type === 'future_import_statement') {
+      if (code) out.push([st, 'from __future__ imports must occur at the beginning of the file']);
+    } else if (!docstring) code = true;
+  }
+}
+
+/** `break`/`continue` inside a loop body of the same function (not the loop's `else:`). */
+function inLoop(n: Node): boolean {
+  let child: Node = n;
+  for (let p = n.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if ((p.type === 'for_statement' || p.type === 'while_statement') && child.type !== 'else_clause') {
+      // the loop's own header (`for x in (break)`) cannot hold a statement; a body does
+      if (child.type === 'block') return true;
+    }
+  }
+  return false;
 }
 
 /** Indentation of the last line before `row` that holds code (not blank, not only a comment). */
@@ -228,15 +390,27 @@ interface Hit {
   effect?: string;
 }
 
-function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
+function checkFeatures(ctx: RuleContext, root: Node, py: [number, number], defaults: Node[]) {
   const hits: Hit[] = [];
+  for (const d of defaults) {
+    const next = d.nextNamedSibling;
+    const r = rangeOf(d);
+    hits.push({ node: d, feature: 'Type parameter default (PEP 696)', needs: [3, 13], range: next ? { start: r.start, end: rangeOf(next).end } : r });
+  }
   const older = (v: [number, number]) => py[0] < v[0] || (py[0] === v[0] && py[1] < v[1]);
   let py2: Node | undefined;
   const visit = (n: Node) => {
     switch (n.type) {
-      case 'named_expression':
-        hits.push({ node: n, feature: 'Assignment expression (:=, PEP 572)', needs: [3, 8] });
+      case 'named_expression': {
+        // unparenthesized: in a set display / comprehension from 3.9 (the PEG parser), as an index from 3.10
+        const p = n.parent;
+        const inSet = (p?.type === 'set' || p?.type === 'set_comprehension') && p.child(0)?.type === '{';
+        const index = p?.type === 'subscript' && p.childForFieldName('value')?.id !== n.id;
+        if (index) hits.push({ node: n, feature: 'Unparenthesized assignment expression as an index', needs: [3, 10] });
+        else if (inSet) hits.push({ node: n, feature: 'Unparenthesized assignment expression in a set', needs: [3, 9] });
+        else hits.push({ node: n, feature: 'Assignment expression (:=, PEP 572)', needs: [3, 8] });
         break;
+      }
       case 'positional_separator':
         hits.push({ node: n, feature: 'Positional-only parameters (/, PEP 570)', needs: [3, 8] });
         break;
@@ -247,8 +421,13 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
         const paren = n.child(0)?.type === '(';
         const items = n.namedChildren.filter((c) => c?.type === 'with_item');
         const innerAs = items.some((i) => i?.namedChild(0)?.type === 'parenthesized_expression' && i.namedChild(0)?.namedChild(0)?.type === 'as_pattern');
-        if ((paren && (items.length > 1 || n.text.includes(' as '))) || innerAs) {
-          hits.push({ node: n, feature: 'Parenthesized context managers', needs: [3, 9] });
+        const as = firstOfType(n, 'as');
+        if (paren && !as && items.length > 1) {
+          // `with (a, b):` parses everywhere; before 3.9 it is one tuple, which is no context manager
+          hits.push({ node: n, feature: 'Parenthesized context managers', needs: [3, 9], effect: 'the parentheses make one tuple, and entering it raises AttributeError (__enter__)' });
+        } else if ((paren && as) || innerAs) {
+          // CPython before 3.9 stops at the first `as` inside the parentheses
+          hits.push({ node: n, feature: 'Parenthesized context managers', needs: [3, 9], range: as ? rangeOf(as) : undefined });
         }
         break;
       }
@@ -264,6 +443,8 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
         hits.push({ node: n, feature: 'except* (exception groups, PEP 654)', needs: [3, 11], range: rangeOf(n.child(0) ?? n) });
         break;
       case 'type_alias_statement':
+        // tree-sitter also reads `type(obj).attr = value` as one; the soft keyword needs a name after it
+        if (!/^type\s+[A-Za-z_]\w*\s*[[=]/.test(n.text)) break;
         hits.push({ node: n, feature: 'type statement (PEP 695)', needs: [3, 12], range: rangeOf(n.child(0) ?? n) });
         break;
       case 'type_parameter':
@@ -282,6 +463,7 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
     }
   };
   for (const n of nodesOf(ctx.facts, FEATURE_NODES)) visit(n);
+  moreFeatures(ctx, root, py, hits);
   for (const str of ctx.facts.strings) stringFeatures(str.node, hits);
   if (!ctx.facts.futureAnnotations) annotationFeatures(ctx, hits, older);
   if (older([3, 9])) dictUnionFeatures(ctx, hits);
@@ -300,6 +482,54 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number]) {
       range: r.start.line === r.end.line ? r : { start: r.start, end: { line: r.start.line, character: r.start.character + h.node.text.split('\n')[0].length } },
       data: { feature: h.feature, needs: h.needs.join('.') },
     });
+  }
+}
+
+/**
+ * Grammar changes found by a scan of the flat tree: starred items in an unparenthesized `return`/
+ * `yield` tuple (3.8) and after `for … in` (3.9), `continue` in `finally:` (3.8), and for Python 3.5
+ * targets the 3.6 syntax (variable annotations, `1_000`) and `from __future__ import annotations` (3.7).
+ */
+function moreFeatures(ctx: RuleContext, root: Node, py: [number, number], hits: Hit[]) {
+  const text = ctx.facts.text;
+  const before = (major: number, minor: number) => py[0] < major || (py[0] === major && py[1] < minor);
+  const types = new Set<string>();
+  if (before(3, 9) && text.includes('*')) types.add('return_statement').add('yield').add('for_statement');
+  if (before(3, 8) && /\bcontinue\b/.test(text)) types.add('continue_statement');
+  if (before(3, 6) && /\d_\d/.test(text)) types.add('integer').add('float');
+  if (before(3, 6)) types.add('assignment');
+  if (before(3, 7) && ctx.facts.futureAnnotations) types.add('future_import_statement');
+  if (!types.size) return;
+  const starred = (e: Node | null | undefined) => e?.type === 'expression_list' && e.namedChildren.some((c) => c?.type === 'list_splat');
+  for (const n of scan(root, types)) {
+    switch (n.type) {
+      case 'return_statement':
+      case 'yield':
+        if (starred(n.namedChildren.find((c) => c?.type === 'expression_list'))) hits.push({ node: n, feature: `Unparenthesized tuple with a starred item in \`${n.type === 'yield' ? 'yield' : 'return'}\``, needs: [3, 8] });
+        break;
+      case 'for_statement':
+        if (starred(n.childForFieldName('right'))) hits.push({ node: n, feature: 'Unparenthesized tuple with a starred item after `for … in`', needs: [3, 9], range: rangeOf(n.childForFieldName('right')!) });
+        break;
+      case 'continue_statement':
+        for (let p = n.parent; p; p = p.parent) {
+          if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'function_definition' || p.type === 'class_definition') break;
+          if (p.type === 'finally_clause') {
+            hits.push({ node: n, feature: '`continue` in a `finally:` block', needs: [3, 8] });
+            break;
+          }
+        }
+        break;
+      case 'integer':
+      case 'float':
+        if (n.text.includes('_')) hits.push({ node: n, feature: 'Underscores in numeric literals (PEP 515)', needs: [3, 6] });
+        break;
+      case 'assignment':
+        if (n.childForFieldName('type')) hits.push({ node: n, feature: 'Variable annotation (PEP 526)', needs: [3, 6] });
+        break;
+      case 'future_import_statement':
+        if (/\bannotations\b/.test(n.text)) hits.push({ node: n, feature: '`from __future__ import annotations` (PEP 563)', needs: [3, 7], effect: 'this file does not compile (future feature annotations is not defined)' });
+        break;
+    }
   }
 }
 
@@ -328,6 +558,8 @@ function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, n
     if (t && !inFunctionBody(a)) annotations.push(t);
   }
   for (const ann of annotations) {
+    // `if TYPE_CHECKING:` never runs; `if sys.version_info >= (3, 10):` runs where it works
+    if (isGuarded(ann)) continue;
     let first: Hit | undefined;
     const stack: Node[] = [ann];
     while (stack.length) {
@@ -444,14 +676,24 @@ function clauseHead(n: Node): Range {
   return colon ? { start: r.start, end: { line: colon.endPosition.row, character: colon.endPosition.column } } : r;
 }
 
+/** The pre-3.9 decorator grammar: a dotted name, optionally called once (`@a.b`, `@a.b(…)`; not `@a.b().c`). */
 function isDottedOrCall(n: Node): boolean {
-  if (n.type === 'identifier') return true;
-  if (n.type === 'attribute') return isDottedOrCall(n.childForFieldName('object')!);
-  if (n.type === 'call') {
-    const f = n.childForFieldName('function');
-    return !!f && (f.type === 'identifier' || (f.type === 'attribute' && isDottedOrCall(f)));
+  const dotted = (x: Node | null): boolean => !!x && (x.type === 'identifier' || (x.type === 'attribute' && dotted(x.childForFieldName('object'))));
+  if (n.type === 'call') return dotted(n.childForFieldName('function'));
+  return dotted(n);
+}
+
+function firstOfType(n: Node, type: string): Node | undefined {
+  const stack: Node[] = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === type) return x;
+    for (let i = x.childCount - 1; i >= 0; i--) {
+      const c = x.child(i);
+      if (c) stack.push(c);
+    }
   }
-  return false;
+  return undefined;
 }
 
 /** f-string / t-string syntax: PEP 701 (3.12), `=` specifier (3.8), t-strings (3.14). */
@@ -464,11 +706,13 @@ function stringFeatures(n: Node, hits: Hit[]) {
     return;
   }
   if (!prefix.includes('f')) return;
+  hits.push({ node: n, feature: 'f-string (PEP 498)', needs: [3, 6], range: rangeOf(start) });
   const quote = start.text.slice(prefix.length);
   const triple = quote.length === 3;
   for (const c of n.namedChildren) {
     if (c?.type !== 'interpolation') continue;
     if (c.children.some((x) => x?.type === '=')) hits.push({ node: c, feature: 'f-string "=" specifier', needs: [3, 8] });
+    if (/\bawait\b/.test(c.text) && firstOfType(c, 'await')) hits.push({ node: c, feature: '`await` in an f-string', needs: [3, 7] });
     const expr = c.namedChildren.filter((x) => x && x.type !== 'format_specifier' && x.type !== 'type_conversion');
     let pep701: string | undefined;
     for (const e of expr) {
@@ -476,7 +720,7 @@ function stringFeatures(n: Node, hits: Hit[]) {
       const text = e.text;
       if (text.includes('\\')) pep701 = 'backslash';
       else if (hasComment(e)) pep701 = 'comment';
-      else if (!triple && text.includes('\n')) pep701 = 'line break';
+      else if (!triple && c.text.includes('\n')) pep701 = 'line break';
       else if (nestedSameQuote(e, quote)) pep701 = 'nested quotes';
       if (pep701) break;
     }
