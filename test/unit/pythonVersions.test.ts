@@ -57,6 +57,10 @@ const CASES: Case[] = [
   C('yield outside a function', 'yield 1\n', ['3.7'], ['AF001:1'], []),
   C('unparenthesized generator with another argument', 'f(x for x in y, 1)\n', ['3.7', '3.12'], ['AF001:1'], []),
   C('bare := statement', 'x := 1\n', ['3.8', '3.12'], ['AF001:1'], []),
+  C('except A, B (PEP 758) without `as`: 3.14 only (no 3.14 interpreter here: from the PEP)', 'try:\n    pass\nexcept ValueError, TypeError:\n    pass\n', ['3.7', '3.13'], ['AF151:3'], ['3.14']),
+  C('except A, B as e: parentheses needed on every Python, 3.14 included (PEP 758)', 'try:\n    pass\nexcept ValueError, TypeError as e:\n    pass\n', ['3.7', '3.13', '3.14'], ['AF001:3'], []),
+  C('except (A, B) as e is fine', 'try:\n    pass\nexcept (ValueError, TypeError) as e:\n    pass\n', [], [], ['3.7', '3.14']),
+  C('t-strings (PEP 750): 3.14 only (from the PEP)', 'x = 1\ns = t"{x}"\n', ['3.13'], ['AF151:2'], ['3.14']),
   C('bare * without keyword-only parameters', 'def f(*):\n    pass\n', ['3.7'], ['AF001:1'], []),
   // runtime-evaluated annotations and types (exec() raises TypeError)
   C('annotation under if TYPE_CHECKING is not evaluated', 'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    x: list[int] = []\n', [], [], ['3.7', '3.8']),

@@ -269,6 +269,7 @@ function statementErrors(ctx: RuleContext, root: Node, py: [number, number]): [N
   if (/\bnonlocal\b/.test(text)) types.add('nonlocal_statement');
   if (text.includes(':=')) types.add('named_expression');
   if (/\*\s*[,)]/.test(text)) types.add('keyword_separator');
+  if (/\bexcept\b[^\n:#]*,[^\n:#]*\bas\b/.test(text)) types.add('except_clause');
   if (text.includes('__future__')) futureLate(root, out);
   for (const n of scan(root, types)) {
     switch (n.type) {
@@ -325,6 +326,9 @@ function statementErrors(ctx: RuleContext, root: Node, py: [number, number]): [N
         if (p?.type === 'expression_statement' || ((p?.type === 'assignment' || p?.type === 'augmented_assignment') && p.childForFieldName('right')?.id === n.id)) out.push([n, 'invalid syntax (an assignment expression := needs parentheses here)']);
         break;
       }
+      case 'except_clause':
+        if (n.children.some((c) => c?.type === ',') && n.children.some((c) => c?.type === 'as' || c?.type === 'as_pattern')) out.push([n, 'multiple exception types must be parenthesized when using `as`']);
+        break;
       case 'keyword_separator': {
         const after = n.nextNamedSibling;
         if (n.parent?.type === 'parameters' && (!after || after.type === 'dictionary_splat_pattern' || (after.type === 'typed_parameter' && after.namedChild(0)?.type === 'dictionary_splat_pattern'))) out.push([n, 'named arguments must follow bare *']);
@@ -441,7 +445,8 @@ function checkFeatures(ctx: RuleContext, root: Node, py: [number, number], defau
         if (star) hits.push({ node: n, feature: 'except* (exception groups, PEP 654)', needs: [3, 11], range: rangeOf(n.child(0) ?? n) });
         // `except A, B:` (PEP 758) — commas directly in the clause, without `as`.
         const commas = n.children.filter((c) => c?.type === ',').length;
-        if (commas > 0) hits.push({ node: n, feature: 'except with unparenthesized exception types (PEP 758)', needs: [3, 14], range: clauseHead(n) });
+        // with `as` the types need parentheses on every Python, 3.14 included (AF001, compileError)
+        if (commas > 0 && !n.children.some((c) => c?.type === 'as' || c?.type === 'as_pattern')) hits.push({ node: n, feature: 'except with unparenthesized exception types (PEP 758)', needs: [3, 14], range: clauseHead(n) });
         break;
       }
       case 'except_group_clause':
