@@ -300,6 +300,8 @@ function statementErrors(ctx: RuleContext, root: Node, py: [number, number]): [N
         break;
       case 'await': {
         const scope = scopeOf(n);
+        // `(await x for x in xs)` is an asynchronous generator expression, fine in a plain def (3.7+)
+        if (inGeneratorExpression(n, scope)) break;
         // `await` at module level (outside any def) is refused too; a comprehension inside an async def is fine
         if (!isAsyncDef(scope)) out.push([n, scope?.type === 'function_definition' ? "'await' outside async function" : "'await' outside function"]);
         break;
@@ -339,6 +341,9 @@ function statementErrors(ctx: RuleContext, root: Node, py: [number, number]): [N
   return out;
 }
 
+/** Lib/__future__.py (3.7-3.13: the same list; `annotations` is 3.7+, an AF151 of its own). */
+const FUTURE_FEATURES = new Set(['nested_scopes', 'generators', 'division', 'absolute_import', 'with_statement', 'print_function', 'unicode_literals', 'barry_as_FLUFL', 'generator_stop', 'annotations']);
+
 /** `from __future__ import …` after code other than the docstring, comments and other future imports. */
 function futureLate(root: Node, out: [Node, string][]) {
   let code = false;
@@ -349,8 +354,22 @@ function futureLate(root: Node, out: [Node, string][]) {
     first = false;
     if (st.type === 'future_import_statement') {
       if (code) out.push([st, 'from __future__ imports must occur at the beginning of the file']);
+      for (const name of st.namedChildren) {
+        const feature = name?.type === 'aliased_import' ? name.namedChild(0)?.text : name?.text;
+        if (name && feature && name.type !== 'comment' && !FUTURE_FEATURES.has(feature)) out.push([name, feature === 'braces' ? 'not a chance' : `future feature ${feature} is not defined`]);
+      }
     } else if (!docstring) code = true;
   }
+}
+
+function leftmostSplat(n: Node | null): boolean {
+  while (n && (n.type === 'subscript' || n.type === 'attribute' || n.type === 'call')) n = n.namedChild(0);
+  return n?.type === 'list_splat';
+}
+
+function inGeneratorExpression(n: Node, scope: Node | undefined): boolean {
+  for (let p = n.parent; p && p !== scope; p = p.parent) if (p.type === 'generator_expression') return true;
+  return false;
 }
 
 /** `break`/`continue` inside a loop body of the same function (not the loop's `else:`). */
@@ -528,7 +547,8 @@ function moreFeatures(ctx: RuleContext, root: Node, py: [number, number], hits: 
         if (starred(n.childForFieldName('right'))) hits.push({ node: n, feature: 'Unparenthesized tuple with a starred item after `for … in`', needs: [3, 9], range: rangeOf(n.childForFieldName('right')!) });
         break;
       case 'subscript':
-        if (n.namedChildren.some((c, i) => i > 0 && c?.type === 'list_splat')) hits.push({ node: n, feature: 'Starred expression in a subscript (PEP 646)', needs: [3, 11] });
+        // tree-sitter reads `X[*tuple[int, ...]]` as X[subscript(list_splat(tuple), …)]: the star is leftmost
+        if (n.namedChildren.some((c, i) => i > 0 && leftmostSplat(c))) hits.push({ node: n, feature: 'Starred expression in a subscript (PEP 646)', needs: [3, 11] });
         break;
       case 'splat_type':
         hits.push({ node: n, feature: 'Starred annotation `*args: *Ts` (PEP 646)', needs: [3, 11] });
