@@ -72,6 +72,8 @@ const CASES: Case[] = [
   C('module-level alias dict[str, int]', 'Row = dict[str, int]\n', ['3.7', '3.8'], ['AF151:1'], ['3.9']),
   C('module-level alias int | None', 'Opt = int | None\n', ['3.8', '3.9'], ['AF151:1'], ['3.10']),
   C('isinstance with a union at module level', 'x = isinstance(1, int | str)\n', ['3.9'], ['AF151:1'], ['3.10']),
+  C('one finding per alias: the outer generic', 'from typing import Callable\nVadFn = Callable[[str, float], list[tuple[float, float]]]\n', ['3.8'], ['AF151:2'], ['3.9']),
+  C('a union inside a generic alias: the generic on 3.8, the union on 3.9', 'X = dict[str, int | None]\n', ['3.8', '3.9'], ['AF151:1'], ['3.10']),
   C('alias inside a function body is not evaluated on import', 'def f():\n    Row = dict[str, int]\n    return Row\n', [], [], ['3.7']),
   C('a rebound builtin name and int flags are not types', 'list = {0: 1}\nx = list[0]\nimport re\nF = re.I | re.M\nA = 1 | 2\n', [], [], ['3.7']),
   // standard library (hasattr()/import in each interpreter)

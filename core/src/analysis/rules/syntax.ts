@@ -775,6 +775,12 @@ function runtimeTypeFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, 
     if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '|') return typeish(n.childForFieldName('left')) && typeish(n.childForFieldName('right'));
     return false;
   };
+  const subscriptOfType = (x: Node) => x.type === 'subscript' && (builtin(x.childForFieldName('value')) || !!generics(x.childForFieldName('value')));
+  // one finding per expression: `list[tuple[float, float]]` is one (the outer)
+  const insideFlagged = (n: Node) => {
+    for (let p = n.parent; p && !p.type.endsWith('_statement') && p.type !== 'block'; p = p.parent) if (subscriptOfType(p)) return true;
+    return false;
+  };
   const types = new Set<string>();
   if (older([3, 9]) && text.includes('[')) types.add('subscript');
   if (older([3, 10]) && text.includes('|')) types.add('binary_operator');
@@ -782,13 +788,13 @@ function runtimeTypeFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, 
     if (n.type === 'subscript') {
       const head = n.childForFieldName('value');
       const std = builtin(head) ? head!.text : generics(head);
-      if (!std || !evaluated(n)) continue;
+      if (!std || !evaluated(n) || insideFlagged(n)) continue;
       const alias = std === head?.text ? ` typing.${std === 'type' ? 'Type' : std[0].toUpperCase() + std.slice(1)}` : '';
       hits.push({ node: n, feature: `Subscripted \`${std}[…]\` (PEP 585)`, needs: [3, 9], effect: `importing this file raises TypeError (not subscriptable; use the typing alias${alias})` });
     } else if (n.childForFieldName('operator')?.text === '|' && n.parent?.type !== 'binary_operator') {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
-      if (!typeish(l) || !typeish(r) || (l?.type === 'none' && r?.type === 'none') || !evaluated(n)) continue;
+      if (!typeish(l) || !typeish(r) || (l?.type === 'none' && r?.type === 'none') || !evaluated(n) || (older([3, 9]) && insideFlagged(n))) continue;
       hits.push({ node: n, feature: '`X | Y` union of types (PEP 604)', needs: [3, 10], effect: 'importing this file raises TypeError (unsupported operand type(s) for |; use typing.Optional/Union)' });
     }
   }
