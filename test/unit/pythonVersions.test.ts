@@ -78,6 +78,7 @@ const CASES: Case[] = [
   C('a rebound builtin name and int flags are not types', 'list = {0: 1}\nx = list[0]\nimport re\nF = re.I | re.M\nA = 1 | 2\n', [], [], ['3.7']),
   // standard library (hasattr()/import in each interpreter)
   C('datetime.UTC through the module', 'import datetime\nx = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)\n', ['3.7', '3.10'], ['AF151:2'], ['3.11']),
+  C('an import behind a module-level version flag', 'import sys\nPY39 = sys.version_info >= (3, 9)\nif PY39:\n    from zoneinfo import ZoneInfo\nelse:\n    ZoneInfo = None\n', [], [], ['3.7', '3.8']),
   C('datetime.UTC behind hasattr', 'import datetime\ntz = datetime.UTC if hasattr(datetime, "UTC") else datetime.timezone.utc\n', [], [], ['3.7']),
   C('datetime.UTC in try/except AttributeError', 'import datetime\ntry:\n    tz = datetime.UTC\nexcept AttributeError:\n    tz = datetime.timezone.utc\n', [], [], ['3.7']),
   C('functools.cache as a decorator', 'import functools\n@functools.cache\ndef f():\n    pass\n', ['3.8'], ['AF151:2'], ['3.9']),

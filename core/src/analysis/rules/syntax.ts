@@ -1,4 +1,4 @@
-import { isGuarded, nodesOf, parameterName, rangeOf } from '../facts';
+import { isGuarded, nodesOf, parameterName, rangeOf, underCompatGuard, versionTestNames } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range } from '../types';
@@ -588,6 +588,7 @@ const ANNOTATED: ReadonlySet<string> = new Set(['assignment']);
  */
 function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, number]) => boolean) {
   const generics = genericResolver(ctx);
+  const flags = versionTestNames(ctx.facts);
   const annotations: Node[] = [];
   for (const fn of ctx.facts.functions) {
     for (const p of fn.node.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -603,7 +604,7 @@ function annotationFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, n
   }
   for (const ann of annotations) {
     // `if TYPE_CHECKING:` never runs; `if sys.version_info >= (3, 10):` runs where it works
-    if (isGuarded(ann)) continue;
+    if (isGuarded(ann) || hasattrGuard(ann, flags)) continue;
     let first: Hit | undefined;
     const stack: Node[] = [ann];
     while (stack.length) {
@@ -766,7 +767,8 @@ function runtimeTypeFeatures(ctx: RuleContext, hits: Hit[], older: (v: [number, 
     }
     return false;
   };
-  const evaluated = (n: Node) => !inFunctionBody(n) && !annotationOf(n) && !isGuarded(n) && !hasattrGuard(n) && !inString(n);
+  const flags = versionTestNames(ctx.facts);
+  const evaluated = (n: Node) => !inFunctionBody(n) && !annotationOf(n) && !isGuarded(n) && !hasattrGuard(n, flags) && !inString(n);
   const typeish = (n: Node | null | undefined): boolean => {
     while (n?.type === 'parenthesized_expression') n = n.namedChild(0);
     if (!n) return false;
@@ -827,6 +829,10 @@ function stdlibFeatures(ctx: RuleContext, hits: Hit[]) {
   /** Local names bound to a standard-library module by `import m` / `import m as x`. */
   const modules = new Map<string, string>();
   const fromBound = new Set<string>();
+  // `PY39 = sys.version_info >= (3, 9)` … `if PY39: import zoneinfo`: the import statement's own guard
+  const flags = versionTestNames(ctx.facts);
+  const importAt = new Map<number, Node>();
+  if (flags.size) for (const s of scan(ctx.facts.root, IMPORTS)) importAt.set(s.startPosition.row, s);
   for (const imp of ctx.facts.imports) {
     if (imp.kind === 'import') {
       const local = imp.alias ?? imp.module.split('.')[0];
@@ -837,6 +843,8 @@ function stdlibFeatures(ctx: RuleContext, hits: Hit[]) {
     } else if (imp.kind === 'from' && imp.name) fromBound.add(imp.alias ?? imp.name);
     if (imp.guarded || imp.relative) continue;
     const row = imp.statementRange.start.line;
+    const stmt = importAt.get(row);
+    if (stmt && underCompatGuard(stmt, undefined, flags)) continue;
     const lazy = fnRows.some(([a, b]) => row > a && row <= b);
     const when = lazy ? 'the import in the function' : 'importing this file';
     const added = modulePrefix(STDLIB_MODULES, imp.module);
@@ -877,7 +885,7 @@ function stdlibFeatures(ctx: RuleContext, hits: Hit[]) {
     const needs = own(own(STDLIB_NAMES, module), name);
     const removed = own(own(REMOVED_NAMES, module), name);
     if (!needs && !removed) continue;
-    if (isGuarded(a) || hasattrGuard(a)) continue;
+    if (isGuarded(a) || hasattrGuard(a, flags)) continue;
     const effect = `${inFunctionBody(a) ? 'the code raises' : 'importing this file raises'} AttributeError`;
     const feature = `\`${module}.${name}\``;
     if (needs) hits.push({ node: a, feature, needs, effect });
@@ -899,6 +907,7 @@ function inHandler(n: Node | undefined): boolean {
 }
 
 const ATTRIBUTE: ReadonlySet<string> = new Set(['attribute']);
+const IMPORTS: ReadonlySet<string> = new Set(['import_statement', 'import_from_statement']);
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 
 /** Builtins by the version that added them (hasattr(builtins, …) in CPython 3.6 … 3.13). */
@@ -931,7 +940,7 @@ function builtinFeatures(ctx: RuleContext, hits: Hit[]) {
         const p = id.parent;
         if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) continue;
         if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) continue;
-        if (isGuarded(id) || hasattrGuard(id)) continue;
+        if (isGuarded(id) || hasattrGuard(id, versionTestNames(ctx.facts))) continue;
         const handler = id.parent?.type === 'except_clause' || id.parent?.parent?.type === 'except_clause';
         const where = handler ? 'the except clause raises' : inFunctionBody(id) ? 'the code raises' : 'importing this file raises';
         hits.push({ node: id, feature: `the builtin \`${id.text}\``, needs, effect: `${where} NameError${handler ? ' when an exception reaches it' : ''}` });
@@ -974,7 +983,9 @@ function builtinFeatures(ctx: RuleContext, hits: Hit[]) {
  * running Python) or `x if hasattr(…) else y`, and in the `else:` of a `try:` whose handler catches
  * AttributeError/ImportError (that only runs where the probe in the `try:` worked).
  */
-function hasattrGuard(n: Node): boolean {
+function hasattrGuard(n: Node, flags: ReadonlySet<string>): boolean {
+  // both branches of `if PY39:` where `PY39 = sys.version_info >= (3, 9)`
+  if (flags.size && underCompatGuard(n, undefined, flags)) return true;
   for (let p = n.parent; p; p = p.parent) {
     const cond = p.type === 'if_statement' || p.type === 'elif_clause' ? p.childForFieldName('condition') : p.type === 'conditional_expression' ? p : null;
     if (cond?.text.includes('hasattr(')) return true;
