@@ -203,7 +203,7 @@ export function versionTestNames(facts: Facts): Set<string> {
 }
 
 /** True when `n` is inside `if TYPE_CHECKING:` or the body of a `try` that handles ImportError. */
-function isGuarded(n: Node): boolean {
+export function isGuarded(n: Node): boolean {
   let child: Node = n;
   for (let p = n.parent; p; child = p, p = p.parent) {
     if (p.type === 'if_statement') {
