@@ -51,6 +51,14 @@ describe('targets: the labels of issue 3 resolve', () => {
     assert.deepEqual(t.notes, []);
   });
 
+  it('a self-hosted target without --python says which Python it assumes; platforms and --python do not', () => {
+    const t = resolveTargetLabel('airflow:1.10.3');
+    assert.equal(t.python, '3.5');
+    assert.ok(t.notes.some((n) => /Python 3\.5 assumed .*--python/.test(n)), t.notes.join('; '));
+    assert.ok(!resolveTargetLabel('mwaa:2.10.3').notes.some((n) => /assumed/.test(n)));
+    assert.ok(!withPython(t, '3.6').notes.some((n) => /assumed/.test(n)));
+  });
+
   it('--python outside the release’s supported range is kept but noted', () => {
     const t = resolveTargetLabel('mwaa:2.2.2', { python: '3.12' });
     assert.equal(t.python, '3.12');

@@ -221,6 +221,9 @@ export function resolveTargetLabel(label: string, opts: { python?: string; sourc
       target.notes.push(`Airflow ${target.airflow} does not support Python ${py} (supported: ${supported.join(', ')})`);
     }
     target.python = py;
+  } else if (target.platform === 'airflow') {
+    // A self-hosted Airflow runs on whatever Python its owner chose: say which one the verdicts assume.
+    target.notes.push(`Python ${target.python} assumed (the newest Python Airflow ${target.airflow} supports); pass --python or set managedAirflow.python to lint for the Python you run`);
   }
   return target;
 }
