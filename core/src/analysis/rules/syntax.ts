@@ -50,10 +50,9 @@ function typeParameterDefaults(root: Node): Node[] {
       if (n.parent?.type === 'type_parameter' && last?.type === '=' && n.namedChildren.every((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern' || c?.type === 'type')) out.push(n);
       continue;
     }
-    for (let i = n.childCount - 1; i >= 0; i--) {
-      const c = n.child(i);
-      if (c?.hasError) stack.push(c);
-    }
+    // `children` once: child(i) on a copy walks i siblings, so a reverse child(i) loop over a long block is quadratic
+    const kids = n.children;
+    for (let i = kids.length - 1; i >= 0; i--) if (kids[i].hasError) stack.push(kids[i]);
   }
   return out;
 }
@@ -70,10 +69,8 @@ function reportParseError(ctx: RuleContext, root: Node, skip: ReadonlySet<number
       continue;
     }
     if (!n.hasError) continue;
-    for (let i = n.childCount - 1; i >= 0; i--) {
-      const c = n.child(i);
-      if (c && (c.hasError || c.isMissing)) stack.push(c);
-    }
+    const kids = n.children;
+    for (let i = kids.length - 1; i >= 0; i--) if (kids[i].hasError || kids[i].isMissing) stack.push(kids[i]);
   }
   if (!first) return false;
   const line = first.startPosition.row + 1;
@@ -1067,10 +1064,8 @@ function firstOfType(n: Node, type: string): Node | undefined {
   while (stack.length) {
     const x = stack.pop()!;
     if (x.type === type) return x;
-    for (let i = x.childCount - 1; i >= 0; i--) {
-      const c = x.child(i);
-      if (c) stack.push(c);
-    }
+    const kids = x.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
   return undefined;
 }
