@@ -128,6 +128,32 @@ describe('managed-airflow lint (CLI)', () => {
     assert.match(t.out().split('\n')[0], /^target: astro:12\.1\.0 \(Airflow 2\.10\.\d+, Python 3\.12; from dockerfile .*Dockerfile\)$/);
   });
 
+  it('a project whose target cannot be detected is exit 2 naming its file, and the other projects are still linted', async () => {
+    // two projects side by side: "good" pins Airflow 3.0.6, "bad" a constraints release that does not exist
+    for (const [name, req] of [['good', 'apache-airflow==3.0.6\n'], ['bad', '--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-2.5.12/constraints-3.10.txt"\n']]) {
+      mkdirSync(path.join(dir, name, 'dags'), { recursive: true });
+      writeFileSync(path.join(dir, name, 'requirements.txt'), req);
+      writeFileSync(path.join(dir, name, 'dags', 'etl.py'), BASH_OPERATOR_DAG);
+    }
+    let t = io(dir);
+    assert.equal(await main(['lint', 'good', 'bad'], t.io), 2);
+    assert.match(t.out(), /good\/dags\/etl\.py:2:\d+: AF101 error /);
+    assert.match(t.out(), /1 file checked/);
+    assert.match(t.err(), /bad\/requirements\.txt: unknown target "airflow:2\.5\.12"/);
+    assert.match(t.err(), /hint: Closest supported: airflow:2\.5\.3/);
+    assert.match(t.err(), /not linted \(1 file\): bad\/dags\/etl\.py/);
+    t = io(dir);
+    assert.equal(await main(['lint', 'good', 'bad', '--format', 'json'], t.io), 2);
+    const j = JSON.parse(t.out());
+    assert.equal(j.files, 1);
+    assert.deepEqual(j.skipped.map((s: { files: string[] }) => s.files), [[path.join('bad', 'dags', 'etl.py')]]);
+    // only the bad project: nothing to lint, the detection error alone (as before)
+    t = io(dir);
+    assert.equal(await main(['lint', 'bad'], t.io), 2);
+    assert.equal(t.out(), '');
+    assert.match(t.err(), /unknown target "airflow:2\.5\.12"/);
+  });
+
   it('uses managedAirflow.target from .vscode/settings.json, and reports a bad value with the file', async () => {
     mkdirSync(path.join(dir, '.vscode'));
     writeFileSync(path.join(dir, '.vscode', 'settings.json'), '{\n  // comment\n  "managedAirflow.target": "airflow:2.9.2",\n}\n');

@@ -93,6 +93,15 @@ export const lintCommand: CliCommand = {
     if (format === 'json') io.stdout(formatJson(run) + '\n');
     else if (format === 'sarif') io.stdout(formatSarif(run, io.cwd) + '\n');
     else io.stdout(formatText(run, io.isTTY && !io.env.NO_COLOR));
+    // A project whose target could not be detected: the other projects were linted and reported above;
+    // its files were not, which is a configuration error (exit 2) named with the file to fix.
+    for (const s of run.skipped ?? []) {
+      const e = s.error;
+      io.stderr(`error: ${e.source ? `${e.source}: ` : ''}${e.message}\n`);
+      if (e.hint) io.stderr(`hint: ${e.hint}\n`);
+      io.stderr(`not linted (${s.files.length} file${s.files.length === 1 ? '' : 's'}): ${s.files.slice(0, 5).join(', ')}${s.files.length > 5 ? ', …' : ''}\n`);
+    }
+    if (run.skipped?.length) return 2;
     return run.files.some((f) => f.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
   },
 };

@@ -50,6 +50,8 @@ export function formatJson(run: LintRun): string {
       targets: run.targets.map((t) => ({ ...targetJson(t.target), files: t.files })),
       files: run.files.length,
       diagnostics: flatten(run),
+      // projects whose target could not be detected (their files were not linted; exit code 2)
+      ...(run.skipped?.length ? { skipped: run.skipped.map((s) => ({ source: s.error.source, message: s.error.message, hint: s.error.hint, files: s.files })) } : {}),
     },
     null,
     2,

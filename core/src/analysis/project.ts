@@ -38,6 +38,12 @@ export interface LintRun {
   settingsFile?: string;
   /** Threads that linted the files (1 = in-process). */
   threads: number;
+  /**
+   * Files left unlinted because their project's target could not be detected (a Dockerfile or
+   * constraints URL naming an unknown release): the error once per cause, with the files it kept
+   * out (paths relative to cwd). When no file could be linted at all, lintPaths throws instead.
+   */
+  skipped?: { error: ManagedAirflowError; files: string[] }[];
 }
 
 /** Collect Python files under the given paths; folders honour `.airflowignore` like Airflow does. */
@@ -74,15 +80,21 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
       throw e;
     }
   }
-  const byDir = new Map<string, ResolvedTarget>();
+  const byDir = new Map<string, ResolvedTarget | ManagedAirflowError>();
   let fallback: ResolvedTarget | undefined;
-  const targetFor = (file: string): ResolvedTarget => {
+  /** The folder's target, or the detection error (one project's bad Dockerfile must not stop the others). */
+  const targetFor = (file: string): ResolvedTarget | ManagedAirflowError => {
     if (fixed) return fixed;
     const dir = path.dirname(file);
     let t = byDir.get(dir);
     if (!t) {
-      t = detectTarget(dir, rootDir.length <= dir.length && dir.startsWith(rootDir) ? rootDir : undefined);
-      t = t ? withPython(t, python) : (fallback ??= withPython(defaultTarget(), python));
+      try {
+        const found = detectTarget(dir, rootDir.length <= dir.length && dir.startsWith(rootDir) ? rootDir : undefined);
+        t = found ? withPython(found, python) : (fallback ??= withPython(defaultTarget(), python));
+      } catch (e) {
+        if (!(e instanceof ManagedAirflowError)) throw e;
+        t = e;
+      }
       byDir.set(dir, t);
     }
     return t;
@@ -94,7 +106,8 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
     ...new Set(
       paths.flatMap((p) => {
         const abs = path.resolve(cwd, p);
-        const version = fixed?.airflow ?? (existsSync(abs) && statSync(abs).isDirectory() ? targetFor(path.join(abs, '__init__.py')).airflow : undefined);
+        const t = fixed ?? (existsSync(abs) && statSync(abs).isDirectory() ? targetFor(path.join(abs, '__init__.py')) : undefined);
+        const version = t instanceof ManagedAirflowError ? undefined : t?.airflow;
         return collectPythonFiles([p], cwd, version);
       }),
     ),
@@ -103,13 +116,21 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
   const select = opts.select ?? settings.select;
   const ignore = opts.ignore ?? settings.ignore;
   const severity = { ...settings.severity, ...opts.severity };
-  const jobs: LintJob[] = files.map((abs, index) => {
+  const skipped = new Map<ManagedAirflowError, string[]>();
+  const jobs: LintJob[] = [];
+  for (const abs of files) {
     const target = targetFor(abs);
+    if (target instanceof ManagedAirflowError) {
+      skipped.set(target, [...(skipped.get(target) ?? []), path.relative(cwd, abs) || abs]);
+      continue;
+    }
     const reqFile = findRequirements(path.dirname(abs), rootDir);
     const key = reqFile ?? '';
     if (!reqCache.has(key)) reqCache.set(key, readRequirementsPackages(reqFile));
-    return { index, abs, options: { target, select, ignore, severity, extraPackages: reqCache.get(key) } };
-  });
+    jobs.push({ index: jobs.length, abs, options: { target, select, ignore, severity, extraPackages: reqCache.get(key) } });
+  }
+  // Nothing could be linted: the detection error is the answer (exit 2), as for a single project.
+  if (!jobs.length && skipped.size) throw [...skipped.keys()][0];
   let parser: Parser | undefined;
   const { results: linted, threads } = await runLintJobs(jobs, chooseThreads(jobs.length, opts.jobs), async () => (parser ??= await createPythonParser()));
   parser?.delete();
@@ -137,7 +158,10 @@ export async function lintPaths(paths: string[], opts: LintPathsOptions = {}): P
   }
   const targets = [...counts.values()];
   const target = fixed ?? targets[0]?.target ?? withPython(defaultTarget(), python);
-  return { target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile, threads };
+  return {
+    target, targets: targets.length ? targets : [{ target, files: 0 }], files: results, settingsFile, threads,
+    ...(skipped.size ? { skipped: [...skipped].map(([error, list]) => ({ error, files: list })) } : {}),
+  };
 }
 
 function isCodeEnabled(code: string, opts: LintPathsOptions, s: LintSettings): boolean {
