@@ -475,6 +475,9 @@ interface ModelCtx {
   placeCache: Map<number, Place>;
 }
 
+/** Statements and expressions whose parts run one at a time: where they sit is a task's `branches`. */
+const BRANCHING: ReadonlySet<string> = new Set(['if_statement', 'try_statement', 'conditional_expression', 'match_statement']);
+
 function place(n: Node, ctx: ModelCtx): Place {
   const out: Place = { runtime: false, repeated: false, branches: [], groups: [] };
   let child: Node = n;
@@ -496,7 +499,7 @@ function place(n: Node, ctx: ModelCtx): Place {
     if (LOOP_TYPES.has(t)) {
       // the iterable of a for statement runs once; its body repeats
       if (!(t === 'for_statement' && p.childForFieldName('right')?.id === child.id)) out.repeated = true;
-    } else if (t === 'if_statement' || t === 'try_statement' || t === 'conditional_expression' || t === 'match_statement') {
+    } else if (BRANCHING.has(t)) {
       out.branches.unshift(`${p.id}:${branchIndex(p, child)}`);
     } else if (t === 'with_statement') {
       if (ctx.groupByWith.has(p.id)) out.groups.unshift(ctx.groupByWith.get(p.id)!);
@@ -543,8 +546,7 @@ export function branchesOf(n: Node): string[] {
   const out: string[] = [];
   let child: Node = n;
   for (let p = n.parent; p; child = p, p = p.parent) {
-    const t = p.type;
-    if (t === 'if_statement' || t === 'try_statement' || t === 'conditional_expression' || t === 'match_statement') out.unshift(`${p.id}:${branchIndex(p, child)}`);
+    if (BRANCHING.has(p.type)) out.unshift(`${p.id}:${branchIndex(p, child)}`);
   }
   return out;
 }

@@ -131,6 +131,20 @@ function typeMask(types: string[]): Uint8Array {
   return m;
 }
 
+const callsById = new WeakMap<Facts, Map<number, CallFact>>();
+
+/** The call fact of a `call` node (rules often hold the node, e.g. a keyword's value or a parent). */
+export function callAt(facts: Facts, n: Node | null | undefined): CallFact | undefined {
+  if (!n || n.type !== 'call') return undefined;
+  let byId = callsById.get(facts);
+  if (!byId) {
+    byId = new Map();
+    for (const c of facts.calls) byId.set(c.node.id, c);
+    callsById.set(facts, byId);
+  }
+  return byId.get(n.id);
+}
+
 /** Indexed nodes of several types, merged in source order. */
 export function nodesOf(facts: Facts, types: Iterable<string>): Node[] {
   const out: Node[] = [];
@@ -227,7 +241,8 @@ export function isGuarded(n: Node): boolean {
   return false;
 }
 
-function handlesImportError(h: Node): boolean {
+/** An `except` clause that catches a failed import: bare, or naming ImportError (or a class above it) or AttributeError. */
+export function handlesImportError(h: Node): boolean {
   const clause = h.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
   if (!clause) return true; // bare `except:`
   return /\b(ImportError|ModuleNotFoundError|Exception|BaseException|AttributeError)\b/.test(clause.text);

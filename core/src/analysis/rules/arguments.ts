@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { firstAvailable, normaliseVersion, removedIn, type Availability } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass } from '../airflowNames';
-import { parameterName, resolveExpr, underCompatGuard, versionTestNames, type ArgFact, type CallFact } from '../facts';
+import { callAt, parameterName, resolveExpr, underCompatGuard, versionTestNames, type ArgFact, type CallFact } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { addedBetweenScans, uncertainNote, cachedStatus, noteFor } from './scanGaps';
@@ -100,7 +100,7 @@ const judgedTriggerRules = new WeakMap<RuleContext, Set<number>>();
  * BaseOperator warns only when it receives it), and not under a version or hasattr guard.
  */
 function checkTriggerRuleMembers(ctx: RuleContext) {
-  if (!ctx.kb.knowsCallable('TriggerRule') || !/\bTriggerRule\.[A-Z]/.test(ctx.facts.root.text)) return;
+  if (!ctx.kb.knowsCallable('TriggerRule') || !/\bTriggerRule\.[A-Z]/.test(ctx.facts.text)) return;
   const judged = judgedTriggerRules.get(ctx);
   const versionNames = versionTestNames(ctx.facts);
   const stack: Node[] = [ctx.facts.root];
@@ -233,7 +233,7 @@ function checkTaskflowCalls(ctx: RuleContext, noMapping: boolean) {
   const contextKeys = contextKeyNames(ctx.kb);
   // Before 2.8 the signature was bound as written: `def f(ti)` called as `f()` is a TypeError (missing
   // 'ti'); 2.8 defaults context-key parameters to None first (#33430, airflow/decorators/base.py 2.8.0).
-  const airflow = semver.coerce(ctx.target.airflow)?.version ?? '0.0.0';
+  const airflow = normaliseVersion(ctx.target.airflow);
   const contextFilled = semver.gte(airflow, '2.8.0');
   if (semver.gte(airflow, '2.9.0')) checkContextDefaults(ctx, facts);
   const report = (range: Range, fn: string, what: string) =>
@@ -389,17 +389,8 @@ function lookup(ctx: RuleContext, chain: string[], arg: string): Availability | 
 function expandCallOf(partial: CallFact, facts: RuleContext['facts']): CallFact | undefined {
   const attr = partial.node.parent;
   if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.text !== 'expand') return undefined;
-  const outer = attr.parent;
-  if (outer?.type !== 'call') return undefined;
-  let byId = callById.get(facts);
-  if (!byId) {
-    byId = new Map();
-    for (const c of facts.calls) if (!byId.has(c.node.id)) byId.set(c.node.id, c);
-    callById.set(facts, byId);
-  }
-  return byId.get(outer.id);
+  return callAt(facts, attr.parent);
 }
-const callById = new WeakMap<object, Map<number, CallFact>>();
 
 /** The callee (or the receiver of `X.partial`) is bound by an import from an airflow module. */
 /**
@@ -460,7 +451,7 @@ function checkDagViewValue(ctx: RuleContext, name: 'default_view' | 'orientation
   if (value.type !== 'string' || value.namedChildren.some((c) => c?.type === 'interpolation')) return;
   const content = value.namedChildren.find((c) => c?.type === 'string_content');
   const text = content?.text ?? '';
-  const v = semver.coerce(ctx.target.airflow)?.version ?? '0.0.0';
+  const v = normaliseVersion(ctx.target.airflow);
   if (semver.lt(v, '2.0.0') || semver.gte(v, '3.0.0')) return;
   const grid = semver.gte(v, '2.3.0');
   const allowed = name === 'orientation' ? ['LR', 'TB', 'RL', 'BT'] : [grid ? 'grid' : 'tree', 'graph', 'duration', 'gantt', 'landing_times'];

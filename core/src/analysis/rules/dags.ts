@@ -2,7 +2,7 @@ import semver from 'semver';
 import { airflowDecoratorName } from '../airflowNames';
 import { extractDagModel, exclusive, idArg, isTaskGroupCall, literalString, type DagInfo, type TaskInfo } from '../dagModel';
 import type { ArgFact, CallFact } from '../facts';
-import { nodesOf, rangeOf, resolveExpr } from '../facts';
+import { callAt, nodesOf, rangeOf, resolveExpr } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { validateCron } from '../schedule';
@@ -119,8 +119,7 @@ function checkParams(ctx: RuleContext, dag: DagInfo, values: ValueResolver, airf
     if (pair?.type !== 'pair') continue;
     const key = literalString(pair.childForFieldName('key')) ?? pair.childForFieldName('key')?.text ?? '?';
     const value = pair.childForFieldName('value');
-    if (value?.type !== 'call') continue;
-    const call = ctx.facts.calls.find((c) => c.node.id === value.id);
+    const call = callAt(ctx.facts, value);
     if (!call || !PARAM_CLASSES.has(call.resolved ?? resolveExpr(call.calleeText, ctx.facts.bindings) ?? '')) continue;
     if (call.hasStarArgs) continue;
     const def = call.args.find((a) => a.name === 'default') ?? (call.args[0] && !call.args[0].name ? call.args[0] : undefined);

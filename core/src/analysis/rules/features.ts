@@ -1,8 +1,8 @@
 import semver from 'semver';
-import { firstAvailable, removedIn, type FeatureDetector } from '../../knowledge';
+import { firstAvailable, normaliseVersion, removedIn, type FeatureDetector } from '../../knowledge';
 import { airflowDecoratorName, isDagConstructor, isTaskDecorator, operatorClass, splitResolved } from '../airflowNames';
 import { extractDagModel } from '../dagModel';
-import { nodesOf, underCompatGuard, versionTestNames, type CallFact, type Facts } from '../facts';
+import { callAt, nodesOf, underCompatGuard, versionTestNames, type CallFact, type Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { cachedStatus } from './scanGaps';
@@ -56,15 +56,14 @@ export const featuresRule: Rule = {
  * definitions/dag.py 3.x) — AttributeError when the file is parsed.
  */
 function checkDagShift(ctx: RuleContext) {
-  if (semver.lt(semver.coerce(ctx.target.airflow)?.version ?? '0.0.0', '2.0.0')) return;
+  if (semver.lt(normaliseVersion(ctx.target.airflow), '2.0.0')) return;
   const dagVars = new Set(extractDagModel(ctx.facts).dags.map((d) => d.variable).filter((v): v is string => !!v));
-  const calls = new Map<number, CallFact>(ctx.facts.calls.map((c) => [c.node.id, c]));
   const isDag = (n: Node | null): boolean => {
     if (!n) return false;
     if (n.type === 'parenthesized_expression') return isDag(n.namedChildren[0] ?? null);
     if (n.type === 'identifier') return dagVars.has(n.text);
     if (n.type === 'call') {
-      const c = calls.get(n.id);
+      const c = callAt(ctx.facts, n);
       return !!c && isDagConstructor(c, ctx.facts);
     }
     return false;

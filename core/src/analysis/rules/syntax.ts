@@ -1,4 +1,4 @@
-import { isGuarded, nodesOf, parameterName, rangeOf, underCompatGuard, versionTestNames } from '../facts';
+import { handlesImportError, isGuarded, nodesOf, parameterName, rangeOf, underCompatGuard, versionTestNames } from '../facts';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { Range } from '../types';
@@ -986,10 +986,7 @@ function hasattrGuard(n: Node, flags: ReadonlySet<string>): boolean {
   for (let p = n.parent; p; p = p.parent) {
     const cond = p.type === 'if_statement' || p.type === 'elif_clause' ? p.childForFieldName('condition') : p.type === 'conditional_expression' ? p : null;
     if (cond?.text.includes('hasattr(')) return true;
-    if (p.type === 'else_clause' && p.parent?.type === 'try_statement') {
-      const handlers = p.parent.namedChildren.filter((c) => c?.type === 'except_clause');
-      if (handlers.some((h) => !h!.namedChildren.some((c) => c && c.type !== 'block' && c.type !== 'comment') || /\b(?:AttributeError|ImportError|ModuleNotFoundError|Exception|BaseException)\b/.test(h!.namedChildren.find((c) => c && c.type !== 'block')?.text ?? ''))) return true;
-    }
+    if (p.type === 'else_clause' && p.parent?.type === 'try_statement' && p.parent.namedChildren.some((h) => h?.type === 'except_clause' && handlesImportError(h))) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { airflowDecoratorName, isAirflowModule, operatorClass, splitResolved } from '../airflowNames';
 import { extractDagModel } from '../dagModel';
-import type { CallFact, Facts } from '../facts';
+import { callAt, type CallFact, type Facts } from '../facts';
 import type { Node } from '../parser';
 import type { Rule } from '../rule';
 
@@ -200,9 +200,7 @@ const EAGER_HOOKS = new Set(['SSHHook', 'SFTPHook']);
 function lazyHookArgument(call: CallFact, name: string, facts: Facts): boolean {
   if (EAGER_HOOKS.has(name)) return false;
   const kw = call.node.parent;
-  const outer = kw?.type === 'keyword_argument' ? kw.parent?.parent : undefined;
-  if (outer?.type !== 'call') return false;
-  const op = facts.calls.find((c) => c.node.id === outer.id);
+  const op = kw?.type === 'keyword_argument' ? callAt(facts, kw.parent?.parent) : undefined;
   return !!op && !!operatorClass(op, facts);
 }
 
