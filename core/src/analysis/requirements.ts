@@ -38,11 +38,12 @@ export function parseRequirements(text: string): Map<string, string | undefined>
   return new Map(requirementLines(text).map((r) => [r.name, r.pinned]));
 }
 
-const CANDIDATES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
+/** Where a project keeps its requirements file, relative to a folder (also read by target detection). */
+export const REQUIREMENTS_FILES: readonly string[] = ['requirements.txt', path.join('requirements', 'requirements.txt')];
 
 /** The nearest requirements file at or above `startDir` (stopping at `rootDir`). */
 export function findRequirements(startDir: string, rootDir?: string): string | undefined {
-  return findUpwards(startDir, rootDir, (dir) => CANDIDATES.map((c) => path.join(dir, c)).find((f) => existsSync(f)));
+  return findUpwards(startDir, rootDir, (dir) => REQUIREMENTS_FILES.map((c) => path.join(dir, c)).find((f) => existsSync(f)));
 }
 
 export function readRequirementsPackages(file: string | undefined): Set<string> {

@@ -7,7 +7,7 @@ import type { PlatformVersion } from '../knowledge/types';
 import type { PlatformKind } from '../protocol/environments';
 import type { ResolvedTarget, TargetSource } from './types';
 import { findUpwards } from '../util/findUpwards';
-import { parseRequirements } from '../analysis/requirements';
+import { parseRequirements, REQUIREMENTS_FILES } from '../analysis/requirements';
 
 export * from './types';
 
@@ -310,7 +310,6 @@ function pinnedAirflow(requirements: string, file: string): ResolvedTarget | und
   return v && /^\d+\.\d+\.\d+$/.test(v) ? resolveTargetLabel(`airflow:${v}`, { source: 'requirements', sourceDetail: file }) : undefined;
 }
 
-const REQUIREMENTS_FILES = ['requirements.txt', path.join('requirements', 'requirements.txt')];
 
 /**
  * Look for project markers from `startDir` up to `rootDir` (inclusive): Dockerfile first
